@@ -1,0 +1,83 @@
+/* ctl: the jump.* control files (DESIGN §3) and jump.params: reading with file:line errors,
+ * writing atomically. */
+#ifndef JUMP_CTL_H
+#define JUMP_CTL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "strmap.h"
+
+struct jerr;
+struct buf;
+
+typedef enum jf_kind { JF_FUNCS, JF_VARS, JF_IMPORT, JF_IGNORE, JF_LOG, JF_UNDEFS } jf_kind;
+
+/* Flags for jf_load. */
+enum {
+    JF_MISSING_OK = 1, /* a missing file reads as empty */
+    JF_AOUT = 2,       /* names are a.out names: strip one leading '_' (DESIGN §3 "Names") */
+};
+
+typedef struct jf_entry {
+    uint64_t size;
+    char type;      /* T t U D C K ... */
+    char *name;
+    char *library;  /* may name several stubs separated by ',' */
+    char *objfile;
+    char *needs;    /* optional sixth column, "lib_major:lib_major", or NULL */
+    unsigned line;  /* line in the file it came from (0 if made in memory) */
+} jf_entry;
+
+typedef struct jf_file {
+    char *path;
+    jf_kind kind;
+    int exists;
+    jf_entry *v;     /* entries in file order; index = position + 1 */
+    size_t n, cap;
+    strmap byname;   /* name -> position + 1 (first occurrence); __DUMMY__ not indexed */
+} jf_file;
+
+#define JF_DUMMY "__DUMMY__"
+
+/* Load and validate a control file of the given kind. */
+int jf_load(const char *path, jf_kind kind, int flags, jf_file *out, struct jerr *e);
+/* Same from text in memory (path used in messages). */
+int jf_parse(const char *path, const char *text, size_t len, jf_kind kind, int flags,
+             jf_file *out, struct jerr *e);
+void jf_free(jf_file *f);
+/* Append an entry (strings copied); returns its 1-based index. */
+size_t jf_add(jf_file *f, uint64_t size, char type, const char *name, const char *library,
+              const char *objfile, const char *needs);
+/* 1-based index of name, or 0. */
+size_t jf_index(const jf_file *f, const char *name);
+/* One line, as the classic tools wrote it: "%08llx %c name\tlibrary\tobjfile[\tneeds]\n". */
+void jf_format(struct buf *b, const jf_entry *x);
+/* Write all entries atomically. */
+int jf_save(const char *path, const jf_file *f, struct jerr *e);
+/* Does `type` fit a file of `kind`? */
+int jf_type_ok(jf_kind kind, char type);
+const char *jf_kind_name(jf_kind kind);
+
+/* jump.params: six lines Name= Text= Data= Jump= GOT= Version= */
+typedef struct jparams {
+    char name[256];
+    uint64_t text, data, jump, got;
+    char version[64];
+} jparams;
+
+/* 1 if read, 0 if the file does not exist, -1 with e set on a bad file. */
+int jp_load(const char *path, jparams *p, struct jerr *e);
+int jp_save(const char *path, const jparams *p, struct jerr *e);
+/* Compare an existing jump.params with the requested one. Appends one warning line per
+ * difference to `msgs` ("the load address has changed from 0x... to 0x..."); returns the
+ * number of differences. */
+int jp_compare(const jparams *old, const jparams *want, struct buf *msgs);
+
+/* Resolve $JUMP_DIR/<file>: JUMP_DIR if set (else "." — the caller warns once). Returned
+ * string is malloc'ed. */
+char *jump_dir_file(const char *file);
+/* The control directory, and whether JUMP_DIR was set. */
+const char *jump_dir(int *was_set);
+
+#endif

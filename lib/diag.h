@@ -1,0 +1,45 @@
+/* diag: the one place the tools print diagnostics, and the error object library code
+ * returns instead of printing (library code never prints or exits). */
+#ifndef JUMP_DIAG_H
+#define JUMP_DIAG_H
+
+#include <stdarg.h>
+
+/* Exit statuses shared by every tool (DESIGN §10). */
+enum { EXIT_OK = 0, EXIT_BAD = 1, EXIT_USAGE = 2 };
+
+/* An error a library function hands back to its caller. `msg` is complete text without the
+ * program name ("jump.vars:12: invalid size for symbol 'foo'"); `status` is the exit status
+ * the tool should use (EXIT_BAD for bad input, EXIT_USAGE for I/O or child failures). */
+typedef struct jerr {
+    int status;
+    char msg[2048];
+} jerr;
+
+/* Fill `e` and return -1, so library code can write `return jerr_set(e, ...)`. */
+int jerr_set(jerr *e, int status, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* Like jerr_set, with ": strerror(errno)" appended. */
+int jerr_sys(jerr *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+extern const char *diag_prog; /* basename of argv[0] */
+void diag_init(const char *argv0);
+
+/* "prog: error: msg" / "prog: warning: msg" on stderr. */
+void diag_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void diag_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Print e as an error and exit with its status. */
+_Noreturn void diag_die_err(const jerr *e);
+/* Print an error and exit with `status`. */
+_Noreturn void diag_die(int status, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Print "prog: error: <e->msg>" without exiting. */
+void diag_report(const jerr *e);
+
+/* Standard --help / --version handling: if argv[1] is one of them, print and exit 0.
+ * `usage` is the full help text. */
+void diag_std_options(int argc, char **argv, const char *usage);
+/* "prog: usage error text\nTry 'prog --help'." and exit 2. */
+_Noreturn void diag_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+#define JUMP_TOOLKIT_VERSION "0.1.0"
+
+#endif

@@ -1,0 +1,30 @@
+/* fields_priv.h: glue between the flex scanner, the bison parser and fields.c. */
+#ifndef JUMP_FIELDS_PRIV_H
+#define JUMP_FIELDS_PRIV_H
+
+#include "fields.h"
+#include "diag.h"
+
+struct fields_scan_extra {
+    int line, col;
+};
+
+struct fields_state {
+    const char *path;
+    fields_fn fn;
+    void *ctx;
+    jerr *e;
+    int failed;
+    fields_line cur;
+    char *store[FIELDS_MAX];
+    char *comment;
+};
+
+struct FIELDS_YYLTYPE;
+void fields_loc_step(void *loc, struct fields_scan_extra *x, const char *text, int len);
+int fields_add(struct fields_state *st, const char *word, int line, int col);
+void fields_comment(struct fields_state *st, const char *text);
+int fields_end_line(struct fields_state *st, int line);
+void fields_syntax_error(struct fields_state *st, int line, int col, const char *msg);
+
+#endif

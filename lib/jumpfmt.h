@@ -1,0 +1,78 @@
+/* jumpfmt: binary formats shared by the build tools and the run-time loader: the image's
+ * identifying note, the image information block that GOT cell 0 points at, and the library
+ * record each stub descriptor contributes to a program. Plain C with no toolkit includes,
+ * because runtime/loader.c is compiled with it for both -m32 and -m64.
+ *
+ * All records are arrays of pointer-sized words (uintptr_t on the target), written by the
+ * tools with the target's cell size, so one definition serves both architectures. */
+#ifndef JUMP_JUMPFMT_H
+#define JUMP_JUMPFMT_H
+
+#define JUMP_PAGE 0x1000u
+
+/* GOT cell 1 holds this magic (classic). */
+#define JUMP_GOT_MAGIC 0xfeeb1ed3u
+
+/* Version word at the origin: (major << 16) + minor*100 + patch. */
+#define JUMP_VERSION_WORD(M, m, p) (((unsigned long)(M) << 16) + (unsigned long)(m) * 100u + (unsigned long)(p))
+#define JUMP_VERSION_MAJOR(w) ((unsigned long)(w) >> 16)
+#define JUMP_VERSION_MINOR(w) ((unsigned long)(w) & 0xffffu) /* minor*100 + patch */
+
+/* ---- The note (section ".note.jump", segment PT_NOTE, not loaded) ----
+ * namesz 5, name "JUMP\0" padded to 8, type JUMP_NOTE_TYPE, then a descriptor of
+ * little-endian fields:
+ *   u32 format (JUMP_NOTE_FORMAT)   u32 version word   u32 cell size   u32 jumpsize
+ *   u32 gotsize                      u32 reserved (0)
+ *   u64 origin   u64 got   u64 data   u64 end (one past the last used address)
+ *   u64 info (address of the image information block)
+ *   char soname[] ("libxyz.so.1"), NUL, zero padding to 4 */
+#define JUMP_NOTE_NAME "JUMP"
+#define JUMP_NOTE_TYPE 0x4a4d5031u /* "1PMJ" */
+#define JUMP_NOTE_FORMAT 1u
+#define JUMP_NOTE_FIXED 64u /* bytes of the descriptor before soname */
+
+/* ---- The image information block (read-only data in the image; GOT cell 0 points at it) ----
+ * Words (cell size each): */
+enum jump_info_word {
+    JI_MAGIC,        /* JUMP_INFO_MAGIC */
+    JI_VERSION,      /* version word again */
+    JI_NIMPORTS,     /* number of host imports */
+    JI_IMPORTS,      /* -> nimports pairs {cell address, name (char *)} */
+    JI_NFIXUPS,      /* issue B: fixup list */
+    JI_FIXUPS,
+    JI_NSLOTS,       /* issue D: names held by slots and cells */
+    JI_SLOTNAMES,
+    JI_CTOR_SLOT,    /* address of the constructor slot (origin + jumpsize - 8) */
+    JI_NWORDS
+};
+#define JUMP_INFO_MAGIC 0x4a494e46u /* "JINF" */
+
+/* ---- The library record (stub descriptor, section "jump_libs" in the program) ----
+ * The linker collects every record into one array between __start_jump_libs and
+ * __stop_jump_libs. Words (pointer size each): */
+enum jump_rec_word {
+    JR_MAGIC,        /* JUMP_REC_MAGIC */
+    JR_FORMAT,       /* JUMP_REC_FORMAT */
+    JR_SONAME,       /* -> "libxyz.so.1" */
+    JR_DESC,         /* -> "DLL Jump 1.0" */
+    JR_DIR,          /* -> directory recorded at build time ("/usr/local/lib") */
+    JR_ORIGIN,       /* load address */
+    JR_VERSION,      /* version word the program was linked against */
+    JR_NIMPORTS,     /* host imports the image had when the stub was made */
+    JR_IMPORTS,      /* -> nimports pairs {name (char *), address in the program} */
+    JR_NEEDS,        /* -> NULL-terminated array of sonames to load first */
+    JR_NOVERRIDES,   /* issue B */
+    JR_OVERRIDES,
+    JR_NUSED,        /* issue D */
+    JR_USED,
+    JR_NWORDS
+};
+#define JUMP_REC_MAGIC 0x4a524543u /* "JREC" */
+#define JUMP_REC_FORMAT 1u
+#define JUMP_REC_SECTION "jump_libs"
+
+/* The symbol the loader member defines and every descriptor references, so that a program
+ * gets exactly one loader however many stubs it links. */
+#define JUMP_LOADER_SYMBOL "__jump_loader_1"
+
+#endif

@@ -1,0 +1,38 @@
+/* layout: the one function for every address in a jump image (DESIGN §5.1). mkimage,
+ * mkstubs, verify-shlib and mkcompat all place slots, cells and variables through it. */
+#ifndef JUMP_LAYOUT_H
+#define JUMP_LAYOUT_H
+
+#include <stdint.h>
+
+struct jerr;
+
+typedef struct layout {
+    uint64_t origin;    /* load address */
+    uint64_t jumpsize;  /* bytes of jump table, version word and constructor slot included */
+    uint64_t gotsize;   /* bytes of GOT */
+    uint64_t dataaddr;  /* -d: separate data origin, 0 if none */
+    unsigned cellsize;  /* 4 or 8 */
+    uint64_t got;       /* address of GOT cell 0 */
+    uint64_t data;      /* address where variable offsets start */
+} layout;
+
+/* Check the parameters (page-aligned origin >= min_origin, sizes non-zero and multiples of
+ * 0x1000 above 0x1000, multiples of 8) and compute got and data. -1 with e set on bad input. */
+int layout_init(layout *l, uint64_t origin, uint64_t jumpsize, uint64_t gotsize,
+                uint64_t dataaddr, unsigned cellsize, uint64_t min_origin, struct jerr *e);
+
+/* Slot i (1-based) lives at origin + 8*i. */
+uint64_t layout_slot(const layout *l, unsigned long i);
+/* Highest usable slot index: slots must stay below the constructor slot. */
+unsigned long layout_max_slots(const layout *l);
+/* The slot that runs the image's constructors: origin + jumpsize - 8. */
+uint64_t layout_ctor_slot(const layout *l);
+/* GOT cell n (0 = fixup pointer, 1 = magic, k+1 = k-th jump.vars entry). */
+uint64_t layout_cell(const layout *l, unsigned long n);
+/* Number of cells that fit in gotsize. */
+unsigned long layout_max_cells(const layout *l);
+/* A variable at `offset` in the data area. */
+uint64_t layout_var(const layout *l, uint64_t offset);
+
+#endif

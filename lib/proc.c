@@ -1,0 +1,130 @@
+/* proc: child processes through posix_spawn, with precise failure messages. */
+#include "proc.h"
+#include "buf.h"
+#include "diag.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+extern char **environ;
+
+static void echo(char *const argv[])
+{
+    fflush(stdout);
+    for (int i = 0; argv[i]; i++)
+        fprintf(stderr, "%s%s", i ? " " : "", argv[i]);
+    fputc('\n', stderr);
+}
+
+static int judge(const char *name, int status, jerr *e)
+{
+    if (WIFEXITED(status)) {
+        if (WEXITSTATUS(status) == 0)
+            return 0;
+        return jerr_set(e, EXIT_USAGE, "%s failed with exit status %d", name, WEXITSTATUS(status));
+    }
+    if (WIFSIGNALED(status))
+        return jerr_set(e, EXIT_USAGE, "%s was killed by signal %d (%s)", name, WTERMSIG(status),
+                        strsignal(WTERMSIG(status)));
+    return jerr_set(e, EXIT_USAGE, "%s ended abnormally", name);
+}
+
+static int run(char *const argv[], int verbose, char **out, jerr *e)
+{
+    posix_spawn_file_actions_t fa;
+    pid_t pid;
+    int pfd[2] = {-1, -1}, rc, status;
+    const char *name = strrchr(argv[0], '/') ? strrchr(argv[0], '/') + 1 : argv[0];
+
+    if (verbose)
+        echo(argv);
+    posix_spawn_file_actions_init(&fa);
+    if (out) {
+        if (pipe2(pfd, O_CLOEXEC) != 0) {
+            posix_spawn_file_actions_destroy(&fa);
+            return jerr_sys(e, "cannot create a pipe for %s", name);
+        }
+        posix_spawn_file_actions_adddup2(&fa, pfd[1], 1);
+    }
+    rc = posix_spawnp(&pid, argv[0], &fa, NULL, argv, environ);
+    posix_spawn_file_actions_destroy(&fa);
+    if (out)
+        close(pfd[1]);
+    if (rc != 0) {
+        if (out)
+            close(pfd[0]);
+        errno = rc;
+        return jerr_sys(e, "cannot run %s", argv[0]);
+    }
+    if (out) {
+        buf b = {0};
+        for (;;) {
+            ssize_t n;
+            buf_reserve(&b, 4096);
+            n = read(pfd[0], b.p + b.len, b.cap - b.len - 1);
+            if (n < 0 && errno == EINTR)
+                continue;
+            if (n <= 0)
+                break;
+            b.len += (size_t)n;
+        }
+        close(pfd[0]);
+        *out = buf_cstr(&b);
+    }
+    while (waitpid(pid, &status, 0) < 0) {
+        if (errno != EINTR) {
+            if (out) {
+                free(*out);
+                *out = NULL;
+            }
+            return jerr_sys(e, "cannot wait for %s", name);
+        }
+    }
+    if (judge(name, status, e) != 0) {
+        if (out) {
+            free(*out);
+            *out = NULL;
+        }
+        return -1;
+    }
+    return 0;
+}
+
+int spawn_run(char *const argv[], int verbose, jerr *e) { return run(argv, verbose, NULL, e); }
+
+int spawn_capture(char *const argv[], int verbose, char **out, jerr *e)
+{
+    return run(argv, verbose, out, e);
+}
+
+char *spawn_which(const char *prog, const char *skip)
+{
+    const char *path = getenv("PATH");
+    struct stat sk, st;
+    int have_skip = skip && stat(skip, &sk) == 0;
+    if (strchr(prog, '/'))
+        return access(prog, X_OK) == 0 ? xstrdup(prog) : NULL;
+    if (!path || !*path)
+        path = "/usr/local/bin:/usr/bin:/bin";
+    while (*path) {
+        const char *end = strchr(path, ':');
+        size_t n = end ? (size_t)(end - path) : strlen(path);
+        char *cand = n ? xasprintf("%.*s/%s", (int)n, path, prog) : xasprintf("./%s", prog);
+        if (stat(cand, &st) == 0 && S_ISREG(st.st_mode) && access(cand, X_OK) == 0 &&
+            !(have_skip && st.st_dev == sk.st_dev && st.st_ino == sk.st_ino))
+            return cand;
+        free(cand);
+        path += n;
+        if (*path == ':')
+            path++;
+    }
+    return NULL;
+}

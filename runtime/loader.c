@@ -1,0 +1,2 @@
+/* loader: placeholder until the run-time loader lands. */
+int __jump_loader_1;
