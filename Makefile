@@ -37,7 +37,7 @@ LOADERS := $(ARCHES:%=$(B)/lib/jump/loader-%.o)
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNITS := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 
-all: $(BINS) $(LOADERS) $(B)/lib/jump/Shared.inc $(B)/lib/jump/registry.table
+all: $(BINS) $(LOADERS)
 
 deps:
 	@scripts/deps.sh
@@ -88,13 +88,6 @@ $(B)/lib/jump/loader-i386.o: runtime/loader.c $(wildcard runtime/*.h) lib/jumpfm
 $(B)/lib/jump/loader-x86_64.o: runtime/loader.c $(wildcard runtime/*.h) lib/jumpfmt.h
 	@mkdir -p $(@D)
 	$(CC) -m64 $(LOADER_CFLAGS) -c -o $@ $<
-
-$(B)/lib/jump/Shared.inc: share/Shared.inc
-	@mkdir -p $(@D)
-	cp $< $@
-$(B)/lib/jump/registry.table: share/registry.table
-	@mkdir -p $(@D)
-	cp $< $@
 
 # ---- tests ----
 $(B)/tests/%: tests/unit/%.c $(LIBA)

@@ -296,17 +296,39 @@ int jp_compare(const jparams *old, const jparams *want, buf *msgs)
         {"the GOT size", old->got, want->got},
     };
     if (strcmp(old->name, want->name)) {
-        buf_printf(msgs, "the library name has changed from %s to %s\n", old->name, want->name);
+        if (msgs)
+            buf_printf(msgs, "the library name has changed from %s to %s\n", old->name, want->name);
         n++;
     }
     for (size_t i = 0; i < sizeof nums / sizeof nums[0]; i++) {
         if (nums[i].a != nums[i].b) {
-            buf_printf(msgs, "%s has changed from 0x%llx to 0x%llx\n", nums[i].what,
+            if (msgs)
+                buf_printf(msgs, "%s has changed from 0x%llx to 0x%llx\n", nums[i].what,
                        (unsigned long long)nums[i].a, (unsigned long long)nums[i].b);
             n++;
         }
     }
     return n;
+}
+
+int jp_check_update(const char *path, const jparams *want, int force, jerr *e)
+{
+    jparams old;
+    buf msgs = {0};
+    int have = jp_load(path, &old, e);
+    if (have < 0)
+        return -1;
+    if (have && jp_compare(&old, want, &msgs) > 0 && !force) {
+        buf_adds(&msgs, "Use -f switch to force the change.");
+        buf_addc(&msgs, 0);
+        jerr_set(e, EXIT_BAD, "%s: parameters differ from the last build:\n%s", path, (char *)msgs.p);
+        buf_free(&msgs);
+        return -1;
+    }
+    buf_free(&msgs);
+    if (have && !strcmp(old.version, want->version) && jp_compare(&old, want, NULL) == 0)
+        return 0;
+    return jp_save(path, want, e);
 }
 
 const char *jump_dir(int *was_set)

@@ -72,7 +72,14 @@ int jp_save(const char *path, const jparams *p, struct jerr *e);
 /* Compare an existing jump.params with the requested one. Appends one warning line per
  * difference to `msgs` ("the load address has changed from 0x... to 0x..."); returns the
  * number of differences. */
-int jp_compare(const jparams *old, const jparams *want, struct buf *msgs);
+int jp_compare(const jparams *old, const jparams *want, struct buf *msgs); /* msgs may be NULL */
+
+/* The jump.params rule shared by mkimage and mkstubs: with no file, write `want`; with an
+ * equal one, nothing; with a different one, refuse unless `force` (then rewrite it). On
+ * refusal returns -1 with e holding the differences, one per line, and the classic
+ * "Use -f switch to force the change." as the last line. The version line may change freely
+ * (a new release keeps the same parameters). */
+int jp_check_update(const char *path, const jparams *want, int force, struct jerr *e);
 
 /* Resolve $JUMP_DIR/<file>: JUMP_DIR if set (else "." — the caller warns once). Returned
  * string is malloc'ed. */

@@ -128,3 +128,17 @@ char *spawn_which(const char *prog, const char *skip)
     }
     return NULL;
 }
+
+char *proc_install_path(const char *rel)
+{
+    char exe[4096];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    char *slash;
+    if (n <= 0)
+        return xasprintf("/usr/local/%s", rel);
+    exe[n] = 0;
+    slash = strrchr(exe, '/');
+    if (slash)
+        *slash = 0; /* the bin directory */
+    return xasprintf("%s/../%s", exe, rel);
+}

@@ -17,4 +17,8 @@ int spawn_capture(char *const argv[], int verbose, char **out, struct jerr *e);
  * NULL). Returns a malloc'ed path or NULL. */
 char *spawn_which(const char *prog, const char *skip);
 
+/* A path relative to the installation this program runs from: "<dir of /proc/self/exe>/../rel"
+ * (so $PREFIX/bin/mkstubs finds $PREFIX/lib/jump/loader-i386.o). malloc'ed. */
+char *proc_install_path(const char *rel);
+
 #endif
