@@ -16,7 +16,7 @@ B ?= build
 CC := gcc
 WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
 CFLAGS ?= -O2 -g
-ALL_CFLAGS := -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) $(SANFLAGS) -Ilib -I$(B)/gen
+ALL_CFLAGS := -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) $(SANFLAGS) -iquote lib -iquote $(B)/gen
 LDFLAGS ?=
 FLEX := flex
 BISON := bison
@@ -81,7 +81,7 @@ $(foreach t,$(TOOLS),$(eval $(call tool_rule,$(t))))
 
 # ---- run-time loader, one relocatable object per architecture ----
 LOADER_CFLAGS := -std=c11 -D_GNU_SOURCE $(WARN) -O2 -fno-pic -fno-pie -fno-stack-protector \
-  -fno-asynchronous-unwind-tables -fno-builtin -ffunction-sections -Ilib
+  -fno-asynchronous-unwind-tables -fno-builtin -ffunction-sections -iquote lib
 $(B)/lib/jump/loader-i386.o: runtime/loader.c $(wildcard runtime/*.h) lib/jumpfmt.h
 	@mkdir -p $(@D)
 	$(CC) -m32 $(LOADER_CFLAGS) -c -o $@ $<
@@ -92,7 +92,7 @@ $(B)/lib/jump/loader-x86_64.o: runtime/loader.c $(wildcard runtime/*.h) lib/jump
 # ---- tests ----
 $(B)/tests/%: tests/unit/%.c $(LIBA)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -Itests/unit $(LDFLAGS) -o $@ $^ -lcmocka
+	$(CC) $(ALL_CFLAGS) -iquote tests/unit $(LDFLAGS) -o $@ $^ -lcmocka
 
 units: $(UNITS)
 

@@ -1,2 +1,676 @@
-/* loader: placeholder until the run-time loader lands. */
-int __jump_loader_1;
+/* loader: the run-time half of the toolkit. Linked into every program through its stubs (one
+ * copy however many stubs), it runs from .preinit_array, before any constructor: for each
+ * library record the stubs contributed it finds the image, checks it, maps it at its fixed
+ * address, binds its host imports and runs its constructors, dependencies first (DESIGN §7).
+ *
+ * It calls the C library for system calls (on i386 glibc enters the kernel through the vDSO,
+ * not int $0x80), allocates nothing, and prints through write(2) only. */
+#include <elf.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <link.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/auxv.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "jumpfmt.h"
+
+#if UINTPTR_MAX == 0xffffffffu
+#define LD_CLASS ELFCLASS32
+#define LD_MACHINE EM_386
+typedef Elf32_Ehdr Ehdr;
+typedef Elf32_Phdr Phdr;
+typedef Elf32_Dyn Dyn;
+typedef Elf32_Sym Sym;
+#else
+#define LD_CLASS ELFCLASS64
+#define LD_MACHINE EM_X86_64
+typedef Elf64_Ehdr Ehdr;
+typedef Elf64_Phdr Phdr;
+typedef Elf64_Dyn Dyn;
+typedef Elf64_Sym Sym;
+#endif
+
+#ifndef MAP_FIXED_NOREPLACE
+#define MAP_FIXED_NOREPLACE 0x100000
+#endif
+
+#define MAX_LIBS 64
+#define MAX_PHDRS 16
+#define PATH_BYTES 1024
+
+/* Every descriptor references this symbol; defining it here pulls in exactly one loader. */
+const int __jump_loader_1 = 1;
+
+extern const uintptr_t __start_jump_libs[] __attribute__((weak, visibility("hidden")));
+extern const uintptr_t __stop_jump_libs[] __attribute__((weak, visibility("hidden")));
+
+struct lib {
+    const char *soname;
+    const uintptr_t *rec;   /* first record naming it, or NULL if only needed by an image */
+    int state;              /* 0 new, 1 visiting, 2 loaded */
+    char path[PATH_BYTES];
+    uintptr_t origin, end, info, ctor;
+    uint32_t vword;
+};
+
+static struct lib libs[MAX_LIBS];
+static int nlibs;
+static struct lib *order[MAX_LIBS];
+static int norder;
+static const char *prog = "program";
+
+/* ---- output without stdio ---- */
+
+static void put(const char *s)
+{
+    size_t n = strlen(s);
+    while (n) {
+        ssize_t w = write(2, s, n);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            return;
+        s += w;
+        n -= (size_t)w;
+    }
+}
+
+static void put_out(const char *s)
+{
+    size_t n = strlen(s);
+    while (n) {
+        ssize_t w = write(1, s, n);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            return;
+        s += w;
+        n -= (size_t)w;
+    }
+}
+
+static const char *hex(uintptr_t v, char *buf)
+{
+    char *p = buf + 2 + 2 * sizeof v;
+    *p = 0;
+    do {
+        *--p = "0123456789abcdef"[v & 15];
+        v >>= 4;
+    } while (v);
+    *--p = 'x';
+    *--p = '0';
+    return p;
+}
+
+static const char *dec(unsigned long v, char *buf)
+{
+    char *p = buf + 23;
+    *p = 0;
+    do {
+        *--p = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    return p;
+}
+
+/* "1.2.3" from a version word. */
+static const char *version_text(uint32_t w, char *buf)
+{
+    char t[24];
+    unsigned long minor = JUMP_VERSION_MINOR(w);
+    strcpy(buf, dec(JUMP_VERSION_MAJOR(w), t));
+    strcat(buf, ".");
+    strcat(buf, dec(minor / 100, t));
+    strcat(buf, ".");
+    strcat(buf, dec(minor % 100, t));
+    return buf;
+}
+
+static _Noreturn void fatal3(const char *what, const char *name, const char *reason)
+{
+    put(prog);
+    put(what);
+    put(name);
+    put("'\n");
+    if (reason) {
+        put("\t");
+        put(reason);
+        put("\n");
+    }
+    _exit(127);
+}
+
+/* ---- records ---- */
+
+static struct lib *lib_named(const char *soname)
+{
+    for (int i = 0; i < nlibs; i++)
+        if (!strcmp(libs[i].soname, soname))
+            return &libs[i];
+    if (nlibs == MAX_LIBS)
+        fatal3(": can't load library '", soname, "too many jump libraries");
+    libs[nlibs].soname = soname;
+    return &libs[nlibs++];
+}
+
+static void collect(void)
+{
+    const uintptr_t *r = __start_jump_libs;
+    if (!r)
+        return;
+    for (; r + JR_NWORDS <= __stop_jump_libs; r += JR_NWORDS) {
+        struct lib *l;
+        if (r[JR_MAGIC] != JUMP_REC_MAGIC || r[JR_FORMAT] != JUMP_REC_FORMAT)
+            fatal3(": can't load libraries '", "(jump_libs)",
+                   "corrupt library record: the program was linked with an incompatible stub");
+        l = lib_named((const char *)r[JR_SONAME]);
+        if (!l->rec)
+            l->rec = r;
+    }
+}
+
+/* ---- finding an image ---- */
+
+static int try_open(const char *dir, size_t dlen, const char *soname, char *path)
+{
+    size_t n = strlen(soname);
+    int fd;
+    if (dlen == 0 || dlen + 1 + n + 1 > PATH_BYTES)
+        return -1;
+    memcpy(path, dir, dlen);
+    path[dlen] = '/';
+    memcpy(path + dlen + 1, soname, n + 1);
+    fd = open(path, O_RDONLY | O_CLOEXEC);
+    return fd;
+}
+
+static int find_image(struct lib *l)
+{
+    static const char *const dirs[] = {"/usr/local/lib", "/usr/lib", "/lib"};
+    const char *env = getauxval(AT_SECURE) ? NULL : getenv("JUMP_LIBRARY_PATH");
+    int fd;
+    if (env) {
+        const char *p = env;
+        while (*p) {
+            size_t n = strcspn(p, ":");
+            if ((fd = try_open(p, n, l->soname, l->path)) >= 0)
+                return fd;
+            p += n;
+            if (*p == ':')
+                p++;
+        }
+    }
+    if (l->rec) {
+        const char *d = (const char *)l->rec[JR_DIR];
+        if (d && *d && (fd = try_open(d, strlen(d), l->soname, l->path)) >= 0)
+            return fd;
+    }
+    for (unsigned i = 0; i < sizeof dirs / sizeof dirs[0]; i++)
+        if ((fd = try_open(dirs[i], strlen(dirs[i]), l->soname, l->path)) >= 0)
+            return fd;
+    l->path[0] = 0;
+    return -1;
+}
+
+/* ---- checking and mapping ---- */
+
+static int read_at(int fd, void *buf, size_t n, off_t off)
+{
+    uint8_t *p = buf;
+    while (n) {
+        ssize_t r = pread(fd, p, n, off);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r <= 0)
+            return -1;
+        p += r;
+        n -= (size_t)r;
+        off += r;
+    }
+    return 0;
+}
+
+static uint32_t le32(const uint8_t *p)
+{
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+static uint64_t le64(const uint8_t *p) { return le32(p) | (uint64_t)le32(p + 4) << 32; }
+
+static _Noreturn void cant_load(struct lib *l, const char *reason)
+{
+    fatal3(": can't load library '", l->path, reason);
+}
+
+/* Name whatever occupies [start, end) for a clash message: one of our images, or the
+ * mapping /proc/self/maps shows there. */
+static void name_occupant(uintptr_t start, uintptr_t end, char *out, size_t cap)
+{
+    static char maps[16384];
+    int fd;
+    ssize_t n, total = 0;
+    for (int i = 0; i < norder; i++) {
+        if (order[i]->origin < end && start < order[i]->end) {
+            size_t k = strlen(order[i]->soname);
+            if (k + 3 + strlen(order[i]->path) + 2 < cap) {
+                strcpy(out, order[i]->soname);
+                strcat(out, " (");
+                strcat(out, order[i]->path);
+                strcat(out, ")");
+                return;
+            }
+        }
+    }
+    strcpy(out, "an existing mapping");
+    fd = open("/proc/self/maps", O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return;
+    while (total < (ssize_t)sizeof maps - 1 &&
+           (n = read(fd, maps + total, sizeof maps - 1 - (size_t)total)) > 0)
+        total += n;
+    close(fd);
+    maps[total] = 0;
+    for (char *line = maps; *line;) {
+        char *nl = strchr(line, '\n');
+        uintptr_t a = 0, b = 0;
+        char *p = line;
+        if (nl)
+            *nl = 0;
+        while (*p && *p != '-') {
+            a = a * 16 + (uintptr_t)(*p <= '9' ? *p - '0' : (*p | 0x20) - 'a' + 10);
+            p++;
+        }
+        if (*p == '-')
+            p++;
+        while (*p && *p != ' ') {
+            b = b * 16 + (uintptr_t)(*p <= '9' ? *p - '0' : (*p | 0x20) - 'a' + 10);
+            p++;
+        }
+        if (a < end && start < b) {
+            /* The path is the sixth column. */
+            int col = 0;
+            while (*p && col < 5) {
+                while (*p == ' ')
+                    p++;
+                if (++col == 5)
+                    break;
+                while (*p && *p != ' ')
+                    p++;
+            }
+            if (*p && strlen(p) + 1 < cap)
+                strcpy(out, p);
+            else
+                strcpy(out, "an anonymous mapping");
+            return;
+        }
+        if (!nl)
+            break;
+        line = nl + 1;
+    }
+}
+
+static _Noreturn void clash(struct lib *l, uintptr_t start, uintptr_t end)
+{
+    char who[PATH_BYTES + 64], a[24], b[24];
+    name_occupant(start, end, who, sizeof who);
+    put(prog);
+    put(": can't load library '");
+    put(l->path);
+    put("'\n\taddress range ");
+    put(hex(start, a));
+    put("-");
+    put(hex(end, b));
+    put(" of ");
+    put(l->soname);
+    put(" is already occupied by ");
+    put(who);
+    put("\n");
+    _exit(127);
+}
+
+static void map_image(struct lib *l, int fd)
+{
+    uint8_t eh[sizeof(Ehdr)];
+    Phdr ph[MAX_PHDRS];
+    uint8_t note[512];
+    const Ehdr *e = (const Ehdr *)eh;
+    uint32_t want_major;
+    const uint8_t *desc = NULL;
+    uintptr_t start = 0, stop = 0;
+    char v1[48], v2[48], h1[24], h2[24];
+    int n;
+
+    if (read_at(fd, eh, sizeof eh, 0) != 0 || memcmp(eh, ELFMAG, SELFMAG) != 0)
+        cant_load(l, "not an ELF file");
+    if (eh[EI_CLASS] != LD_CLASS || eh[EI_DATA] != ELFDATA2LSB || e->e_machine != LD_MACHINE)
+        cant_load(l, "built for another architecture");
+    if (e->e_type != ET_EXEC || e->e_phentsize != sizeof(Phdr) || e->e_phnum == 0 ||
+        e->e_phnum > MAX_PHDRS)
+        cant_load(l, "not a jump image (bad ELF header)");
+    n = e->e_phnum;
+    if (read_at(fd, ph, sizeof(Phdr) * (size_t)n, (off_t)e->e_phoff) != 0)
+        cant_load(l, "truncated program headers");
+
+    /* The note says what this image is. */
+    for (int i = 0; i < n && !desc; i++) {
+        size_t sz = ph[i].p_filesz, namesz, descsz;
+        if (ph[i].p_type != PT_NOTE || sz < 12 + 8 + JUMP_NOTE_FIXED || sz > sizeof note)
+            continue;
+        if (read_at(fd, note, sz, (off_t)ph[i].p_offset) != 0)
+            cant_load(l, "truncated note");
+        namesz = le32(note);
+        descsz = le32(note + 4);
+        if (namesz == 5 && le32(note + 8) == JUMP_NOTE_TYPE && !memcmp(note + 12, "JUMP", 5) &&
+            descsz >= JUMP_NOTE_FIXED + 1 && 20 + descsz <= sz && note[20 + descsz - 1] == 0 &&
+            le32(note + 20) == JUMP_NOTE_FORMAT)
+            desc = note + 20;
+    }
+    if (!desc)
+        cant_load(l, "not a jump image (no jump note)");
+    l->vword = le32(desc + 4);
+    if (le32(desc + 8) != sizeof(uintptr_t))
+        cant_load(l, "built for another architecture");
+    l->origin = (uintptr_t)le64(desc + 24);
+    l->end = (uintptr_t)le64(desc + 48);
+    l->info = (uintptr_t)le64(desc + 56);
+    if (strcmp((const char *)desc + JUMP_NOTE_FIXED, l->soname) != 0)
+        cant_load(l, "the image is another library (its name differs)");
+
+    want_major = l->rec ? (uint32_t)JUMP_VERSION_MAJOR(l->rec[JR_VERSION]) : 0;
+    if (!l->rec) {
+        /* Needed only by another image: the major is the soname's last number. */
+        const char *dot = strrchr(l->soname, '.');
+        want_major = 0;
+        for (const char *p = dot ? dot + 1 : ""; *p >= '0' && *p <= '9'; p++)
+            want_major = want_major * 10 + (uint32_t)(*p - '0');
+    }
+    if (JUMP_VERSION_MAJOR(l->vword) != want_major) {
+        char t1[24], t2[24];
+        put(prog);
+        put(": incompatible library '");
+        put(l->path);
+        put("'\n\tRequire major version ");
+        put(dec(want_major, t1));
+        put(" and found ");
+        put(dec(JUMP_VERSION_MAJOR(l->vword), t2));
+        put("\n");
+        _exit(127);
+    }
+    if (l->rec && l->origin != l->rec[JR_ORIGIN]) {
+        put(prog);
+        put(": can't load library '");
+        put(l->path);
+        put("'\n\tthe program was linked for address ");
+        put(hex(l->rec[JR_ORIGIN], h1));
+        put(" but the image is built for ");
+        put(hex(l->origin, h2));
+        put("\n");
+        _exit(127);
+    }
+    if (l->rec && JUMP_VERSION_MINOR(l->vword) < JUMP_VERSION_MINOR(l->rec[JR_VERSION]) &&
+        !getenv("JUMP_NOWARN")) {
+        put(prog);
+        put(": warning: using older library version '");
+        put(l->path);
+        put("'\n\tRequire version ");
+        put(version_text((uint32_t)l->rec[JR_VERSION], v1));
+        put(" and found ");
+        put(version_text(l->vword, v2));
+        put("\n");
+    }
+
+    /* Map every PT_LOAD at exactly its address, never over an existing mapping. */
+    for (int i = 0; i < n; i++) {
+        if (ph[i].p_type != PT_LOAD || !ph[i].p_memsz)
+            continue;
+        if (!start || ph[i].p_vaddr < start)
+            start = ph[i].p_vaddr;
+        if (ph[i].p_vaddr + ph[i].p_memsz > stop)
+            stop = ph[i].p_vaddr + ph[i].p_memsz;
+    }
+    if (start < l->origin || stop > l->end + JUMP_PAGE)
+        cant_load(l, "segments lie outside the range its note gives");
+    for (int i = 0; i < n; i++) {
+        uintptr_t va, pg, fend, mend, fpage;
+        int prot;
+        void *m;
+        if (ph[i].p_type != PT_LOAD || !ph[i].p_memsz)
+            continue;
+        va = ph[i].p_vaddr;
+        pg = va & ~(uintptr_t)(JUMP_PAGE - 1);
+        if ((ph[i].p_offset & (JUMP_PAGE - 1)) != (va & (JUMP_PAGE - 1)))
+            cant_load(l, "a segment is not page-aligned in the file");
+        prot = (ph[i].p_flags & PF_R ? PROT_READ : 0) | (ph[i].p_flags & PF_W ? PROT_WRITE : 0) |
+               (ph[i].p_flags & PF_X ? PROT_EXEC : 0);
+        fend = va + ph[i].p_filesz;
+        mend = va + ph[i].p_memsz;
+        fpage = (fend + JUMP_PAGE - 1) & ~(uintptr_t)(JUMP_PAGE - 1);
+        if (ph[i].p_filesz) {
+            m = mmap((void *)pg, fend - pg, prot, MAP_PRIVATE | MAP_FIXED_NOREPLACE, fd,
+                     (off_t)(ph[i].p_offset - (va - pg)));
+            if (m == MAP_FAILED && errno == EEXIST)
+                clash(l, l->origin, l->end);
+            if (m == MAP_FAILED)
+                cant_load(l, strerror(errno));
+            if (m != (void *)pg) {
+                munmap(m, fend - pg);
+                clash(l, l->origin, l->end);
+            }
+            /* The rest of the last file page belongs to .bss: zero it. */
+            if (mend > fend && (prot & PROT_WRITE))
+                memset((void *)fend, 0, (mend < fpage ? mend : fpage) - fend);
+        } else {
+            fpage = pg;
+        }
+        if (mend > fpage) {
+            m = mmap((void *)fpage, mend - fpage, prot, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE,
+                     -1, 0);
+            if (m == MAP_FAILED && errno == EEXIST)
+                clash(l, l->origin, l->end);
+            if (m == MAP_FAILED)
+                cant_load(l, strerror(errno));
+            if (m != (void *)fpage) {
+                munmap(m, mend - fpage);
+                clash(l, l->origin, l->end);
+            }
+        }
+    }
+    if (*(const uint32_t *)l->origin != l->vword)
+        cant_load(l, "the version word at its load address does not match its note");
+}
+
+/* ---- host imports ---- */
+
+struct dyn_query {
+    const char *name;
+    uint32_t gnu_hash;
+    uintptr_t found;
+};
+
+static uint32_t gnu_hash(const char *s)
+{
+    uint32_t h = 5381;
+    for (; *s; s++)
+        h = h * 33 + (uint8_t)*s;
+    return h;
+}
+
+static uintptr_t dyn_ptr(uintptr_t base, uintptr_t v) { return v < base ? v + base : v; }
+
+static int search_object(struct dl_phdr_info *info, size_t size, void *data)
+{
+    struct dyn_query *q = data;
+    const Dyn *dyn = NULL;
+    const Sym *symtab = NULL;
+    const char *strtab = NULL;
+    const uint32_t *gh = NULL;
+    const uint16_t *versym = NULL;
+    (void)size;
+    if (q->found)
+        return 1;
+    for (int i = 0; i < info->dlpi_phnum; i++)
+        if (info->dlpi_phdr[i].p_type == PT_DYNAMIC)
+            dyn = (const Dyn *)(info->dlpi_addr + info->dlpi_phdr[i].p_vaddr);
+    if (!dyn)
+        return 0;
+    for (; dyn->d_tag != DT_NULL; dyn++) {
+        uintptr_t p = dyn_ptr(info->dlpi_addr, dyn->d_un.d_ptr);
+        if (dyn->d_tag == DT_SYMTAB)
+            symtab = (const Sym *)p;
+        else if (dyn->d_tag == DT_STRTAB)
+            strtab = (const char *)p;
+        else if (dyn->d_tag == DT_GNU_HASH)
+            gh = (const uint32_t *)p;
+        else if (dyn->d_tag == DT_VERSYM)
+            versym = (const uint16_t *)p;
+    }
+    if (!symtab || !strtab || !gh)
+        return 0;
+    {
+        uint32_t nbuckets = gh[0], symoffset = gh[1], bloom_size = gh[2];
+        const uintptr_t *bloom = (const uintptr_t *)(gh + 4);
+        const uint32_t *buckets = (const uint32_t *)(bloom + bloom_size);
+        const uint32_t *chain = buckets + nbuckets;
+        uint32_t h = q->gnu_hash, i;
+        if (!nbuckets)
+            return 0;
+        i = buckets[h % nbuckets];
+        if (i < symoffset)
+            return 0;
+        for (;; i++) {
+            uint32_t ch = chain[i - symoffset];
+            if ((ch | 1) == (h | 1)) {
+                const Sym *s = &symtab[i];
+                if (s->st_shndx != SHN_UNDEF && !strcmp(strtab + s->st_name, q->name) &&
+                    (!versym || !(versym[i] & 0x8000))) {
+                    uintptr_t v = info->dlpi_addr + s->st_value;
+                    if (ELF32_ST_TYPE(s->st_info) == STT_GNU_IFUNC)
+                        v = ((uintptr_t(*)(void))v)();
+                    q->found = v;
+                    return 1;
+                }
+            }
+            if (ch & 1)
+                break;
+        }
+    }
+    return 0;
+}
+
+static uintptr_t lookup(const char *name)
+{
+    struct dyn_query q;
+    /* The names the program's stubs listed, resolved by the program's own link. */
+    for (int i = 0; i < nlibs; i++) {
+        const uintptr_t *r = libs[i].rec;
+        const uintptr_t *pairs;
+        if (!r || !r[JR_NIMPORTS])
+            continue;
+        pairs = (const uintptr_t *)r[JR_IMPORTS];
+        for (uintptr_t k = 0; k < r[JR_NIMPORTS]; k++)
+            if (!strcmp((const char *)pairs[2 * k], name))
+                return pairs[2 * k + 1];
+    }
+    /* A name the stubs did not know: the dynamic symbol tables, if the program has any. */
+    q.name = name;
+    q.gnu_hash = gnu_hash(name);
+    q.found = 0;
+    dl_iterate_phdr(search_object, &q);
+    return q.found;
+}
+
+static void bind_imports(struct lib *l)
+{
+    const uintptr_t *info = (const uintptr_t *)l->info;
+    const uintptr_t *pairs;
+    if (!info || info[JI_MAGIC] != JUMP_INFO_MAGIC)
+        cant_load(l, "corrupt image information block");
+    l->ctor = info[JI_CTOR_SLOT];
+    pairs = (const uintptr_t *)info[JI_IMPORTS];
+    for (uintptr_t k = 0; k < info[JI_NIMPORTS]; k++) {
+        const char *name = (const char *)pairs[2 * k + 1];
+        uintptr_t v = lookup(name);
+        if (!v) {
+            put(prog);
+            put(": can't load library '");
+            put(l->path);
+            put("'\n\tundefined symbol '");
+            put(name);
+            put("': the program does not provide it (link the program dynamically, or relink it against the new stub)\n");
+            _exit(127);
+        }
+        *(uintptr_t *)pairs[2 * k] = v;
+    }
+}
+
+/* ---- order: dependencies first ---- */
+
+static void visit(struct lib *l, int depth)
+{
+    if (l->state == 2)
+        return;
+    if (l->state == 1 || depth > MAX_LIBS)
+        fatal3(": can't load library '", l->soname, "circular dependency between jump libraries");
+    l->state = 1;
+    if (l->rec && l->rec[JR_NEEDS]) {
+        for (const uintptr_t *p = (const uintptr_t *)l->rec[JR_NEEDS]; *p; p++)
+            visit(lib_named((const char *)*p), depth + 1);
+    }
+    l->state = 2;
+    order[norder++] = l;
+}
+
+static void trace(void)
+{
+    for (int i = 0; i < norder; i++) {
+        struct lib *l = order[i];
+        int fd = find_image(l);
+        put_out("\t");
+        put_out(l->soname);
+        if (l->rec) {
+            put_out(" (");
+            put_out((const char *)l->rec[JR_DESC]);
+            put_out(")");
+        }
+        put_out(" => ");
+        put_out(fd >= 0 ? l->path : "not found");
+        put_out("\n");
+        if (fd >= 0)
+            close(fd);
+    }
+    _exit(0);
+}
+
+static void jump_load_all(int argc, char **argv, char **envp)
+{
+    const char *t;
+    (void)envp;
+    if (argc > 0 && argv && argv[0])
+        prog = argv[0];
+    collect();
+    for (int i = 0, n = nlibs; i < n; i++)
+        visit(&libs[i], 0);
+    t = getenv("JUMP_TRACE_LIBRARIES");
+    if (t && *t && strcmp(t, "0"))
+        trace();
+    for (int i = 0; i < norder; i++) {
+        struct lib *l = order[i];
+        int fd = find_image(l);
+        if (fd < 0)
+            fatal3(": can't find library '", l->soname, NULL);
+        map_image(l, fd);
+        close(fd);
+    }
+    for (int i = 0; i < norder; i++)
+        bind_imports(order[i]);
+    for (int i = 0; i < norder; i++)
+        ((void (*)(void))order[i]->ctor)();
+}
+
+__attribute__((used, section(".preinit_array"))) static void (*const jump_preinit)(int, char **, char **) =
+    jump_load_all;

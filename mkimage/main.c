@@ -1,0 +1,84 @@
+/* mkimage: command line. */
+#include "mkimage.h"
+#include "buf.h"
+#include "diag.h"
+
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char usage[] =
+    "Usage: mkimage -l [dir/]image -v M.m[.p] -a address [-j jumpsize] [-g gotsize]\n"
+    "               [-d dataaddr] [-m arch] [-f] [-G] [-V] [--aout-names] -- objects/libs...\n"
+    "Build the fixed-address jump image <image>.so.<version> in the current directory from\n"
+    "the library's objects, using the control files in $JUMP_DIR (jump.funcs, jump.vars,\n"
+    "jump.params).\n"
+    "\n"
+    "  -l image     the image's installed path without .so.<version> (e.g. /usr/lib/libxyz)\n"
+    "  -v version   M.m or M.m.p; version word = (M << 16) + m*100 + p\n"
+    "  -a address   load address (page-aligned, at least 0x60000000)\n"
+    "  -j size      jump table size in bytes (default 0x4000)\n"
+    "  -g size      GOT size in bytes (default 0x1000)\n"
+    "  -d address   separate data origin (the GOT ends there)\n"
+    "  -m arch      i386 or x86_64 (default: taken from the first object)\n"
+    "  -f           force: accept changed jump.params and registry overlaps\n"
+    "  -G           keep the generated assembly and linker script (path printed)\n"
+    "  -V           echo the as and ld commands\n"
+    "  --aout-names control files carry a.out names (leading '_')\n"
+    "  --help, --version\n"
+    "Inputs: objects, archives (.a), other libraries' stubs (.sa), -Ldir, -lname. The C\n"
+    "library (-lc, -lm, -ldl, -lpthread, -lrt) is not linked in: its functions become host\n"
+    "imports bound when a program starts. libgcc is linked in.\n";
+
+static uint64_t num(const char *opt, const char *s)
+{
+    uint64_t v;
+    if (parse_u64(s, 0, &v))
+        diag_usage("invalid number '%s' for %s", s, opt);
+    return v;
+}
+
+int main(int argc, char **argv)
+{
+    mkimage_opts o;
+    static const struct option longs[] = {{"aout-names", no_argument, NULL, 'A'},
+                                          {"verbose", no_argument, NULL, 'V'},
+                                          {NULL, 0, NULL, 0}};
+    int c;
+    diag_init(argv[0]);
+    diag_std_options(argc, argv, usage);
+    memset(&o, 0, sizeof o);
+    o.jumpsize = 0x4000;
+    o.gotsize = 0x1000;
+    while ((c = getopt_long(argc, argv, "l:v:a:j:g:d:m:fGV", longs, NULL)) != -1) {
+        switch (c) {
+        case 'l': o.image = optarg; break;
+        case 'v': o.version = optarg; break;
+        case 'a': o.origin = num("-a", optarg); break;
+        case 'j': o.jumpsize = num("-j", optarg); break;
+        case 'g': o.gotsize = num("-g", optarg); break;
+        case 'd': o.dataaddr = num("-d", optarg); break;
+        case 'm':
+            o.arch = arch_by_name(optarg);
+            if (!o.arch)
+                diag_usage("unknown architecture '%s' (i386 or x86_64)", optarg);
+            break;
+        case 'f': o.force = 1; break;
+        case 'G': o.keep = 1; break;
+        case 'V': o.verbose = 1; break;
+        case 'A': o.aout_names = 1; break;
+        default: diag_usage("invalid option");
+        }
+    }
+    if (!o.image)
+        diag_usage("missing -l image");
+    if (!o.version)
+        diag_usage("missing -v version");
+    if (!o.origin)
+        diag_usage("missing -a address");
+    if (optind >= argc)
+        diag_usage("no objects given (after --)");
+    o.inputs = argv + optind;
+    o.ninputs = argc - optind;
+    return mkimage_run(&o);
+}

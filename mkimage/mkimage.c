@@ -1,0 +1,807 @@
+/* mkimage: lay out the jump table, GOT and host-import thunks for a library, generate the
+ * linker script, and link the fixed-address image with the system as and ld (DESIGN §5). */
+#include "mkimage.h"
+#include "ar.h"
+#include "buf.h"
+#include "ctl.h"
+#include "diag.h"
+#include "elf.h"
+#include "jumpfmt.h"
+#include "layout.h"
+#include "proc.h"
+#include "strmap.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* Everything one run needs; freed by build_free. */
+typedef struct build {
+    const mkimage_opts *o;
+    const arch *a;
+    layout l;
+    char *root;            /* basename of -l */
+    char *soname;          /* root.so.M */
+    char *outname;         /* root.so.<version> */
+    uint32_t vword;
+    unsigned major, minor;
+    jf_file funcs, vars;
+    char *tmpdir;
+    char **ld_inputs;      /* inputs for ld, host libraries removed */
+    int nld;
+    int want_libm;
+    strmap host;           /* C-library symbol -> STT type + 1 */
+    strmap hostm;          /* libm symbols */
+    char **imports;        /* host functions the image calls */
+    size_t nimports;
+    int need_dso_handle;
+} build;
+
+static const char *const host_libs[] = {"-lc", "-lm", "-ldl", "-lpthread", "-lrt", "-lutil", NULL};
+
+int mkimage_version_word(const char *v, uint32_t *word, unsigned *major, unsigned *minor)
+{
+    unsigned long part[3] = {0, 0, 0};
+    int n = 0;
+    const char *p = v;
+    while (n < 3) {
+        char *end;
+        if (*p < '0' || *p > '9')
+            return -1;
+        errno = 0;
+        part[n++] = strtoul(p, &end, 10);
+        if (errno)
+            return -1;
+        p = end;
+        if (!*p)
+            break;
+        if (*p != '.')
+            return -1;
+        p++;
+    }
+    if (*p || n < 2 || part[0] > 0x7fff || part[1] > 99 || part[2] > 99)
+        return -1;
+    *word = (uint32_t)JUMP_VERSION_WORD(part[0], part[1], part[2]);
+    *major = (unsigned)part[0];
+    *minor = (unsigned)part[1];
+    return 0;
+}
+
+static void build_free(build *b)
+{
+    free(b->root);
+    free(b->soname);
+    free(b->outname);
+    jf_free(&b->funcs);
+    jf_free(&b->vars);
+    if (b->tmpdir && !b->o->keep) {
+        DIR *d = opendir(b->tmpdir);
+        struct dirent *de;
+        while (d && (de = readdir(d))) {
+            if (de->d_name[0] == '.')
+                continue;
+            char *p = xasprintf("%s/%s", b->tmpdir, de->d_name);
+            unlink(p);
+            free(p);
+        }
+        if (d)
+            closedir(d);
+        rmdir(b->tmpdir);
+    }
+    free(b->tmpdir);
+    free(b->ld_inputs);
+    strmap_free(&b->host);
+    strmap_free(&b->hostm);
+    for (size_t i = 0; i < b->nimports; i++)
+        free(b->imports[i]);
+    free(b->imports);
+}
+
+static int fail(build *b, const jerr *e)
+{
+    diag_report(e);
+    build_free(b);
+    return e->status ? e->status : EXIT_BAD;
+}
+
+/* ---- inputs ---- */
+
+static int is_host_lib(const char *s)
+{
+    for (int i = 0; host_libs[i]; i++)
+        if (!strcmp(s, host_libs[i]))
+            return 1;
+    return 0;
+}
+
+/* The architecture of the first ELF object or archive member among the inputs. */
+static const arch *input_arch(const mkimage_opts *o, jerr *e)
+{
+    for (int i = 0; i < o->ninputs; i++) {
+        const char *in = o->inputs[i];
+        blob bl;
+        const arch *a = NULL;
+        if (in[0] == '-')
+            continue;
+        if (blob_read(in, &bl, e) != 0)
+            return NULL;
+        if (elf_is_elf(bl.p, bl.len)) {
+            elf_file f;
+            if (elf_open(&f, in, bl.p, bl.len, e) != 0) {
+                blob_free(&bl);
+                return NULL;
+            }
+            a = f.arch;
+            elf_close(&f);
+        } else if (ar_is_archive(bl.p, bl.len)) {
+            ar_file ar;
+            if (ar_open(&ar, in, bl.p, bl.len, e) == 0) {
+                for (size_t m = 0; m < ar.n && !a; m++) {
+                    elf_file f;
+                    jerr ignore;
+                    if (elf_is_elf(ar.m[m].data, ar.m[m].size) &&
+                        elf_open(&f, in, ar.m[m].data, ar.m[m].size, &ignore) == 0) {
+                        a = f.arch;
+                        elf_close(&f);
+                    }
+                }
+                ar_close(&ar);
+            }
+        }
+        blob_free(&bl);
+        if (a)
+            return a;
+    }
+    jerr_set(e, EXIT_BAD, "cannot tell the architecture from the inputs: pass -m i386|x86_64");
+    return NULL;
+}
+
+/* Read the dynamic symbols of a host library into `m` (name -> type + 1). */
+static int load_host_symbols(build *b, const char *file, strmap *m, jerr *e)
+{
+    char *argv[] = {"gcc", (char *)b->a->cc_flag, NULL, NULL};
+    char *out = NULL, *path;
+    blob bl;
+    argv[2] = xasprintf("-print-file-name=%s", file);
+    if (spawn_capture(argv, 0, &out, e) != 0) {
+        free(argv[2]);
+        return -1;
+    }
+    free(argv[2]);
+    out[strcspn(out, "\n")] = 0;
+    path = out;
+    if (!strchr(path, '/')) {
+        jerr_set(e, EXIT_USAGE, "cannot find the %s C library file %s (is gcc-multilib installed?)",
+                 b->a->name, file);
+        free(out);
+        return -1;
+    }
+    if (blob_read(path, &bl, e) != 0) {
+        free(out);
+        return -1;
+    }
+    /* Keep the bytes: the map's keys point into them. They live until the process ends. */
+    if (elf_is_elf(bl.p, bl.len)) {
+        elf_file f;
+        if (elf_open(&f, path, bl.p, bl.len, e) != 0) {
+            free(out);
+            return -1;
+        }
+        for (size_t i = 1; i < f.nsyms; i++)
+            if (f.syms[i].shndx != SHN_UNDEF_ && f.syms[i].bind != STB_LOCAL_ && f.syms[i].name[0])
+                strmap_put(m, f.syms[i].name, (uintptr_t)f.syms[i].type + 1);
+        /* elf_file's arrays are freed, the names stay in bl. */
+        elf_close(&f);
+    } else if (ar_is_archive(bl.p, bl.len)) {
+        ar_file ar;
+        if (ar_open(&ar, path, bl.p, bl.len, e) != 0) {
+            free(out);
+            return -1;
+        }
+        for (size_t m2 = 0; m2 < ar.n; m2++) {
+            elf_file f;
+            jerr ignore;
+            if (!elf_is_elf(ar.m[m2].data, ar.m[m2].size) ||
+                elf_open(&f, path, ar.m[m2].data, ar.m[m2].size, &ignore) != 0)
+                continue;
+            for (size_t i = 1; i < f.nsyms; i++)
+                if (f.syms[i].shndx != SHN_UNDEF_ && f.syms[i].bind != STB_LOCAL_ &&
+                    f.syms[i].name[0])
+                    strmap_put(m, f.syms[i].name, (uintptr_t)f.syms[i].type + 1);
+            elf_close(&f);
+        }
+        ar_close(&ar);
+    }
+    free(out);
+    return 0;
+}
+
+/* ---- control files ---- */
+
+static int load_control(build *b, jerr *e)
+{
+    int flags = b->o->aout_names ? JF_AOUT : 0;
+    char *p = jump_dir_file("jump.funcs");
+    int rc = jf_load(p, JF_FUNCS, flags, &b->funcs, e);
+    free(p);
+    if (rc != 0)
+        return -1;
+    p = jump_dir_file("jump.vars");
+    rc = jf_load(p, JF_VARS, flags | JF_MISSING_OK, &b->vars, e);
+    free(p);
+    if (rc != 0)
+        return -1;
+    for (size_t i = 0; i < b->vars.n; i++) {
+        const jf_entry *x = &b->vars.v[i];
+        if (strcmp(x->name, JF_DUMMY) && x->type != 'U')
+            return jerr_set(e, EXIT_BAD,
+                            "%s:%u: exporting variable '%s' needs jumpas's data rewriting, "
+                            "which this version does not have yet; move the line to "
+                            "jump.ignore to keep the variable private to the image",
+                            b->vars.path, x->line, x->name);
+    }
+    if (b->funcs.n > layout_max_slots(&b->l)) {
+        const jf_entry *x = &b->funcs.v[layout_max_slots(&b->l)];
+        return jerr_set(e, EXIT_BAD,
+                        "Jump table overflow.\n%s:%u: '%s' would be slot %lu; the jump table "
+                        "(-j 0x%llx) holds %lu: raise SL_JUMP_TABLE_SIZE",
+                        b->funcs.path, x->line, x->name, layout_max_slots(&b->l) + 1,
+                        (unsigned long long)b->l.jumpsize, layout_max_slots(&b->l));
+    }
+    if (2 + b->vars.n > layout_max_cells(&b->l))
+        return jerr_set(e, EXIT_BAD,
+                        "GOT table overflow.\n%zu variables need %zu cells; the GOT (-g 0x%llx) "
+                        "holds %lu: raise SL_GOT_SIZE",
+                        b->vars.n, b->vars.n + 2, (unsigned long long)b->l.gotsize,
+                        layout_max_cells(&b->l));
+    return 0;
+}
+
+static int check_params(build *b, jerr *e)
+{
+    jparams want;
+    char *p = jump_dir_file("jump.params");
+    int rc;
+    memset(&want, 0, sizeof want);
+    snprintf(want.name, sizeof want.name, "%s", b->root);
+    want.text = b->l.origin;
+    want.data = b->l.dataaddr;
+    want.jump = b->l.jumpsize;
+    want.got = b->l.gotsize;
+    snprintf(want.version, sizeof want.version, "%s", b->o->version);
+    rc = jp_check_update(p, &want, b->o->force, e);
+    free(p);
+    return rc;
+}
+
+/* ---- the relocatable pass: which symbols the library leaves undefined ---- */
+
+static int run_ld(build *b, char **argv, jerr *e) { return spawn_run(argv, b->o->verbose, e); }
+
+static char *libgcc_path(build *b, jerr *e)
+{
+    char *argv[] = {"gcc", (char *)b->a->cc_flag, "-print-libgcc-file-name", NULL};
+    char *out = NULL;
+    if (spawn_capture(argv, 0, &out, e) != 0)
+        return NULL;
+    out[strcspn(out, "\n")] = 0;
+    return out;
+}
+
+/* Which input object refers to `name` (for messages); "" if none found. */
+static char *who_refers(build *b, const char *name)
+{
+    for (int i = 0; i < b->nld; i++) {
+        const char *in = b->ld_inputs[i];
+        blob bl;
+        elf_file f;
+        jerr ignore;
+        int found = 0;
+        if (in[0] == '-' || blob_read(in, &bl, &ignore) != 0)
+            continue;
+        if (elf_is_elf(bl.p, bl.len) && elf_open(&f, in, bl.p, bl.len, &ignore) == 0) {
+            for (size_t s = 1; s < f.nsyms && !found; s++)
+                found = f.syms[s].shndx == SHN_UNDEF_ && !strcmp(f.syms[s].name, name);
+            elf_close(&f);
+        }
+        blob_free(&bl);
+        if (found)
+            return xasprintf(" (referenced by %s)", in);
+    }
+    return xstrdup("");
+}
+
+static int collect_imports(build *b, const char *relobj, jerr *e)
+{
+    blob bl;
+    elf_file f;
+    strmap defined = {0};
+    if (blob_read(relobj, &bl, e) != 0)
+        return -1;
+    if (elf_open(&f, relobj, bl.p, bl.len, e) != 0) {
+        blob_free(&bl);
+        return -1;
+    }
+    for (size_t i = 1; i < f.nsyms; i++) {
+        const elf_sym *s = &f.syms[i];
+        if (s->shndx != SHN_UNDEF_ && s->bind != STB_LOCAL_)
+            strmap_put(&defined, s->name, 1);
+        if ((s->shndx != SHN_UNDEF_ && s->type == STT_TLS_) ) {
+            jerr_set(e, EXIT_BAD,
+                     "'%s' is a thread-local variable: thread-local storage is not supported "
+                     "in a jump image", s->name);
+            goto out;
+        }
+    }
+    for (size_t i = 1; i < f.nsecs; i++) {
+        if (f.secs[i].flags & SHF_TLS_) {
+            jerr_set(e, EXIT_BAD,
+                     "section %s holds thread-local storage, which a jump image cannot have",
+                     f.secs[i].name);
+            goto out;
+        }
+    }
+    /* Every exported function must be defined under its renamed name. */
+    for (size_t i = 0; i < b->funcs.n; i++) {
+        const jf_entry *x = &b->funcs.v[i];
+        char *local;
+        if (x->type == 'U' || !strcmp(x->name, JF_DUMMY))
+            continue;
+        local = xasprintf("%s__LOCAL__", x->name);
+        if (!strmap_get(&defined, local, NULL)) {
+            int plain = strmap_get(&defined, x->name, NULL);
+            jerr_set(e, EXIT_BAD,
+                     "%s:%u: function '%s' is not defined as '%s' by any input%s", b->funcs.path,
+                     x->line, x->name, local,
+                     plain ? ": the object was not compiled by jumpas with this jump.funcs "
+                             "(run 'make pre-shlib' again with CC=gcc -B$(prefix)/bin/jump)"
+                           : "");
+            free(local);
+            goto out;
+        }
+        free(local);
+    }
+    for (size_t i = 1; i < f.nsyms; i++) {
+        const elf_sym *s = &f.syms[i];
+        uintptr_t type;
+        if (s->shndx != SHN_UNDEF_ || s->bind == STB_LOCAL_ || !s->name[0])
+            continue;
+        if (strmap_get(&defined, s->name, NULL) || jf_index(&b->funcs, s->name) ||
+            !strcmp(s->name, "_GLOBAL_OFFSET_TABLE_") || !strncmp(s->name, "__jump_", 7))
+            continue;
+        if (!strcmp(s->name, "__dso_handle")) {
+            b->need_dso_handle = 1;
+            continue;
+        }
+        if (strmap_get(&b->host, s->name, &type) ||
+            (b->want_libm && strmap_get(&b->hostm, s->name, &type))) {
+            if (type - 1 == STT_OBJECT_ || type - 1 == STT_COMMON_ || type - 1 == STT_TLS_) {
+                char *who = who_refers(b, s->name);
+                jerr_set(e, EXIT_BAD,
+                         "the library uses the C library variable '%s'%s: reaching host data "
+                         "needs jumpas's GOT rewriting, which this version does not have yet",
+                         s->name, who);
+                free(who);
+                goto out;
+            }
+            b->imports = xrealloc(b->imports, (b->nimports + 1) * sizeof *b->imports);
+            b->imports[b->nimports++] = xstrdup(s->name);
+            continue;
+        }
+        if (s->bind == STB_WEAK_)
+            continue; /* an unresolved weak reference is 0, as in any static link */
+        {
+            char *who = who_refers(b, s->name);
+            int in_libm = !b->want_libm && strmap_get(&b->hostm, s->name, NULL);
+            jerr_set(e, EXIT_BAD, "undefined symbol '%s'%s%s", s->name, who,
+                     in_libm ? ": it is in the math library: add -lm to the inputs"
+                             : ": add the library that defines it to the inputs "
+                               "(SL_EXTRA_LIBS)");
+            free(who);
+            goto out;
+        }
+    }
+    strmap_free(&defined);
+    elf_close(&f);
+    blob_free(&bl);
+    return 0;
+out:
+    strmap_free(&defined);
+    elf_close(&f);
+    blob_free(&bl);
+    return -1;
+}
+
+/* ---- generated assembly: jump table, GOT, information block, imports, note ---- */
+
+static void emit_word(buf *s, const build *b, const char *expr)
+{
+    buf_printf(s, "\t%s %s\n", b->a->ptrsize == 8 ? ".quad" : ".long", expr);
+}
+
+static void gen_asm(build *b, buf *s)
+{
+    const layout *l = &b->l;
+    const char *ptr = b->a->ptrsize == 8 ? ".quad" : ".long";
+    char tmp[128];
+
+    buf_printf(s, "# generated by mkimage for %s: do not edit\n", b->outname);
+    /* Version word and slots: one section placed at the origin. */
+    buf_printf(s, "\t.section .jump.table,\"ax\",@progbits\n");
+    buf_printf(s, "\t.globl __jump_origin\n__jump_origin:\n\t.long 0x%08x\n\t.long 0\n", b->vword);
+    for (size_t i = 0; i < b->funcs.n; i++) {
+        const jf_entry *x = &b->funcs.v[i];
+        buf_printf(s, "\t.org 0x%llx\n", (unsigned long long)(8 * (i + 1)));
+        if (!strcmp(x->name, JF_DUMMY) || x->type == 'U') {
+            /* A retired slot traps: ud2, then int3 fill. */
+            buf_printf(s, "\t.byte 0x0f,0x0b,0xcc,0xcc,0xcc,0xcc,0xcc,0xcc\t# slot %zu: %s\n",
+                       i + 1, x->name);
+            continue;
+        }
+        buf_printf(s, "\t.globl %s\n\t.type %s,@function\n%s:\t# slot %zu\n", x->name, x->name,
+                   x->name, i + 1);
+        buf_printf(s, "\t.byte 0xe9\n\t.long %s__LOCAL__ - . - 4\n\t.byte 0x90,0x90,0x90\n", x->name);
+        buf_printf(s, "\t.size %s, 8\n", x->name);
+    }
+    buf_printf(s, "\t.org 0x%llx\n", (unsigned long long)(l->jumpsize - 8));
+    buf_printf(s, "\t.globl __jump_ctor_slot\n__jump_ctor_slot:\n"
+                  "\t.byte 0xe9\n\t.long __jump_run_ctors - . - 4\n\t.byte 0x90,0x90,0x90\n");
+
+    /* GOT: cell 0 -> information block, cell 1 = magic, then one cell per jump.vars entry. */
+    buf_printf(s, "\t.section .jump.got,\"a\",@progbits\n\t.globl __jump_got\n__jump_got:\n");
+    emit_word(s, b, "__jump_info");
+    snprintf(tmp, sizeof tmp, "0x%08x", JUMP_GOT_MAGIC);
+    emit_word(s, b, tmp);
+    buf_printf(s, "\t.org 0x%llx\n", (unsigned long long)l->gotsize);
+
+    /* The information block the loader reads through cell 0. */
+    buf_printf(s, "\t.section .jump.info,\"a\",@progbits\n\t.balign %u\n", b->a->ptrsize);
+    buf_printf(s, "\t.globl __jump_info\n__jump_info:\n");
+    snprintf(tmp, sizeof tmp, "0x%08x", JUMP_INFO_MAGIC);
+    emit_word(s, b, tmp);                          /* JI_MAGIC */
+    snprintf(tmp, sizeof tmp, "0x%08x", b->vword);
+    emit_word(s, b, tmp);                          /* JI_VERSION */
+    snprintf(tmp, sizeof tmp, "%zu", b->nimports);
+    emit_word(s, b, tmp);                          /* JI_NIMPORTS */
+    emit_word(s, b, b->nimports ? "__jump_imports" : "0"); /* JI_IMPORTS */
+    emit_word(s, b, "0");                          /* JI_NFIXUPS */
+    emit_word(s, b, "0");                          /* JI_FIXUPS */
+    emit_word(s, b, "0");                          /* JI_NSLOTS */
+    emit_word(s, b, "0");                          /* JI_SLOTNAMES */
+    emit_word(s, b, "__jump_ctor_slot");           /* JI_CTOR_SLOT */
+    if (b->nimports) {
+        buf_printf(s, "__jump_imports:\n");
+        for (size_t i = 0; i < b->nimports; i++)
+            buf_printf(s, "\t%s __jump_cell_%zu, .Ljump_name_%zu\n", ptr, i, i);
+        for (size_t i = 0; i < b->nimports; i++)
+            buf_printf(s, ".Ljump_name_%zu:\t.asciz \"%s\"\n", i, b->imports[i]);
+    }
+
+    /* Import cells (written by the loader) and thunks. */
+    if (b->nimports) {
+        buf_printf(s, "\t.section .jump.cells,\"aw\",@progbits\n\t.balign %u\n", b->a->ptrsize);
+        for (size_t i = 0; i < b->nimports; i++)
+            buf_printf(s, "__jump_cell_%zu:\t%s 0\n", i, ptr);
+        buf_printf(s, "\t.section .jump.thunks,\"ax\",@progbits\n");
+        for (size_t i = 0; i < b->nimports; i++) {
+            const char *n = b->imports[i];
+            buf_printf(s, "\t.balign 8\n\t.globl %s\n\t.type %s,@function\n%s:\n", n, n, n);
+            if (b->a->ptrsize == 8)
+                buf_printf(s, "\tjmp *__jump_cell_%zu(%%rip)\n", i);
+            else
+                buf_printf(s, "\tjmp *__jump_cell_%zu\n", i);
+            buf_printf(s, "\t.size %s, .-%s\n", n, n);
+        }
+    }
+
+    /* The constructor runner the constructor slot jumps to. */
+    buf_printf(s, "\t.text\n\t.type __jump_run_ctors,@function\n__jump_run_ctors:\n");
+    if (b->a->ptrsize == 8)
+        buf_printf(s, "\tpushq %%rbx\n\tleaq __jump_init_start(%%rip), %%rbx\n"
+                      "1:\tleaq __jump_init_end(%%rip), %%rax\n\tcmpq %%rax, %%rbx\n\tjae 2f\n"
+                      "\tcall *(%%rbx)\n\taddq $8, %%rbx\n\tjmp 1b\n2:\tpopq %%rbx\n\tret\n");
+    else
+        buf_printf(s, "\tpushl %%ebx\n\tsubl $8, %%esp\n\tmovl $__jump_init_start, %%ebx\n"
+                      "1:\tcmpl $__jump_init_end, %%ebx\n\tjae 2f\n"
+                      "\tcall *(%%ebx)\n\taddl $4, %%ebx\n\tjmp 1b\n"
+                      "2:\taddl $8, %%esp\n\tpopl %%ebx\n\tret\n");
+    buf_printf(s, "\t.size __jump_run_ctors, .-__jump_run_ctors\n");
+
+    if (b->need_dso_handle)
+        buf_printf(s, "\t.section .jump.info,\"a\",@progbits\n\t.balign %u\n\t.globl __dso_handle\n"
+                      "\t.hidden __dso_handle\n__dso_handle:\t%s __dso_handle\n",
+                   b->a->ptrsize, ptr);
+
+    /* The identifying note (jumpfmt.h). */
+    {
+        size_t namelen = strlen(b->soname) + 1;
+        size_t desc = JUMP_NOTE_FIXED + ((namelen + 3) & ~(size_t)3);
+        buf_printf(s, "\t.section .note.jump,\"a\",@note\n\t.balign 4\n");
+        buf_printf(s, "\t.long 5, %zu, 0x%08x\n\t.asciz \"%s\"\n\t.balign 4\n", desc, JUMP_NOTE_TYPE,
+                   JUMP_NOTE_NAME);
+        buf_printf(s, "\t.long %u, 0x%08x, %u, 0x%llx, 0x%llx, 0\n", JUMP_NOTE_FORMAT, b->vword,
+                   b->a->ptrsize, (unsigned long long)l->jumpsize, (unsigned long long)l->gotsize);
+        buf_printf(s, "\t.quad 0x%llx, 0x%llx, 0x%llx\n", (unsigned long long)l->origin,
+                   (unsigned long long)l->got, (unsigned long long)l->data);
+        if (b->a->ptrsize == 8)
+            buf_printf(s, "\t.quad __jump_end, __jump_info\n");
+        else
+            buf_printf(s, "\t.long __jump_end, 0, __jump_info, 0\n");
+        buf_printf(s, "\t.asciz \"%s\"\n\t.balign 4\n", b->soname);
+    }
+    buf_printf(s, "\t.section .note.GNU-stack,\"\",@progbits\n");
+}
+
+/* ---- the linker script ---- */
+
+static void gen_script(build *b, buf *s)
+{
+    const layout *l = &b->l;
+    buf_printf(s, "/* generated by mkimage for %s: do not edit */\n", b->outname);
+    buf_printf(s, "OUTPUT_FORMAT(\"%s\")\nENTRY(__jump_origin)\n", b->a->bfd_name);
+    buf_printf(s, "PHDRS\n{\n  table PT_LOAD FLAGS(5);\n");
+    if (l->dataaddr)
+        buf_printf(s, "  got PT_LOAD FLAGS(4);\n");
+    buf_printf(s, "  text PT_LOAD FLAGS(5);\n  rodata PT_LOAD FLAGS(4);\n  data PT_LOAD FLAGS(6);\n"
+                  "  note PT_NOTE FLAGS(4);\n}\n");
+    buf_printf(s, "SECTIONS\n{\n");
+    buf_printf(s, "  .jump.table 0x%llx : { KEEP(*(.jump.table)) } :table\n",
+               (unsigned long long)l->origin);
+    buf_printf(s, "  .jump.got 0x%llx : { KEEP(*(.jump.got)) } :%s\n", (unsigned long long)l->got,
+               l->dataaddr ? "got" : "table");
+    /* Variables start at l->data (issue B); the library's own sections follow. */
+    buf_printf(s, "  . = 0x%llx;\n", (unsigned long long)l->data);
+    buf_printf(s,
+               "  .text ALIGN(0x1000) : {\n"
+               "    *(.text.unlikely .text.*_unlikely .text.unlikely.*)\n"
+               "    *(.text.exit .text.exit.*)\n"
+               "    *(.text.startup .text.startup.*)\n"
+               "    *(.text.hot .text.hot.*)\n"
+               "    *(.text .stub .text.* .gnu.linkonce.t.*)\n"
+               "    *(.jump.thunks)\n"
+               "  } :text\n"
+               "  .rodata ALIGN(0x1000) : { *(.rodata .rodata.* .gnu.linkonce.r.*) *(.rodata1) } :rodata\n"
+               "  .jump.info : { KEEP(*(.jump.info)) } :rodata\n"
+               "  .note.jump : { KEEP(*(.note.jump)) } :rodata :note\n"
+               "  .eh_frame : { KEEP(*(.eh_frame)) *(.eh_frame.*) } :rodata\n"
+               "  .gcc_except_table : { *(.gcc_except_table .gcc_except_table.*) } :rodata\n"
+               "  .init_array ALIGN(0x1000) : {\n"
+               "    __jump_init_start = .;\n"
+               "    KEEP(*(SORT_BY_INIT_PRIORITY(.init_array.*) SORT_BY_INIT_PRIORITY(.ctors.*)))\n"
+               "    KEEP(*(.init_array .ctors))\n"
+               "    __jump_init_end = .;\n"
+               "  } :data\n"
+               "  .data : { *(.data .data.* .gnu.linkonce.d.*) *(.data.rel.ro .data.rel.ro.*) *(.jump.cells) } :data\n"
+               "  .got : { *(.got) *(.igot) } :data\n"
+               "  .got.plt : { *(.got.plt) *(.igot.plt) } :data\n"
+               "  .bss : { *(.dynbss) *(.bss .bss.* .gnu.linkonce.b.*) *(COMMON) } :data\n"
+               "  __jump_end = .;\n"
+               "  /DISCARD/ : { *(.note.GNU-stack) *(.note.gnu.property) *(.note.gnu.build-id)\n"
+               "                *(.interp) *(.dynamic) *(.fini_array*) *(.dtors*) *(.comment) }\n"
+               "}\n");
+}
+
+/* ---- checks on the linked image ---- */
+
+static int check_output(build *b, const char *path, uint64_t *end, jerr *e)
+{
+    blob bl;
+    elf_file f;
+    int rc = -1;
+    uint32_t word;
+    if (blob_read(path, &bl, e) != 0)
+        return -1;
+    if (elf_open(&f, path, bl.p, bl.len, e) != 0) {
+        blob_free(&bl);
+        return -1;
+    }
+    *end = b->l.origin;
+    for (size_t i = 0; i < f.nphdrs; i++) {
+        const elf_phdr *p = &f.phdrs[i];
+        if (p->type == PT_DYNAMIC_ || p->type == PT_INTERP_) {
+            jerr_set(e, EXIT_BAD, "the linked image needs dynamic linking, which a jump image cannot have");
+            goto out;
+        }
+        if (p->type == PT_TLS_) {
+            jerr_set(e, EXIT_BAD, "the linked image has thread-local storage, which a jump image cannot have");
+            goto out;
+        }
+        if (p->type == PT_LOAD_ && p->memsz) {
+            if (p->vaddr < b->l.origin) {
+                jerr_set(e, EXIT_BAD, "a segment starts at 0x%llx, below the load address",
+                         (unsigned long long)p->vaddr);
+                goto out;
+            }
+            if (p->vaddr + p->memsz > *end)
+                *end = p->vaddr + p->memsz;
+            if ((p->flags & PF_W_) && (p->flags & PF_X_)) {
+                jerr_set(e, EXIT_BAD, "a segment at 0x%llx is both writable and executable",
+                         (unsigned long long)p->vaddr);
+                goto out;
+            }
+        }
+    }
+    for (size_t i = 1; i < f.nsecs; i++) {
+        const elf_sec *s = &f.secs[i];
+        if ((s->type == SHT_REL_ || s->type == SHT_RELA_) && s->size && (s->flags & SHF_ALLOC_)) {
+            jerr_set(e, EXIT_BAD,
+                     "the image would need run-time relocation (section %s, e.g. from an IFUNC "
+                     "symbol); a jump image cannot have any",
+                     s->name);
+            goto out;
+        }
+    }
+    if (*end > b->a->max_end) {
+        jerr_set(e, EXIT_BAD, "the image ends at 0x%llx, above the %s limit 0x%llx",
+                 (unsigned long long)*end, b->a->name, (unsigned long long)b->a->max_end);
+        goto out;
+    }
+    if (elf_read_vaddr(&f, b->l.origin, &word, 4) != 0 || rd32le((uint8_t *)&word) != b->vword) {
+        jerr_set(e, EXIT_BAD, "internal error: the version word is not at the load address");
+        goto out;
+    }
+    rc = 0;
+out:
+    elf_close(&f);
+    blob_free(&bl);
+    return rc;
+}
+
+static int write_file(const char *path, buf *s, jerr *e)
+{
+    return file_commit(path, s->p, s->len, 0644, e);
+}
+
+int mkimage_run(const mkimage_opts *o)
+{
+    build b;
+    jerr e;
+    char *libgcc = NULL, *relobj, *asmf, *asmobj, *script, *linked;
+    buf s = {0};
+    uint64_t end;
+    const char *slash;
+
+    memset(&b, 0, sizeof b);
+    b.o = o;
+    slash = strrchr(o->image, '/');
+    b.root = xstrdup(slash ? slash + 1 : o->image);
+    if (!*b.root) {
+        jerr_set(&e, EXIT_USAGE, "-l '%s' does not name an image", o->image);
+        return fail(&b, &e);
+    }
+    if (mkimage_version_word(o->version, &b.vword, &b.major, &b.minor) != 0) {
+        jerr_set(&e, EXIT_USAGE, "invalid version '%s': expected M.m or M.m.p (minor and patch 0-99)",
+                 o->version);
+        return fail(&b, &e);
+    }
+    b.soname = xasprintf("%s.so.%u", b.root, b.major);
+    b.outname = xasprintf("%s.so.%s", b.root, o->version);
+    b.a = o->arch ? o->arch : input_arch(o, &e);
+    if (!b.a)
+        return fail(&b, &e);
+    if (layout_init(&b.l, o->origin, o->jumpsize, o->gotsize, o->dataaddr, b.a->ptrsize,
+                    b.a->min_origin, &e) != 0)
+        return fail(&b, &e);
+    {
+        int set;
+        jump_dir(&set);
+        if (!set)
+            diag_warn("JUMP_DIR is not set; using the current directory");
+    }
+    if (load_control(&b, &e) != 0 || check_params(&b, &e) != 0)
+        return fail(&b, &e);
+
+    /* Inputs for ld: the C library is the host's, not linked in. */
+    b.ld_inputs = xcalloc((size_t)o->ninputs + 1, sizeof *b.ld_inputs);
+    for (int i = 0; i < o->ninputs; i++) {
+        if (is_host_lib(o->inputs[i])) {
+            if (!strcmp(o->inputs[i], "-lm"))
+                b.want_libm = 1;
+            continue;
+        }
+        b.ld_inputs[b.nld++] = o->inputs[i];
+    }
+    if (load_host_symbols(&b, "libc.so.6", &b.host, &e) != 0 ||
+        load_host_symbols(&b, "libc_nonshared.a", &b.host, &e) != 0 ||
+        load_host_symbols(&b, "libm.so.6", &b.hostm, &e) != 0)
+        return fail(&b, &e);
+    if (!(libgcc = libgcc_path(&b, &e)))
+        return fail(&b, &e);
+
+    {
+        const char *tmp = getenv("TMPDIR");
+        b.tmpdir = xasprintf("%s/mkimage.XXXXXX", tmp && *tmp ? tmp : "/tmp");
+        if (!mkdtemp(b.tmpdir)) {
+            jerr_sys(&e, "cannot create a temporary directory %s", b.tmpdir);
+            free(b.tmpdir);
+            b.tmpdir = NULL;
+            free(libgcc);
+            return fail(&b, &e);
+        }
+    }
+    relobj = xasprintf("%s/library.o", b.tmpdir);
+    asmf = xasprintf("%s/jump.s", b.tmpdir);
+    asmobj = xasprintf("%s/jump.o", b.tmpdir);
+    script = xasprintf("%s/image.ld", b.tmpdir);
+    linked = xasprintf("%s/image", b.tmpdir);
+
+    /* Pass 1: one relocatable object with every archive member the library needs. */
+    {
+        char **argv = xcalloc((size_t)b.nld + 16, sizeof *argv);
+        int n = 0, rc;
+        argv[n++] = "ld";
+        argv[n++] = "-m";
+        argv[n++] = (char *)b.a->ld_emul;
+        argv[n++] = "-r";
+        argv[n++] = "-Bstatic";
+        argv[n++] = "-o";
+        argv[n++] = relobj;
+        for (int i = 0; i < b.nld; i++)
+            argv[n++] = b.ld_inputs[i];
+        argv[n++] = libgcc;
+        argv[n] = NULL;
+        rc = run_ld(&b, argv, &e);
+        free(argv);
+        if (rc != 0)
+            goto failed;
+    }
+    if (collect_imports(&b, relobj, &e) != 0)
+        goto failed;
+
+    gen_asm(&b, &s);
+    if (write_file(asmf, &s, &e) != 0)
+        goto failed;
+    buf_free(&s);
+    gen_script(&b, &s);
+    if (write_file(script, &s, &e) != 0)
+        goto failed;
+    buf_free(&s);
+    {
+        char *argv[] = {"as", (char *)b.a->as_flag, "-o", asmobj, asmf, NULL};
+        if (spawn_run(argv, o->verbose, &e) != 0)
+            goto failed;
+    }
+    {
+        char *argv[] = {"ld", "-m", (char *)b.a->ld_emul, "-static", "-nostdlib",
+                        "-z", "max-page-size=0x1000", "-z", "common-page-size=0x1000",
+                        "-z", "noexecstack", "-z", "norelro", "--build-id=none",
+                        "--no-warn-rwx-segments", "-T", script, "-o", linked, asmobj, relobj, NULL};
+        if (spawn_run(argv, o->verbose, &e) != 0)
+            goto failed;
+    }
+    if (check_output(&b, linked, &end, &e) != 0)
+        goto failed;
+    {
+        blob img;
+        if (blob_read(linked, &img, &e) != 0)
+            goto failed;
+        if (file_commit(b.outname, img.p, img.len, 0644, &e) != 0) {
+            blob_free(&img);
+            goto failed;
+        }
+        blob_free(&img);
+    }
+    if (o->keep)
+        fprintf(stderr, "%s: kept the generated files in %s\n", diag_prog, b.tmpdir);
+    free(libgcc);
+    free(relobj);
+    free(asmf);
+    free(asmobj);
+    free(script);
+    free(linked);
+    build_free(&b);
+    return 0;
+
+failed:
+    buf_free(&s);
+    free(libgcc);
+    free(relobj);
+    free(asmf);
+    free(asmobj);
+    free(script);
+    free(linked);
+    return fail(&b, &e);
+}
