@@ -124,7 +124,9 @@ install: all
 	  $(DESTDIR)$(PREFIX)/share/man/man1
 	install -m 0755 $(BINS) $(DESTDIR)$(PREFIX)/bin/
 	install -m 0644 $(LOADERS) $(DESTDIR)$(PREFIX)/lib/jump/
-	install -m 0644 share/Shared.inc $(DESTDIR)$(PREFIX)/share/jump/Shared.inc
+	sed 's|@PREFIX@|$(PREFIX)|g' share/Shared.inc > $(DESTDIR)$(PREFIX)/share/jump/Shared.inc.tmp
+	mv $(DESTDIR)$(PREFIX)/share/jump/Shared.inc.tmp $(DESTDIR)$(PREFIX)/share/jump/Shared.inc
+	chmod 0644 $(DESTDIR)$(PREFIX)/share/jump/Shared.inc
 	install -m 0644 share/registry.table $(DESTDIR)$(PREFIX)/share/jump/registry.table
 	$(if $(MANS),install -m 0644 $(MANS) $(DESTDIR)$(PREFIX)/share/man/man1/)
 
