@@ -109,6 +109,9 @@ void elfw_bss(elf_writer *w, int sec, uint64_t size);
  * Returns a handle for elfw_reloc. Names are copied. */
 uint32_t elfw_symbol(elf_writer *w, const char *name, int sec, uint64_t value, uint64_t size,
                      int bind, int type);
+/* The STT_SECTION symbol of section `sec` (made on first use), for relocations against
+ * unnamed data such as strings. */
+uint32_t elfw_section_symbol(elf_writer *w, int sec);
 /* A relocation at `offset` in section `sec` against symbol handle `sym`. On REL targets the
  * addend is stored into the section bytes (4 bytes) by elfw_finish. */
 void elfw_reloc(elf_writer *w, int sec, uint64_t offset, uint32_t sym, uint32_t type, int64_t addend);
