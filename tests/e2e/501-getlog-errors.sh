@@ -9,7 +9,7 @@ run() {
     local want=$1 msg=$2 rc; shift 2
     "$@" >out 2>err; rc=$?
     [ $rc = "$want" ] || fail "$* exited $rc, expected $want (stderr: $(cat err))"
-    grep -qxF -- "$msg" err || fail "$*: expected stderr line '$msg', got: $(cat err)"
+    grep -q${GREP:-xF} -- "$msg" err || fail "$*: expected stderr line '$msg', got: $(cat err)"
 }
 
 # Missing log.
@@ -49,6 +49,17 @@ cmp -s jump.funcs funcs.before || fail "bad jump.funcs was changed"
 [ ! -e jump.funcs~ ] || fail "backup written for a target that does not parse"
 printf 'zz D v libxyz a\n' > jump.vars
 run 1 "getvars: error: jump.vars:1: invalid size for symbol 'v'" getvars
+
+# I/O: a target that cannot be read (a symlink loop), a backup that cannot be written.
+rm -f jump.funcs jump.vars
+ln -s jump.funcs jump.funcs
+run 2 "getfuncs: error: cannot read 'jump.funcs': Too many levels of symbolic links" getfuncs
+rm jump.funcs
+printf '00000000 T old libxyz a\n' > jump.funcs
+mkdir jump.funcs~
+GREP=xE run 2 "getfuncs: error: cannot rename 'jump\.funcs~\.tmp[A-Za-z0-9]{6}' to 'jump\.funcs~': Is a directory" getfuncs
+cmp -s jump.funcs <(printf '00000000 T old libxyz a\n') || fail "jump.funcs changed though its backup failed"
+rmdir jump.funcs~
 
 # Usage.
 run 2 "getfuncs: unexpected argument 'extra'" getfuncs extra
