@@ -60,7 +60,7 @@ run 2 c1.out img -- e.o
 expect_in c1.out "cannot open '$JUMP_DIR/jump.funcs'"
 printf '00000000 T e_one libe e\nnope T e_two libe e\n' >jump/jump.funcs
 run 1 c2.out img -- e.o
-expect_in c2.out "mkimage: error: $JUMP_DIR/jump.funcs:2: invalid size for symbol 'e_two'"
+expect_in c2.out "mkimage: $JUMP_DIR/jump.funcs:2: error: invalid size for symbol 'e_two'"
 mv funcs.save jump/jump.funcs
 printf '00000004 D e_counter libe e\n' >jump/jump.vars
 run 1 c3.out img -- e.o

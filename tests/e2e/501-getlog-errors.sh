@@ -19,36 +19,36 @@ run 1 "getvars: error: jump.log not found in $PWD/nowhere: compile with 'make pr
 
 # A name logged as a function and as a variable: both lines named, by both tools.
 printf '00000000 T foo libxyz a\n00000000 T bar libxyz a\n00000004 D foo libxyz a\n' > jump.log
-run 1 "getfuncs: error: jump.log:3: symbol 'foo' is logged as a variable here and as a function on line 1" getfuncs
-run 1 "getvars: error: jump.log:3: symbol 'foo' is logged as a variable here and as a function on line 1" getvars
+run 1 "getfuncs: jump.log:3: error: symbol 'foo' is logged as a variable here and as a function on line 1" getfuncs
+run 1 "getvars: jump.log:3: error: symbol 'foo' is logged as a variable here and as a function on line 1" getvars
 [ ! -e jump.funcs ] && [ ! -e jump.vars ] || fail "a file was written despite the conflict"
 
 # Two objfiles.
 printf '00000000 T foo libxyz a\n# recompiled\n00000000 T foo libxyz b\n' > jump.log
-run 1 "getfuncs: error: jump.log:3: symbol 'foo' is logged from objfile 'b' here and from 'a' on line 1" getfuncs
+run 1 "getfuncs: jump.log:3: error: symbol 'foo' is logged from objfile 'b' here and from 'a' on line 1" getfuncs
 
 # A logged function already listed as a variable in jump.vars, and the reverse.
 printf '00000000 T foo libxyz a\n00000004 D bar libxyz a\n' > jump.log
 printf '00000004 D foo libxyz a\n' > jump.vars
-run 1 "getfuncs: error: jump.log:1: function 'foo' is listed in jump.vars:1 as a variable" getfuncs
+run 1 "getfuncs: jump.log:1: error: function 'foo' is listed in jump.vars:1 as a variable" getfuncs
 rm jump.vars
 printf '00000000 T bar libxyz a\n' > jump.funcs
-run 1 "getvars: error: jump.log:2: variable 'bar' is listed in jump.funcs:1 as a function" getvars
+run 1 "getvars: jump.log:2: error: variable 'bar' is listed in jump.funcs:1 as a function" getvars
 [ ! -e jump.vars ] || fail "jump.vars written despite the conflict"
 
 # A bad log line.
 printf '00000000 T ok libxyz a\n00000000 Q what libxyz a\n' > jump.log
-run 1 "getfuncs: error: jump.log:2: invalid type 'Q' for symbol 'what' in jump.log" getfuncs
+run 1 "getfuncs: jump.log:2: error: invalid type 'Q' for symbol 'what' in jump.log" getfuncs
 
 # A target that does not parse: file:line, nothing written, no backup.
 printf '00000000 T new libxyz a\n' > jump.log
 printf '00000000 T bar libxyz a\n00000000 T bar libxyz a\n' > jump.funcs
 cp jump.funcs funcs.before
-run 1 "getfuncs: error: jump.funcs:2: symbol 'bar' is listed twice (first on line 1)" getfuncs
+run 1 "getfuncs: jump.funcs:2: error: symbol 'bar' is listed twice (first on line 1)" getfuncs
 cmp -s jump.funcs funcs.before || fail "bad jump.funcs was changed"
 [ ! -e jump.funcs~ ] || fail "backup written for a target that does not parse"
 printf 'zz D v libxyz a\n' > jump.vars
-run 1 "getvars: error: jump.vars:1: invalid size for symbol 'v'" getvars
+run 1 "getvars: jump.vars:1: error: invalid size for symbol 'v'" getvars
 
 # I/O: a target that cannot be read (a symlink loop), a backup that cannot be written.
 rm -f jump.funcs jump.vars
