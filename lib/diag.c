@@ -46,12 +46,43 @@ int jerr_sys(jerr *e, const char *fmt, ...)
     return -1;
 }
 
+/* Length of a leading "file:line: " or "file:line:col: " location in msg, or 0. */
+static size_t location_len(const char *msg)
+{
+    const char *p = msg;
+    int colons = 0;
+    while (*p && *p != ' ' && *p != '\n') {
+        if (*p == ':') {
+            const char *q = p + 1;
+            if (*q < '0' || *q > '9')
+                break;
+            while (*q >= '0' && *q <= '9')
+                q++;
+            if (*q == ':' && q[1] == ' ')
+                return (size_t)(q + 2 - msg);
+            if (*q != ':' || ++colons > 1)
+                break;
+            p = q;
+            continue;
+        }
+        p++;
+    }
+    return 0;
+}
+
+/* "prog: kind: msg", or "prog: file:line: kind: rest" when msg starts with a location
+ * (DESIGN §10). */
 static void vreport(const char *kind, const char *fmt, va_list ap)
 {
+    char msg[4096];
+    size_t loc;
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    loc = location_len(msg);
     fflush(stdout);
-    fprintf(stderr, "%s: %s: ", diag_prog, kind);
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
+    if (loc)
+        fprintf(stderr, "%s: %.*s%s: %s\n", diag_prog, (int)loc, msg, kind, msg + loc);
+    else
+        fprintf(stderr, "%s: %s: %s\n", diag_prog, kind, msg);
 }
 
 void diag_error(const char *fmt, ...)

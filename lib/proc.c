@@ -37,7 +37,7 @@ static int judge(const char *name, int status, jerr *e)
     return jerr_set(e, EXIT_USAGE, "%s ended abnormally", name);
 }
 
-static int run(char *const argv[], int verbose, char **out, jerr *e)
+static int run(char *const argv[], int verbose, char **out, int *xstatus, jerr *e)
 {
     posix_spawn_file_actions_t fa;
     pid_t pid;
@@ -88,6 +88,10 @@ static int run(char *const argv[], int verbose, char **out, jerr *e)
             return jerr_sys(e, "cannot wait for %s", name);
         }
     }
+    if (xstatus && WIFEXITED(status)) {
+        *xstatus = WEXITSTATUS(status);
+        return 0;
+    }
     if (judge(name, status, e) != 0) {
         if (out) {
             free(*out);
@@ -98,11 +102,19 @@ static int run(char *const argv[], int verbose, char **out, jerr *e)
     return 0;
 }
 
-int spawn_run(char *const argv[], int verbose, jerr *e) { return run(argv, verbose, NULL, e); }
+int spawn_run(char *const argv[], int verbose, jerr *e) { return run(argv, verbose, NULL, NULL, e); }
 
 int spawn_capture(char *const argv[], int verbose, char **out, jerr *e)
 {
-    return run(argv, verbose, out, e);
+    return run(argv, verbose, out, NULL, e);
+}
+
+int spawn_status(char *const argv[], int verbose, jerr *e)
+{
+    int xstatus = 0;
+    if (run(argv, verbose, NULL, &xstatus, e) != 0)
+        return -1;
+    return xstatus;
 }
 
 char *spawn_which(const char *prog, const char *skip)

@@ -13,6 +13,11 @@ int spawn_run(char *const argv[], int verbose, struct jerr *e);
  * the caller frees). */
 int spawn_capture(char *const argv[], int verbose, char **out, struct jerr *e);
 
+/* Like spawn_run for a wrapper that passes its child's status on (jumpas runs as): returns
+ * the exit status of a child that exited (0..255); -1 with e set when it could not be run
+ * or was killed by a signal (named, as spawn_run does). */
+int spawn_status(char *const argv[], int verbose, struct jerr *e);
+
 /* Look a program up in PATH, skipping the file `skip` (compared by device and inode; may be
  * NULL). Returns a malloc'ed path or NULL. */
 char *spawn_which(const char *prog, const char *skip);

@@ -378,8 +378,13 @@ static void map_image(struct lib *l, int fd)
     l->origin = (uintptr_t)le64(desc + 24);
     l->end = (uintptr_t)le64(desc + 48);
     l->info = (uintptr_t)le64(desc + 56);
-    if (strcmp((const char *)desc + JUMP_NOTE_FIXED, l->soname) != 0)
-        cant_load(l, "the image is another library (its name differs)");
+    {
+        /* Same library: the names agree up to ".so."; the major is judged below. */
+        const char *have = (const char *)desc + JUMP_NOTE_FIXED, *so = strstr(l->soname, ".so.");
+        size_t root = so ? (size_t)(so - l->soname) + 4 : strlen(l->soname);
+        if (strncmp(have, l->soname, root) != 0)
+            cant_load(l, "the image is another library (its name differs)");
+    }
 
     want_major = l->rec ? (uint32_t)JUMP_VERSION_MAJOR(l->rec[JR_VERSION]) : 0;
     if (!l->rec) {

@@ -1,0 +1,236 @@
+/* getlog: jump.log -> new jump.funcs / jump.vars entries (getfuncs, getvars). Existing lines
+ * are slot indices and variable offsets, so they are kept byte for byte and new entries are
+ * only ever appended, in an order that does not depend on the order things were compiled. */
+#include "getlog.h"
+#include "diag.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+int gl_wants(gl_what what, char type)
+{
+    return strchr(what == GL_FUNCS ? "Tt" : "DCK", type) != NULL && type != 0;
+}
+
+static int is_func(char type) { return type == 'T' || type == 't'; }
+
+static const char *kind_word(char type) { return is_func(type) ? "function" : "variable"; }
+
+/* One logged symbol after merging its log lines. */
+typedef struct gl_sym {
+    const jf_entry *first; /* first log line: kind and objfile */
+    const jf_entry *last;  /* last log line: type, library, needs */
+    uint64_t size;         /* largest logged size */
+} gl_sym;
+
+static int by_objfile_name(const void *a, const void *b)
+{
+    const gl_sym *x = *(const gl_sym *const *)a, *y = *(const gl_sym *const *)b;
+    int c = strcmp(x->first->objfile, y->first->objfile);
+    return c ? c : strcmp(x->first->name, y->first->name);
+}
+
+int gl_select(gl_what what, const jf_file *log, const jf_file *target, const jf_file *other,
+              const jf_file *ignore, const jf_file *import, jf_file *add, gl_counts *c, jerr *e)
+{
+    strmap seen = {0};
+    gl_sym *syms = xcalloc(log->n ? log->n : 1, sizeof *syms);
+    gl_sym **pick = xcalloc(log->n ? log->n : 1, sizeof *pick);
+    size_t nsyms = 0, npick = 0;
+    int rc = -1;
+
+    memset(c, 0, sizeof *c);
+    for (size_t i = 0; i < log->n; i++) {
+        const jf_entry *x = &log->v[i];
+        uintptr_t k;
+        gl_sym *s;
+        if (!strmap_get(&seen, x->name, &k)) {
+            syms[nsyms].first = syms[nsyms].last = x;
+            syms[nsyms].size = x->size;
+            strmap_put(&seen, x->name, nsyms++);
+            continue;
+        }
+        s = &syms[k];
+        if (is_func(x->type) != is_func(s->first->type)) {
+            jerr_set(e, EXIT_BAD, "%s:%u: symbol '%s' is logged as a %s here and as a %s on line %u",
+                     log->path, x->line, x->name, kind_word(x->type), kind_word(s->first->type),
+                     s->first->line);
+            goto out;
+        }
+        if (strcmp(x->objfile, s->first->objfile)) {
+            jerr_set(e, EXIT_BAD,
+                     "%s:%u: symbol '%s' is logged from objfile '%s' here and from '%s' on line %u",
+                     log->path, x->line, x->name, x->objfile, s->first->objfile, s->first->line);
+            goto out;
+        }
+        s->last = x;
+        if (x->size > s->size)
+            s->size = x->size;
+    }
+
+    for (size_t i = 0; i < nsyms; i++) {
+        gl_sym *s = &syms[i];
+        const char *name = s->first->name;
+        size_t at;
+        if (!gl_wants(what, s->first->type))
+            continue;
+        if (jf_index(target, name)) {
+            c->listed++;
+            continue;
+        }
+        if (ignore && jf_index(ignore, name)) {
+            c->ignored++;
+            continue;
+        }
+        if (import && jf_index(import, name)) {
+            c->imported++;
+            continue;
+        }
+        if (other && (at = jf_index(other, name)) != 0) {
+            jerr_set(e, EXIT_BAD, "%s:%u: %s '%s' is listed in %s:%u as a %s",
+                     log->path, s->first->line, kind_word(s->first->type), name, other->path,
+                     other->v[at - 1].line, what == GL_FUNCS ? "variable" : "function");
+            goto out;
+        }
+        pick[npick++] = s;
+    }
+
+    qsort(pick, npick, sizeof *pick, by_objfile_name);
+    for (size_t i = 0; i < npick; i++) {
+        const gl_sym *s = pick[i];
+        /* Functions carry no size in jump.funcs; variables reserve their largest one. */
+        jf_add(add, what == GL_FUNCS ? 0 : s->size, s->last->type, s->first->name,
+               s->last->library, s->first->objfile, s->last->needs);
+    }
+    c->added = npick;
+    rc = 0;
+out:
+    strmap_free(&seen);
+    free(syms);
+    free(pick);
+    return rc;
+}
+
+static char *dir_file(const char *dir, const char *file)
+{
+    return strcmp(dir, ".") ? xasprintf("%s/%s", dir, file) : xstrdup(file);
+}
+
+/* Load an optional control file; missing reads as empty. */
+static int load_opt(const char *dir, const char *file, jf_kind kind, jf_file *f, jerr *e)
+{
+    char *path = dir_file(dir, file);
+    int rc = jf_load(path, kind, JF_MISSING_OK, f, e);
+    free(path);
+    return rc;
+}
+
+int gl_run(gl_what what, const char *dir, int dry_run, gl_result *r, jerr *e)
+{
+    const char *tname = what == GL_FUNCS ? "jump.funcs" : "jump.vars";
+    const char *oname = what == GL_FUNCS ? "jump.vars" : "jump.funcs";
+    char *logpath = dir_file(dir, "jump.log");
+    jf_file log = {0}, target = {0}, other = {0}, ignore = {0}, import = {0}, add = {0};
+    blob old = {0};
+    struct stat st;
+    int have_old = 0, rc = -1;
+    unsigned mode = 0644;
+
+    memset(r, 0, sizeof *r);
+    r->target = dir_file(dir, tname);
+
+    if (stat(logpath, &st) != 0 && errno == ENOENT) {
+        char *cwd = strcmp(dir, ".") ? NULL : getcwd(NULL, 0);
+        jerr_set(e, EXIT_BAD, "jump.log not found in %s: compile with 'make pre-shlib' first",
+                 cwd ? cwd : dir);
+        free(cwd);
+        goto out;
+    }
+    if (jf_load(logpath, JF_LOG, 0, &log, e) != 0)
+        goto out;
+
+    if (stat(r->target, &st) == 0) {
+        if (blob_read(r->target, &old, e) != 0)
+            goto out;
+        have_old = 1;
+        mode = st.st_mode & 07777;
+        if (jf_parse(r->target, (const char *)old.p, old.len, what == GL_FUNCS ? JF_FUNCS : JF_VARS,
+                     0, &target, e) != 0)
+            goto out;
+    } else if (errno != ENOENT) {
+        jerr_sys(e, "cannot read '%s'", r->target);
+        goto out;
+    } else {
+        target.kind = what == GL_FUNCS ? JF_FUNCS : JF_VARS;
+    }
+    if (load_opt(dir, oname, what == GL_FUNCS ? JF_VARS : JF_FUNCS, &other, e) != 0 ||
+        load_opt(dir, "jump.ignore", JF_IGNORE, &ignore, e) != 0 ||
+        (what == GL_VARS && load_opt(dir, "jump.import", JF_IMPORT, &import, e) != 0))
+        goto out;
+
+    add.kind = target.kind;
+    if (gl_select(what, &log, &target, &other, &ignore, what == GL_VARS ? &import : NULL, &add,
+                  &r->c, e) != 0)
+        goto out;
+    for (size_t i = 0; i < add.n; i++)
+        jf_format(&r->appended, &add.v[i]);
+
+    if (!dry_run && add.n) {
+        buf out = {0};
+        char *backup;
+        if (have_old) {
+            /* The previous version first, so a hand edit survives whatever happens next. */
+            backup = xasprintf("%s~", r->target);
+            rc = file_commit(backup, old.p ? old.p : (uint8_t *)"", old.len, mode, e);
+            free(backup);
+            if (rc != 0)
+                goto out;
+            rc = -1;
+            r->backup = 1;
+            buf_add(&out, old.p, old.len);
+            if (old.len && old.p[old.len - 1] != '\n')
+                buf_addc(&out, '\n');
+        }
+        buf_add(&out, r->appended.p, r->appended.len);
+        rc = file_commit(r->target, out.p, out.len, mode, e);
+        buf_free(&out);
+        if (rc != 0)
+            goto out;
+    }
+    rc = 0;
+out:
+    free(logpath);
+    blob_free(&old);
+    jf_free(&log);
+    jf_free(&target);
+    jf_free(&other);
+    jf_free(&ignore);
+    jf_free(&import);
+    jf_free(&add);
+    return rc;
+}
+
+void gl_result_free(gl_result *r)
+{
+    free(r->target);
+    buf_free(&r->appended);
+    memset(r, 0, sizeof *r);
+}
+
+char *gl_summary(gl_what what, const gl_result *r, int dry_run)
+{
+    const char *base = strrchr(r->target, '/');
+    const gl_counts *c = &r->c;
+    buf b = {0};
+    base = base ? base + 1 : r->target;
+    buf_printf(&b, "%s%zu new %s%s in %s (%zu already listed, %zu ignored", dry_run ? "dry run: " : "",
+               c->added, what == GL_FUNCS ? "function" : "variable", c->added == 1 ? "" : "s", base,
+               c->listed, c->ignored);
+    if (what == GL_VARS)
+        buf_printf(&b, ", %zu imported", c->imported);
+    buf_addc(&b, ')');
+    return buf_cstr(&b);
+}

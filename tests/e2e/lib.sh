@@ -1,0 +1,65 @@
+# lib.sh: helpers for the end-to-end scenarios (sourced by tests/e2e/NNN-*.sh).
+# Environment from tests/run.sh: ARCH (i386|x86_64), STAGE (installed toolkit), TOP (repo).
+set -u
+case ${ARCH:-} in
+    i386) M=-m32 ;;
+    x86_64) M=-m64 ;;
+    *) echo "lib.sh: ARCH must be i386 or x86_64" >&2; exit 2 ;;
+esac
+export PATH=$STAGE/bin:$PATH
+JCC="gcc $M -fno-pic -fno-pie -B$STAGE/bin/jump"
+[ "$ARCH" = x86_64 ] && JCC="$JCC -mcmodel=small -mno-red-zone"
+
+fail() { echo "FAIL: $*" >&2; exit 1; }
+skip() { echo "$*"; exit 77; }
+
+# expect_eq ACTUAL EXPECTED WHAT
+expect_eq() { [ "$1" = "$2" ] || fail "$3: expected '$2', got '$1'"; }
+
+# expect_in FILE TEXT...: every TEXT occurs (as a fixed string) in FILE.
+expect_in() {
+    local f=$1; shift
+    for t in "$@"; do
+        grep -qF -- "$t" "$f" || { echo "--- $f:"; cat "$f"; fail "'$t' not found in $f"; }
+    done
+}
+
+# expect_not_in FILE TEXT
+expect_not_in() { ! grep -qF -- "$2" "$1" || { cat "$1"; fail "'$2' unexpectedly in $1"; }; }
+
+# run STATUS OUT CMD...: run CMD, stdout+stderr into OUT, and require exit status STATUS.
+run() {
+    local want=$1 out=$2 rc=0; shift 2
+    "$@" >"$out" 2>&1 || rc=$?
+    [ "$rc" = "$want" ] || { echo "--- $out:"; cat "$out"; fail "'$*' exited $rc, expected $want"; }
+}
+
+# mkjump DIR NAME VERSION ORIGIN SRC.c...: build a jump library the short way (what
+# Shared.inc does, without make): compile with jumpas, getfuncs, compile again, mkimage,
+# mkstubs. The image is installed as DIR/lib/NAME.so.VERSION with its NAME.so.MAJOR link;
+# the stub is DIR/NAME.sa. Extra mkimage options in MKIMAGE_OPTS (e.g. -j 0x1000).
+mkjump() {
+    local dir=$1 name=$2 ver=$3 org=$4 f o objs=()
+    shift 4
+    mkdir -p "$dir/jump" "$dir/lib"
+    (
+        export JUMP_DIR=$dir/jump JUMP_LIB=$name
+        cd "$dir" || exit 1
+        for pass in 1 2; do
+            objs=()
+            for f in "$@"; do
+                o=$dir/$(basename "${f%.c}").o
+                $JCC -O2 -c "$f" -o "$o" || exit 1
+                objs+=("$o")
+            done
+            if [ $pass = 1 ]; then
+                (cd jump && getfuncs >/dev/null && getvars >/dev/null && rm -f jump.log) || exit 1
+            fi
+        done
+        mkimage -l "$dir/lib/$name" -v "$ver" -a "$org" ${MKIMAGE_OPTS:--j 0x1000 -g 0x1000} \
+            -- "${objs[@]}" -lc || exit 1
+        mkstubs -l "$dir/lib/$name" -v "$ver" -a "$org" ${MKIMAGE_OPTS:--j 0x1000 -g 0x1000} \
+            -- "$name" >/dev/null || exit 1
+        cp "$name.so.$ver" lib/ && ln -sf "$name.so.$ver" "lib/$name.so.${ver%%.*}"
+    ) || fail "building $name $ver failed"
+}
