@@ -369,7 +369,8 @@ void mkstubs_descriptor(const mkstubs_lib *L, const char *stub, buf *out)
         if (x->type == 'U' || is_dummy(x) || !mkstubs_in_stub(x->library, stub))
             continue;
         sym = xasprintf("__GOT_%s", x->name);
-        elfw_symbol(w, sym, ELFW_ABS, layout_cell(&L->l, i + 1), 0, STB_GLOBAL_, STT_NOTYPE_);
+        /* entry i (0-based) is the (i+1)-th: cell i+2, after the fixup pointer and the magic */
+        elfw_symbol(w, sym, ELFW_ABS, layout_cell(&L->l, i + 2), 0, STB_GLOBAL_, STT_NOTYPE_);
         free(sym);
     }
     /* Every library's stub defines these: weak, so that a program can link several stubs. */
