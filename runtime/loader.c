@@ -654,7 +654,10 @@ static void trace(void)
 static void jump_load_all(int argc, char **argv, char **envp)
 {
     const char *t;
-    (void)envp;
+    /* glibc sets environ after the main program's .preinit_array has run: without this,
+     * getenv sees no JUMP_LIBRARY_PATH, JUMP_TRACE_LIBRARIES or JUMP_NOWARN. */
+    if (!environ && envp)
+        environ = envp;
     if (argc > 0 && argv && argv[0])
         prog = argv[0];
     collect();
