@@ -205,7 +205,7 @@ static void check_symbol(vctx *v, const elf_sym *y)
                  JUMP_VERSION_MAJOR(v->im.word0));
         else
             check_value(v, name, y->value, v->im.word0, "version word");
-    } else if (!strncmp(name, "__", 2))
+    } else if (!strncmp(name, "__", 2) && y->type == STT_NOTYPE_)
         ; /* other markers of the toolkit: nothing in the image to compare with */
     else if (y->type == STT_FUNC_)
         check_function(v, name, name, y->value);
