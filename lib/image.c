@@ -184,6 +184,7 @@ int jstub_open(jstub *s, const char *path, jerr *e)
         return bad_stub(s, e);
     }
     s->elf = xcalloc(s->ar.n ? s->ar.n : 1, sizeof *s->elf);
+    s->label = xcalloc(s->ar.n ? s->ar.n : 1, sizeof *s->label);
     for (size_t i = 0; i < s->ar.n; i++) {
         const ar_member *m = &s->ar.m[i];
         if (!elf_is_elf(m->data, m->size)) {
@@ -191,8 +192,9 @@ int jstub_open(jstub *s, const char *path, jerr *e)
                      path, m->name);
             return bad_stub(s, e);
         }
-        if (elf_open(&s->elf[i], path, m->data, m->size, &sub) != 0) {
-            jerr_set(e, EXIT_USAGE, "%s(%s): %s", path, m->name, sub.msg);
+        s->label[i] = xasprintf("%s(%s)", path, m->name);
+        if (elf_open(&s->elf[i], s->label[i], m->data, m->size, &sub) != 0) {
+            jerr_set(e, EXIT_USAGE, "%s", sub.msg);
             return bad_stub(s, e);
         }
         if (s->elf[i].type != ET_REL_) {
@@ -224,6 +226,11 @@ void jstub_close(jstub *s)
             elf_close(&s->elf[i]);
     free(s->elf);
     s->elf = NULL;
+    if (s->label)
+        for (size_t i = 0; i < s->ar.n; i++)
+            free(s->label[i]);
+    free(s->label);
+    s->label = NULL;
     if (s->ar.m || s->ar.n)
         ar_close(&s->ar);
     memset(&s->ar, 0, sizeof s->ar);

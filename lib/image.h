@@ -65,6 +65,7 @@ typedef struct jstub {
     blob bytes;
     ar_file ar;
     elf_file *elf;     /* one per member; owned */
+    char **label;      /* "path(member)" per member, the ELF reader's name for it; owned */
     size_t desc;       /* index of the descriptor member */
     const arch *arch;
 } jstub;
