@@ -41,7 +41,6 @@ err n2.out "n2.so: not a jump image: the note's cell size 2 is not the $ARCH poi
 bad n3.so $((desc + 12)) 00 00 00 00
 err n3.out "n3.so: not a jump image: jump table size 0x0 must be a non-zero multiple of 8" verify-shlib -l n3.so $stub
 # A GOT not right after the table means -d: the GOT then ends at the data origin.
-# A GOT not right after the table means -d: the GOT then ends at the data origin.
 bad n4.so $((desc + 32)) $(le32 $((ORG + 1024 + 8)))
 err n4.out "n4.so: not a jump image: the note puts the GOT at $(printf '0x%x' $((ORG + 1032))) and the data at $(printf '0x%x' $((ORG + 0x1000))), but its sizes put them at $(printf '0x%x' $((ORG + 0x1000 - 1024))) and $(printf '0x%x' $((ORG + 0x1000)))" \
     verify-shlib -l n4.so $stub
