@@ -18,6 +18,19 @@ static char *member_base(const char *name)
     return n > 2 && !strcmp(name + n - 2, ".o") ? xstrndup(name, n - 2) : xstrdup(name);
 }
 
+typedef struct got {
+    const elf_sym *y;
+    size_t member;
+} got;
+
+static int by_cell(const void *a, const void *b)
+{
+    const got *x = a, *y = b;
+    if (x->y->value != y->y->value)
+        return x->y->value < y->y->value ? -1 : 1;
+    return strcmp(x->y->name, y->y->name);
+}
+
 /* Add the stub's lines to `out`. The variable symbol (weak absolute STT_OBJECT) names the
  * member that defines the variable and carries its size; without one, the member holding
  * the __GOT_ symbol is named and the size is 0. */
@@ -27,6 +40,8 @@ static void add_stub(const jstub *s, jf_file *out)
     strmap vars = {0}; /* variable name -> index into v + 1 */
     var *v = NULL;
     size_t nv = 0, cap = 0;
+    got *g = NULL;
+    size_t ng = 0, gcap = 0;
     for (size_t m = 0; m < s->ar.n; m++) {
         const elf_file *f = &s->elf[m];
         for (size_t i = 1; i < f->nsyms; i++) {
@@ -43,27 +58,39 @@ static void add_stub(const jstub *s, jf_file *out)
             strmap_put(&vars, y->name, ++nv);
         }
     }
+    /* The __GOT_ symbols in cell order, which is jump.vars order, whatever the symbol
+     * table's order. */
     for (size_t m = 0; m < s->ar.n; m++) {
         const elf_file *f = &s->elf[m];
         for (size_t i = 1; i < f->nsyms; i++) {
             const elf_sym *y = &f->syms[i];
-            const char *name = y->name + 6;
-            uintptr_t k;
-            uint64_t size = 0;
-            size_t member = m;
-            char *base;
             if (y->shndx != SHN_ABS_ || y->bind == STB_LOCAL_ || strncmp(y->name, "__GOT_", 6) ||
-                !strcmp(y->name, "__GOT_SIZE") || !*name)
+                !strcmp(y->name, "__GOT_SIZE") || !y->name[6])
                 continue;
-            if (strmap_get(&vars, name, &k)) {
-                member = v[k - 1].member;
-                size = v[k - 1].size;
+            if (ng == gcap) {
+                gcap = gcap ? 2 * gcap : 64;
+                g = xrealloc(g, gcap * sizeof *g);
             }
-            base = member_base(s->ar.m[member].name);
-            jf_add(out, size, 'D', name, s->root, base, NULL);
-            free(base);
+            g[ng].y = y;
+            g[ng++].member = m;
         }
     }
+    qsort(g, ng, sizeof *g, by_cell);
+    for (size_t j = 0; j < ng; j++) {
+        const char *name = g[j].y->name + 6;
+        uintptr_t k;
+        uint64_t size = 0;
+        size_t member = g[j].member;
+        char *base;
+        if (strmap_get(&vars, name, &k)) {
+            member = v[k - 1].member;
+            size = v[k - 1].size;
+        }
+        base = member_base(s->ar.m[member].name);
+        jf_add(out, size, 'D', name, s->root, base, NULL);
+        free(base);
+    }
+    free(g);
     strmap_free(&vars);
     free(v);
 }
