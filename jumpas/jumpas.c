@@ -283,7 +283,8 @@ static void add_edit(jas_scan *s, size_t sym, size_t input, size_t off)
 static long operand_sym(scan_ctx *c, const asm_tok *t, int edit)
 {
     size_t i;
-    if (t->kind != ASM_IDENT || !worth_a_symbol(c->text + t->off, t->len))
+    if ((t->kind != ASM_IDENT && t->kind != ASM_MNEMONIC) ||
+        !worth_a_symbol(c->text + t->off, t->len))
         return -1;
     i = intern(c->s, c->text + t->off, t->len);
     if (edit && (c->s->sym[i].flags & JAS_S_FUNCS))
