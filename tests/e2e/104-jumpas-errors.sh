@@ -29,7 +29,7 @@ expect 1 "jumpas: t.s:4: error: Function foo incorrectly listed in jump.vars" --
 [ -e t.o ] && fail "an object was written despite the error"
 printf 'void foo(void) {}\n' > foo.c
 expect 1 "" -- gcc $m -B"$STAGE/bin/jump" -c foo.c -o foo.o
-grep -Eq '^jumpas: error: .*:[0-9]+: Function foo incorrectly listed in jump.vars$' err.txt || fail "via gcc: $(cat err.txt)"
+grep -Eq '^jumpas: .*:[0-9]+: error: Function foo incorrectly listed in jump.vars$' err.txt || fail "via gcc: $(cat err.txt)"
 rm ctl/jump.vars
 
 # A malformed control file: its path and line.
