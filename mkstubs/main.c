@@ -1,0 +1,87 @@
+/* mkstubs: command line. */
+#include "mkstubs.h"
+#include "buf.h"
+#include "diag.h"
+
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char usage[] =
+    "Usage: mkstubs -l [dir/]image -v M.m[.p] -a address [-j jumpsize] [-g gotsize]\n"
+    "               [-d dataaddr] [-m arch] [-u symbol]... [-f] [--aout-names] -- stubname...\n"
+    "Write the stub library <stubname>.sa in the current directory for each stubname, from\n"
+    "the control files in $JUMP_DIR (jump.funcs; jump.vars and jump.undefs if present).\n"
+    "An entry goes into a stub when its library column names the stub.\n"
+    "\n"
+    "  -l image     the image's installed path without .so.<version> (e.g. /usr/lib/libxyz)\n"
+    "  -v version   M.m or M.m.p; version word = (M << 16) + m*100 + p\n"
+    "  -a address   load address (page-aligned, at least 0x60000000)\n"
+    "  -j size      jump table size in bytes (default 0x4000)\n"
+    "  -g size      GOT size in bytes (default 0x1000)\n"
+    "  -d address   separate data origin (the GOT ends there)\n"
+    "  -m arch      i386 or x86_64 (default: from the image <image>.so.<version>)\n"
+    "  -u symbol    make the descriptor reference symbol (repeatable)\n"
+    "  -f           force: accept changed jump.params\n"
+    "  --aout-names control files carry a.out names (leading '_')\n"
+    "  --help, --version\n"
+    "Numbers are decimal or 0x-hex. Environment: JUMP_DIR (control files), JUMP_LIBDIR\n"
+    "(directory holding loader-<arch>.o instead of the installed one).\n";
+
+static uint64_t num(const char *opt, const char *s)
+{
+    uint64_t v;
+    if (parse_u64(s, 0, &v))
+        diag_usage("invalid number '%s' for %s", s, opt);
+    return v;
+}
+
+int main(int argc, char **argv)
+{
+    mkstubs_opts o;
+    static const struct option longs[] = {{"aout-names", no_argument, NULL, 'A'}, {NULL, 0, NULL, 0}};
+    int c, set;
+    jerr e;
+    diag_init(argv[0]);
+    diag_std_options(argc, argv, usage);
+    memset(&o, 0, sizeof o);
+    o.jumpsize = 0x4000;
+    o.gotsize = 0x1000;
+    o.undefs = xcalloc((size_t)argc, sizeof *o.undefs);
+    while ((c = getopt_long(argc, argv, "l:v:a:j:g:d:m:u:f", longs, NULL)) != -1) {
+        switch (c) {
+        case 'l': o.image = optarg; break;
+        case 'v': o.version = optarg; break;
+        case 'a': o.origin = num("-a", optarg); break;
+        case 'j': o.jumpsize = num("-j", optarg); break;
+        case 'g': o.gotsize = num("-g", optarg); break;
+        case 'd': o.dataaddr = num("-d", optarg); break;
+        case 'm':
+            o.arch = arch_by_name(optarg);
+            if (!o.arch)
+                diag_usage("unknown architecture '%s' (i386 or x86_64)", optarg);
+            break;
+        case 'u': o.undefs[o.nundefs++] = optarg; break;
+        case 'f': o.force = 1; break;
+        case 'A': o.aout_names = 1; break;
+        default: diag_usage("invalid option");
+        }
+    }
+    if (!o.image)
+        diag_usage("missing -l image");
+    if (!o.version)
+        diag_usage("missing -v version");
+    if (!o.origin)
+        diag_usage("missing -a address");
+    if (optind >= argc)
+        diag_usage("no stub names given (after --)");
+    o.stubs = argv + optind;
+    o.nstubs = (size_t)(argc - optind);
+    jump_dir(&set);
+    if (!set)
+        diag_warn("JUMP_DIR is not set; using the current directory");
+    if (mkstubs_run(&o, stdout, &e) != 0)
+        diag_die_err(&e);
+    free(o.undefs);
+    return EXIT_OK;
+}

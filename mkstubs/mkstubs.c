@@ -1,0 +1,599 @@
+/* mkstubs: build <stub>.sa archives directly with elfw/arw (no as/ar process per member), so
+ * a 10,000-function library's stub takes a fraction of a second (DESIGN §6). */
+#include "mkstubs.h"
+#include "ar.h"
+#include "buf.h"
+#include "diag.h"
+#include "elf.h"
+#include "jumpfmt.h"
+#include "proc.h"
+#include "strmap.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#define NEEDS_PREFIX "__NEEDS_SHRLIB_"
+
+int mkstubs_version(const char *v, unsigned *major, unsigned *minor, unsigned *patch)
+{
+    unsigned long part[3] = {0, 0, 0};
+    int n = 0;
+    const char *p = v;
+    while (n < 3) {
+        char *end;
+        if (*p < '0' || *p > '9')
+            return -1;
+        errno = 0;
+        part[n++] = strtoul(p, &end, 10);
+        if (errno)
+            return -1;
+        p = end;
+        if (!*p)
+            break;
+        if (*p != '.')
+            return -1;
+        p++;
+    }
+    if (*p || n < 2 || part[0] > 0x7fff || part[1] > 99 || part[2] > 99)
+        return -1;
+    *major = (unsigned)part[0];
+    *minor = (unsigned)part[1];
+    *patch = (unsigned)part[2];
+    return 0;
+}
+
+int mkstubs_in_stub(const char *library, const char *root)
+{
+    size_t n = strlen(root);
+    for (const char *p = library; *p;) {
+        const char *c = strchr(p, ',');
+        size_t len = c ? (size_t)(c - p) : strlen(p);
+        if (len == n && !memcmp(p, root, n))
+            return 1;
+        if (!c)
+            break;
+        p = c + 1;
+    }
+    return 0;
+}
+
+char *mkstubs_loader_path(const arch *a)
+{
+    const char *d = getenv("JUMP_LIBDIR");
+    if (d && *d)
+        return xasprintf("%s/loader-%s.o", d, a->name);
+    char *rel = xasprintf("lib/jump/loader-%s.o", a->name);
+    char *p = proc_install_path(rel);
+    free(rel);
+    return p;
+}
+
+void mkstubs_free(mkstubs_lib *L)
+{
+    free(L->root);
+    free(L->dir);
+    free(L->soname);
+    free(L->desc);
+    free(L->id);
+    jf_free(&L->funcs);
+    jf_free(&L->vars);
+    jf_free(&L->undefs);
+    free(L->var_offset);
+    for (size_t i = 0; i < L->nimports; i++)
+        free(L->imports[i]);
+    free(L->imports);
+    free(L->extra);
+    memset(L, 0, sizeof *L);
+}
+
+/* ---- the image: architecture, end of data, host imports ---- */
+
+static uint64_t word(const uint8_t *p, unsigned ps) { return ps == 8 ? rd64le(p) : rd32le(p); }
+
+/* A NUL-terminated string at a virtual address of the image; malloc'ed, or NULL. */
+static char *image_string(const elf_file *f, uint64_t va)
+{
+    buf b = {0};
+    for (size_t i = 0; i < 4096; i++) {
+        char c;
+        if (elf_read_vaddr(f, va + i, &c, 1) != 0)
+            break;
+        if (!c)
+            return buf_cstr(&b);
+        buf_addc(&b, c);
+    }
+    buf_free(&b);
+    return NULL;
+}
+
+static int read_image(mkstubs_lib *L, const char *path, const elf_file *f, jerr *e)
+{
+    const uint8_t *d;
+    size_t dl;
+    unsigned ps = f->arch->ptrsize;
+    uint8_t blk[JI_NWORDS * 8], pair[16];
+    if (!elf_find_note(f, JUMP_NOTE_NAME, JUMP_NOTE_TYPE, &d, &dl))
+        return jerr_set(e, EXIT_BAD, "%s: not a jump image (no JUMP note)", path);
+    if (dl < JUMP_NOTE_FIXED)
+        return jerr_set(e, EXIT_BAD, "%s: the JUMP note is too short (%zu bytes)", path, dl);
+    if (rd32le(d) != JUMP_NOTE_FORMAT)
+        return jerr_set(e, EXIT_BAD, "%s: JUMP note format %u is not %u", path, rd32le(d), JUMP_NOTE_FORMAT);
+    uint64_t origin = rd64le(d + 24), end = rd64le(d + 48), info = rd64le(d + 56);
+    uint32_t jsz = rd32le(d + 12), gsz = rd32le(d + 16);
+    if (origin != L->l.origin || jsz != L->l.jumpsize || gsz != L->l.gotsize)
+        return jerr_set(e, EXIT_BAD,
+                        "%s: the image was built with -a 0x%llx -j 0x%x -g 0x%x, not -a 0x%llx -j 0x%llx -g 0x%llx",
+                        path, (unsigned long long)origin, jsz, gsz, (unsigned long long)L->l.origin,
+                        (unsigned long long)L->l.jumpsize, (unsigned long long)L->l.gotsize);
+    if (rd32le(d + 4) != L->vword)
+        return jerr_set(e, EXIT_BAD, "%s: the image has version word 0x%x, not 0x%x as -v says", path,
+                        rd32le(d + 4), L->vword);
+    L->last_data = end;
+    if (elf_read_vaddr(f, info, blk, (size_t)JI_NWORDS * ps) != 0)
+        return jerr_set(e, EXIT_BAD, "%s: the image information block at 0x%llx is not in a loaded segment",
+                        path, (unsigned long long)info);
+    if (word(blk + JI_MAGIC * ps, ps) != JUMP_INFO_MAGIC)
+        return jerr_set(e, EXIT_BAD, "%s: bad magic in the image information block at 0x%llx", path,
+                        (unsigned long long)info);
+    uint64_t n = word(blk + JI_NIMPORTS * ps, ps), at = word(blk + JI_IMPORTS * ps, ps);
+    if (n > 1000000)
+        return jerr_set(e, EXIT_BAD, "%s: implausible number of host imports (%llu)", path, (unsigned long long)n);
+    L->imports = xcalloc(n ? (size_t)n : 1, sizeof *L->imports);
+    for (uint64_t k = 0; k < n; k++) {
+        uint64_t nameva;
+        if (elf_read_vaddr(f, at + k * 2 * ps, pair, 2 * ps) != 0)
+            return jerr_set(e, EXIT_BAD, "%s: host import %llu lies outside the image", path, (unsigned long long)k);
+        nameva = word(pair + ps, ps);
+        L->imports[k] = image_string(f, nameva);
+        if (!L->imports[k])
+            return jerr_set(e, EXIT_BAD, "%s: the name of host import %llu (at 0x%llx) is unreadable", path,
+                            (unsigned long long)k, (unsigned long long)nameva);
+        L->nimports = (size_t)k + 1;
+    }
+    return 0;
+}
+
+/* ---- control files ---- */
+
+static int load_control(mkstubs_lib *L, const mkstubs_opts *o, jerr *e)
+{
+    int flags = o->aout_names ? JF_AOUT : 0;
+    char *p = jump_dir_file("jump.funcs");
+    int rc = jf_load(p, JF_FUNCS, flags, &L->funcs, e);
+    free(p);
+    if (rc != 0)
+        return -1;
+    p = jump_dir_file("jump.vars");
+    rc = jf_load(p, JF_VARS, flags | JF_MISSING_OK, &L->vars, e);
+    free(p);
+    if (rc != 0)
+        return -1;
+    p = jump_dir_file("jump.undefs");
+    rc = jf_load(p, JF_UNDEFS, flags | JF_MISSING_OK, &L->undefs, e);
+    free(p);
+    if (rc != 0)
+        return -1;
+    for (size_t i = 0; i < L->undefs.n; i++) {
+        const jf_entry *x = &L->undefs.v[i];
+        const char *s = x->name, *u = strrchr(s, '_');
+        if (strncmp(s, NEEDS_PREFIX, strlen(NEEDS_PREFIX)) || !u || u == s + strlen(NEEDS_PREFIX) - 1 ||
+            !u[1] || strspn(u + 1, "0123456789") != strlen(u + 1))
+            return jerr_set(e, EXIT_BAD, "%s:%u: '%s' is not of the form " NEEDS_PREFIX "<lib>_<major>",
+                            L->undefs.path, x->line, s);
+    }
+    unsigned long maxs = layout_max_slots(&L->l);
+    if (L->funcs.n > maxs) {
+        const jf_entry *x = &L->funcs.v[maxs];
+        return jerr_set(e, EXIT_BAD,
+                        "Jump table overflow.\n%s:%u: '%s' would be slot %lu; the jump table "
+                        "(-j 0x%llx) holds %lu",
+                        L->funcs.path, x->line, x->name, maxs + 1, (unsigned long long)L->l.jumpsize, maxs);
+    }
+    if (2 + L->vars.n > layout_max_cells(&L->l)) {
+        const jf_entry *x = &L->vars.v[layout_max_cells(&L->l) - 2];
+        return jerr_set(e, EXIT_BAD,
+                        "GOT table overflow.\n%s:%u: '%s' would be cell %lu; the GOT (-g 0x%llx) "
+                        "holds %lu cells, 2 of them reserved",
+                        L->vars.path, x->line, x->name, layout_max_cells(&L->l),
+                        (unsigned long long)L->l.gotsize, layout_max_cells(&L->l));
+    }
+    uint64_t off = 0;
+    L->var_offset = xcalloc(L->vars.n ? L->vars.n : 1, sizeof *L->var_offset);
+    for (size_t i = 0; i < L->vars.n; i++) {
+        L->var_offset[i] = off;
+        off += L->vars.v[i].size;
+    }
+    L->last_data = layout_var(&L->l, off);
+    return 0;
+}
+
+int mkstubs_load(mkstubs_lib *L, const mkstubs_opts *o, jerr *e)
+{
+    const char *slash;
+    char *imgname;
+    blob img = {0};
+    elf_file f;
+    int have_image = 0, rc = -1;
+    struct stat st;
+    memset(L, 0, sizeof *L);
+    if (mkstubs_version(o->version, &L->major, &L->minor, &L->patch) != 0)
+        return jerr_set(e, EXIT_USAGE, "invalid version '%s': expected M.m or M.m.p (minor and patch 0-99)",
+                        o->version);
+    L->vword = (uint32_t)JUMP_VERSION_WORD(L->major, L->minor, L->patch);
+    slash = strrchr(o->image, '/');
+    L->root = xstrdup(slash ? slash + 1 : o->image);
+    L->dir = slash ? xstrndup(o->image, (size_t)(slash - o->image)) : xstrdup("");
+    if (slash && slash == o->image) {
+        free(L->dir);
+        L->dir = xstrdup("/");
+    }
+    if (!*L->root)
+        return jerr_set(e, EXIT_USAGE, "invalid image name '%s': no file name after the directory", o->image);
+    L->soname = xasprintf("%s.so.%u", L->root, L->major);
+    L->desc = L->patch ? xasprintf("DLL Jump %u.%upl%u", L->major, L->minor, L->patch)
+                       : xasprintf("DLL Jump %u.%u", L->major, L->minor);
+    L->id = xasprintf("__%s_%u_%u", L->root, L->major, L->minor);
+    L->extra = xcalloc(o->nundefs ? o->nundefs : 1, sizeof *L->extra);
+    for (size_t i = 0; i < o->nundefs; i++)
+        L->extra[i] = o->undefs[i];
+    L->nextra = o->nundefs;
+
+    /* The image mkimage left in the current directory tells the architecture and the
+     * host imports. */
+    imgname = xasprintf("%s.so.%s", L->root, o->version);
+    if (stat(imgname, &st) == 0) {
+        if (blob_read(imgname, &img, e) != 0 || elf_open(&f, imgname, img.p, img.len, e) != 0)
+            goto out;
+        have_image = 1;
+        if (o->arch && o->arch != f.arch) {
+            jerr_set(e, EXIT_BAD, "%s is an %s image, but -m says %s", imgname, f.arch->name, o->arch->name);
+            goto out;
+        }
+        L->a = f.arch;
+    } else if (o->arch) {
+        L->a = o->arch;
+    } else {
+        jerr_set(e, EXIT_USAGE, "cannot tell the architecture: build the image %s first or pass -m i386|x86_64",
+                 imgname);
+        goto out;
+    }
+    if (layout_init(&L->l, o->origin, o->jumpsize, o->gotsize, o->dataaddr, L->a->ptrsize, L->a->min_origin, e) != 0)
+        goto out;
+    if (load_control(L, o, e) != 0)
+        goto out;
+    if (have_image && read_image(L, imgname, &f, e) != 0)
+        goto out;
+    rc = 0;
+out:
+    if (have_image)
+        elf_close(&f);
+    blob_free(&img);
+    free(imgname);
+    return rc;
+}
+
+/* ---- members ---- */
+
+static int is_dummy(const jf_entry *x) { return !strcmp(x->name, JF_DUMMY); }
+
+/* "lib_major" -> "lib.so.major" for a __NEEDS_SHRLIB_lib_major name. */
+static char *needs_soname(const char *sym)
+{
+    const char *s = sym + strlen(NEEDS_PREFIX), *u = strrchr(s, '_');
+    return xasprintf("%.*s.so.%s", (int)(u - s), s, u + 1);
+}
+
+/* Append a NUL-terminated string to .rodata; its offset. */
+static uint64_t rostr(buf *ro, const char *s)
+{
+    uint64_t off = ro->len;
+    buf_add(ro, s, strlen(s) + 1);
+    return off;
+}
+
+/* A pointer-sized word at the end of section `sec` relocated against `sym` + addend. */
+static void ptr_word(elf_writer *w, const arch *a, int sec, uint32_t sym, int64_t addend)
+{
+    buf *b = elfw_data(w, sec);
+    elfw_reloc(w, sec, b->len, sym, a->r_abs, addend);
+    buf_zero(b, a->ptrsize);
+}
+
+void mkstubs_descriptor(const mkstubs_lib *L, const char *stub, buf *out)
+{
+    const arch *a = L->a;
+    unsigned ps = a->ptrsize;
+    elf_writer *w = elfw_new(a);
+    int ro = elfw_section(w, ".rodata", SHT_PROGBITS_, SHF_ALLOC_, 1);
+    int rr = elfw_section(w, ".data.rel.ro", SHT_PROGBITS_, SHF_ALLOC_ | SHF_WRITE_, ps);
+    int jl = elfw_section(w, JUMP_REC_SECTION, SHT_PROGBITS_, SHF_ALLOC_ | SHF_WRITE_, ps);
+    buf *rob = elfw_data(w, ro), *jb = elfw_data(w, jl);
+    uint32_t rosym = elfw_section_symbol(w, ro), rrsym = elfw_section_symbol(w, rr);
+
+    uint64_t s_soname = rostr(rob, L->soname), s_desc = rostr(rob, L->desc), s_dir = rostr(rob, L->dir);
+    /* Host imports: {name, address in the program}; the reference makes the program's own
+     * link resolve each name against its C library. */
+    uint64_t imports_at = elfw_data(w, rr)->len;
+    for (size_t i = 0; i < L->nimports; i++) {
+        uint32_t u = elfw_symbol(w, L->imports[i], ELFW_UNDEF, 0, 0, STB_GLOBAL_, STT_NOTYPE_);
+        ptr_word(w, a, rr, rosym, (int64_t)rostr(rob, L->imports[i]));
+        ptr_word(w, a, rr, u, 0);
+    }
+    /* Libraries to load first. */
+    uint64_t needs_at = elfw_data(w, rr)->len;
+    for (size_t i = 0; i < L->undefs.n; i++) {
+        char *so = needs_soname(L->undefs.v[i].name);
+        ptr_word(w, a, rr, rosym, (int64_t)rostr(rob, so));
+        free(so);
+    }
+    buf_zero(elfw_data(w, rr), ps);
+
+    /* The record. */
+    for (int k = 0; k < JR_NWORDS; k++) {
+        switch (k) {
+        case JR_MAGIC: buf_wn(jb, JUMP_REC_MAGIC, ps); break;
+        case JR_FORMAT: buf_wn(jb, JUMP_REC_FORMAT, ps); break;
+        case JR_SONAME: ptr_word(w, a, jl, rosym, (int64_t)s_soname); break;
+        case JR_DESC: ptr_word(w, a, jl, rosym, (int64_t)s_desc); break;
+        case JR_DIR: ptr_word(w, a, jl, rosym, (int64_t)s_dir); break;
+        case JR_ORIGIN: buf_wn(jb, L->l.origin, ps); break;
+        case JR_VERSION: buf_wn(jb, L->vword, ps); break;
+        case JR_NIMPORTS: buf_wn(jb, L->nimports, ps); break;
+        case JR_IMPORTS:
+            if (L->nimports)
+                ptr_word(w, a, jl, rrsym, (int64_t)imports_at);
+            else
+                buf_wn(jb, 0, ps);
+            break;
+        case JR_NEEDS: ptr_word(w, a, jl, rrsym, (int64_t)needs_at); break;
+        default: buf_wn(jb, 0, ps); break;
+        }
+    }
+
+    char *sym = xasprintf(NEEDS_PREFIX "%s_%u", L->root, L->major);
+    elfw_symbol(w, L->id, jl, 0, (uint64_t)JR_NWORDS * ps, STB_GLOBAL_, STT_OBJECT_);
+    elfw_symbol(w, sym, ELFW_ABS, L->vword, 0, STB_GLOBAL_, STT_NOTYPE_);
+    free(sym);
+    for (size_t i = 0; i < L->funcs.n; i++) {
+        const jf_entry *x = &L->funcs.v[i];
+        if (x->type != 'T' || is_dummy(x) || !mkstubs_in_stub(x->library, stub))
+            continue;
+        sym = xasprintf("__PLT_%s", x->name);
+        elfw_symbol(w, sym, ELFW_ABS, layout_slot(&L->l, i + 1), 0, STB_GLOBAL_, STT_NOTYPE_);
+        free(sym);
+    }
+    for (size_t i = 0; i < L->vars.n; i++) {
+        const jf_entry *x = &L->vars.v[i];
+        if (x->type == 'U' || is_dummy(x) || !mkstubs_in_stub(x->library, stub))
+            continue;
+        sym = xasprintf("__GOT_%s", x->name);
+        /* entry i (0-based) is the (i+1)-th: cell i+2, after the fixup pointer and the magic */
+        elfw_symbol(w, sym, ELFW_ABS, layout_cell(&L->l, i + 2), 0, STB_GLOBAL_, STT_NOTYPE_);
+        free(sym);
+    }
+    /* Every library's stub defines these: weak, so that a program can link several stubs. */
+    elfw_symbol(w, "__GOT_SIZE", ELFW_ABS, L->l.gotsize, 0, STB_WEAK_, STT_NOTYPE_);
+    elfw_symbol(w, "__PLT_SIZE", ELFW_ABS, L->l.jumpsize, 0, STB_WEAK_, STT_NOTYPE_);
+    elfw_symbol(w, "__LAST_DATA_ADDRESS", ELFW_ABS, L->last_data, 0, STB_WEAK_, STT_NOTYPE_);
+    elfw_symbol(w, JUMP_LOADER_SYMBOL, ELFW_UNDEF, 0, 0, STB_GLOBAL_, STT_NOTYPE_);
+    for (size_t i = 0; i < L->undefs.n; i++)
+        elfw_symbol(w, L->undefs.v[i].name, ELFW_UNDEF, 0, 0, STB_GLOBAL_, STT_NOTYPE_);
+    for (size_t i = 0; i < L->nextra; i++)
+        elfw_symbol(w, L->extra[i], ELFW_UNDEF, 0, 0, STB_GLOBAL_, STT_NOTYPE_);
+    elfw_finish(w, out);
+    elfw_free(w);
+}
+
+/* Entries are numbered funcs first (0..nf-1), then vars (nf..). */
+typedef struct member {
+    const char *name;  /* objfile, or the common variable's name */
+    size_t head, tail; /* entry numbers + 1, 0 = none */
+} member;
+
+static void member_add(member *m, size_t *next, size_t ent)
+{
+    if (!m->head)
+        m->head = ent + 1;
+    else
+        next[m->tail - 1] = ent + 1;
+    m->tail = ent + 1;
+}
+
+/* Undefined __NEEDS_SHRLIB_ references for one entry's sixth column, once per member. `seen`
+ * owns its keys. */
+static void add_needs(elf_writer *w, strmap *seen, const char *needs)
+{
+    for (const char *p = needs; p && *p;) {
+        const char *c = strchr(p, ':');
+        int len = (int)(c ? (size_t)(c - p) : strlen(p));
+        uintptr_t v;
+        if (len) {
+            char *s = xasprintf(NEEDS_PREFIX "%.*s", len, p);
+            if (strmap_get(seen, s, &v)) {
+                free(s);
+            } else {
+                strmap_put(seen, s, 1);
+                elfw_symbol(w, s, ELFW_UNDEF, 0, 0, STB_GLOBAL_, STT_NOTYPE_);
+            }
+        }
+        if (!c)
+            break;
+        p = c + 1;
+    }
+}
+
+static void member_object(const mkstubs_lib *L, const member *m, const size_t *next, buf *out)
+{
+    elf_writer *w = elfw_new(L->a);
+    strmap seen = {0};
+    size_t nf = L->funcs.n;
+    for (size_t e1 = m->head; e1; e1 = next[e1 - 1]) {
+        size_t ent = e1 - 1;
+        const jf_entry *x;
+        if (ent < nf) {
+            x = &L->funcs.v[ent];
+            elfw_symbol(w, x->name, ELFW_ABS, layout_slot(&L->l, ent + 1), 0, STB_WEAK_, STT_FUNC_);
+        } else {
+            x = &L->vars.v[ent - nf];
+            elfw_symbol(w, x->name, ELFW_ABS, layout_var(&L->l, L->var_offset[ent - nf]), x->size, STB_WEAK_,
+                        STT_OBJECT_);
+        }
+        add_needs(w, &seen, x->needs);
+    }
+    elfw_symbol(w, L->id, ELFW_UNDEF, 0, 0, STB_GLOBAL_, STT_NOTYPE_);
+    elfw_finish(w, out);
+    elfw_free(w);
+    for (size_t i = 0; i < seen.cap; i++)
+        free((char *)seen.keys[i]);
+    strmap_free(&seen);
+}
+
+void mkstubs_archive(const mkstubs_lib *L, const char *stub, const void *loader, size_t loader_len, buf *out,
+                     buf *progress)
+{
+    size_t nf = L->funcs.n, nv = L->vars.n;
+    size_t *next = xcalloc(nf + nv + 1, sizeof *next);
+    member *mem = xcalloc(nf + nv + 1, sizeof *mem);
+    size_t nmem = 0;
+    strmap byobj = {0};
+    ar_writer *aw = arw_new();
+    buf o = {0};
+
+    /* Group the entries that produce symbols: by objfile in first-appearance order, then one
+     * member per common variable. */
+    for (size_t ent = 0; ent < nf + nv; ent++) {
+        const jf_entry *x = ent < nf ? &L->funcs.v[ent] : &L->vars.v[ent - nf];
+        int sym = ent < nf ? x->type == 'T' : (x->type == 'D' || x->type == 'K');
+        uintptr_t g;
+        if (!sym || is_dummy(x) || !mkstubs_in_stub(x->library, stub))
+            continue;
+        if (!strmap_get(&byobj, x->objfile, &g)) {
+            g = nmem++;
+            mem[g].name = x->objfile;
+            strmap_put(&byobj, x->objfile, g);
+        }
+        member_add(&mem[g], next, ent);
+    }
+    for (size_t i = 0; i < nv; i++) {
+        const jf_entry *x = &L->vars.v[i];
+        if (x->type != 'C' || is_dummy(x) || !mkstubs_in_stub(x->library, stub))
+            continue;
+        mem[nmem].name = x->name;
+        member_add(&mem[nmem++], next, nf + i);
+    }
+
+    if (progress)
+        buf_printf(progress, "%s.sa: %s", stub, L->id);
+    char *dname = xasprintf("__%s.o", L->root);
+    mkstubs_descriptor(L, stub, &o);
+    arw_add(aw, dname, o.p, o.len);
+    free(dname);
+    arw_add(aw, "__jump_loader.o", loader, loader_len);
+    for (size_t g = 0; g < nmem; g++) {
+        char *mname = xasprintf("%s.o", mem[g].name);
+        o.len = 0;
+        member_object(L, &mem[g], next, &o);
+        arw_add(aw, mname, o.p, o.len);
+        free(mname);
+        if (progress)
+            buf_printf(progress, ", %s", mem[g].name);
+    }
+    if (progress)
+        buf_adds(progress, ", sequencing");
+    arw_finish(aw, out);
+    if (progress)
+        buf_adds(progress, ", done\n");
+    arw_free(aw);
+    buf_free(&o);
+    strmap_free(&byobj);
+    free(next);
+    free(mem);
+}
+
+/* "dir/libxyz.sa" or "libxyz" -> "libxyz" (malloc'ed). */
+static char *stub_root(const char *s)
+{
+    const char *b = strrchr(s, '/');
+    size_t n;
+    b = b ? b + 1 : s;
+    n = strlen(b);
+    if (n > 3 && !strcmp(b + n - 3, ".sa"))
+        n -= 3;
+    return xstrndup(b, n);
+}
+
+int mkstubs_run(const mkstubs_opts *o, FILE *progress, jerr *e)
+{
+    mkstubs_lib L;
+    blob loader = {0};
+    char *lpath = NULL;
+    buf *outs = NULL;
+    char **roots = NULL;
+    int rc = -1;
+    jparams want;
+
+    if (mkstubs_load(&L, o, e) != 0)
+        goto out;
+    lpath = mkstubs_loader_path(L.a);
+    if (blob_read(lpath, &loader, e) != 0) {
+        jerr_set(e, EXIT_USAGE, "missing loader object %s (set JUMP_LIBDIR or reinstall the toolkit)", lpath);
+        goto out;
+    }
+    memset(&want, 0, sizeof want);
+    if (strlen(L.root) >= sizeof want.name || strlen(o->version) >= sizeof want.version) {
+        jerr_set(e, EXIT_USAGE, "image name '%s' or version '%s' is too long", L.root, o->version);
+        goto out;
+    }
+    strcpy(want.name, L.root);
+    strcpy(want.version, o->version);
+    want.text = L.l.origin;
+    want.data = o->dataaddr;
+    want.jump = L.l.jumpsize;
+    want.got = L.l.gotsize;
+
+    /* Build every archive in memory first: an error leaves every output as it was. */
+    outs = xcalloc(o->nstubs ? o->nstubs : 1, sizeof *outs);
+    roots = xcalloc(o->nstubs ? o->nstubs : 1, sizeof *roots);
+    for (size_t i = 0; i < o->nstubs; i++) {
+        buf prog = {0};
+        roots[i] = stub_root(o->stubs[i]);
+        if (!*roots[i]) {
+            jerr_set(e, EXIT_USAGE, "invalid stub name '%s'", o->stubs[i]);
+            goto out;
+        }
+        mkstubs_archive(&L, roots[i], loader.p, loader.len, &outs[i], &prog);
+        if (progress) {
+            fwrite(prog.p, 1, prog.len, progress);
+            fflush(progress);
+        }
+        buf_free(&prog);
+    }
+    {
+        char *pp = jump_dir_file("jump.params");
+        int r = jp_check_update(pp, &want, o->force, e);
+        free(pp);
+        if (r != 0)
+            goto out;
+    }
+    for (size_t i = 0; i < o->nstubs; i++) {
+        char *name = xasprintf("%s.sa", roots[i]);
+        int r = file_commit(name, outs[i].p, outs[i].len, 0644, e);
+        free(name);
+        if (r != 0)
+            goto out;
+    }
+    rc = 0;
+out:
+    for (size_t i = 0; outs && i < o->nstubs; i++) {
+        buf_free(&outs[i]);
+        free(roots[i]);
+    }
+    free(outs);
+    free(roots);
+    free(lpath);
+    blob_free(&loader);
+    mkstubs_free(&L);
+    return rc;
+}
