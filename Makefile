@@ -90,9 +90,14 @@ $(B)/lib/jump/loader-x86_64.o: runtime/loader.c $(wildcard runtime/*.h) lib/jump
 	$(CC) -m64 $(LOADER_CFLAGS) -c -o $@ $<
 
 # ---- tests ----
+# A tool's unit test (tests/unit/test_<tool>.c) also links that tool's objects but main.o.
+define tool_test_rule
+$(B)/tests/test_$(1): $(filter-out $(B)/obj/$(1)/main.o,$(patsubst %.c,$(B)/obj/%.o,$(wildcard $(1)/*.c)))
+endef
+$(foreach t,$(TOOLS),$(eval $(call tool_test_rule,$(t))))
 $(B)/tests/%: tests/unit/%.c $(LIBA)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -iquote tests/unit $(LDFLAGS) -o $@ $^ -lcmocka
+	$(CC) $(ALL_CFLAGS) -iquote tests/unit $(LDFLAGS) -o $@ $(filter-out $(LIBA),$^) $(LIBA) -lcmocka
 
 units: $(UNITS)
 

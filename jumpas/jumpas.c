@@ -283,7 +283,8 @@ static void add_edit(jas_scan *s, size_t sym, size_t input, size_t off)
 static long operand_sym(scan_ctx *c, const asm_tok *t, int edit)
 {
     size_t i;
-    if (t->kind != ASM_IDENT || !worth_a_symbol(c->text + t->off, t->len))
+    if ((t->kind != ASM_IDENT && t->kind != ASM_MNEMONIC) ||
+        !worth_a_symbol(c->text + t->off, t->len))
         return -1;
     i = intern(c->s, c->text + t->off, t->len);
     if (edit && (c->s->sym[i].flags & JAS_S_FUNCS))
@@ -539,14 +540,13 @@ int jas_scan_text(jas_scan *s, const char *name, char *text, size_t len, jerr *e
     scan_ctx c;
     asm_stmt st;
     asm_lexer *lx;
+    (void)e; /* issue B's rewrite reports forms it cannot handle through e */
     s->in = xrealloc(s->in, (s->nin + 1) * sizeof *s->in);
     s->in[s->nin] = (jas_input){xstrdup(name), text, len, 0};
     c.s = s;
     c.input = s->nin++;
     c.text = text;
     lx = asm_lexer_new(text, len);
-    if (!lx)
-        return jerr_set(e, EXIT_USAGE, "%s: cannot start the scanner", name);
     while (asm_next_stmt(lx, &st)) {
         const asm_tok *h = &st.t[st.nlabels];
         for (size_t k = 0; k < st.nlabels; k++)
@@ -713,7 +713,7 @@ static int temp_write(const void *p, size_t n, char **path, jerr *e)
     }
     fd = mkstemps(tmpl, 2);
     if (fd < 0) {
-        jerr_sys(e, "cannot create a temporary file %s", tmpl);
+        jerr_sys(e, "cannot create a temporary file in %s", dir && *dir ? dir : "/tmp");
         free(tmpl);
         return -1;
     }
@@ -779,7 +779,7 @@ static int log_append(const char *path, const buf *b, jerr *e)
         return jerr_sys(e, "cannot open %s", path);
     while (flock(fd, LOCK_EX) != 0) {
         if (errno != EINTR) {
-            jerr_sys(e, "cannot lock %s", path);
+            jerr_sys(e, "cannot write %s", path); /* (flock) */
             close(fd);
             return -1;
         }
@@ -868,15 +868,13 @@ int jumpas_run(const jumpas_args *a)
         const jas_input *in = &s.in[i];
         int is_stdin = !strcmp(in->name, "-");
         buf t = {0};
-        char *tmp;
+        char *tmp = NULL;
         if (!is_stdin && in->nedits == 0)
             continue; /* as reads the original */
-        if (in->nedits) {
-            if (!is_stdin)
-                line_marker(a, in->name, &t);
-            jas_rewrite(&s, i, &t);
-        }
-        rc = in->nedits ? temp_write(t.p, t.len, &tmp, &e) : temp_write(in->text, in->len, &tmp, &e);
+        /* as calls standard input "{standard input}" in messages and debug information. */
+        line_marker(a, is_stdin ? "{standard input}" : in->name, &t);
+        jas_rewrite(&s, i, &t);
+        rc = temp_write(t.p, t.len, &tmp, &e);
         buf_free(&t);
         if (rc != 0) {
             rc = fail(&e);

@@ -155,7 +155,7 @@ static const arch *input_arch(const mkimage_opts *o, jerr *e)
         if (a)
             return a;
     }
-    jerr_set(e, EXIT_BAD, "cannot tell the architecture from the inputs: pass -m i386|x86_64");
+    jerr_set(e, EXIT_USAGE, "cannot tell the architecture from the inputs: pass -m i386|x86_64");
     return NULL;
 }
 
@@ -552,10 +552,13 @@ static void gen_script(build *b, buf *s)
                (unsigned long long)l->origin);
     buf_printf(s, "  .jump.got 0x%llx : { KEEP(*(.jump.got)) } :%s\n", (unsigned long long)l->got,
                l->dataaddr ? "got" : "table");
-    /* Variables start at l->data (issue B); the library's own sections follow. */
+    /* Variables start at l->data (issue B); the library's own sections follow. Each group
+     * of sections with one permission starts on its own page: the alignment is a statement,
+     * not an attribute of the first section, which ld drops when that section is empty. */
     buf_printf(s, "  . = 0x%llx;\n", (unsigned long long)l->data);
     buf_printf(s,
-               "  .text ALIGN(0x1000) : {\n"
+               "  . = ALIGN(0x1000);\n"
+               "  .text : {\n"
                "    *(.text.unlikely .text.*_unlikely .text.unlikely.*)\n"
                "    *(.text.exit .text.exit.*)\n"
                "    *(.text.startup .text.startup.*)\n"
@@ -563,12 +566,14 @@ static void gen_script(build *b, buf *s)
                "    *(.text .stub .text.* .gnu.linkonce.t.*)\n"
                "    *(.jump.thunks)\n"
                "  } :text\n"
-               "  .rodata ALIGN(0x1000) : { *(.rodata .rodata.* .gnu.linkonce.r.*) *(.rodata1) } :rodata\n"
+               "  . = ALIGN(0x1000);\n"
+               "  .rodata : { *(.rodata .rodata.* .gnu.linkonce.r.*) *(.rodata1) } :rodata\n"
                "  .jump.info : { KEEP(*(.jump.info)) } :rodata\n"
                "  .note.jump : { KEEP(*(.note.jump)) } :rodata :note\n"
                "  .eh_frame : { KEEP(*(.eh_frame)) *(.eh_frame.*) } :rodata\n"
                "  .gcc_except_table : { *(.gcc_except_table .gcc_except_table.*) } :rodata\n"
-               "  .init_array ALIGN(0x1000) : {\n"
+               "  . = ALIGN(0x1000);\n"
+               "  .init_array : {\n"
                "    __jump_init_start = .;\n"
                "    KEEP(*(SORT_BY_INIT_PRIORITY(.init_array.*) SORT_BY_INIT_PRIORITY(.ctors.*)))\n"
                "    KEEP(*(.init_array .ctors))\n"

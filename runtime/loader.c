@@ -52,7 +52,7 @@ extern const uintptr_t __stop_jump_libs[] __attribute__((weak, visibility("hidde
 struct lib {
     const char *soname;
     const uintptr_t *rec;   /* first record naming it, or NULL if only needed by an image */
-    int state;              /* 0 new, 1 visiting, 2 loaded */
+    int state;              /* 0 new, 1 visiting, 2 ordered, 3 mapped */
     char path[PATH_BYTES];
     uintptr_t origin, end, info, ctor;
     uint32_t vword;
@@ -249,13 +249,13 @@ static _Noreturn void cant_load(struct lib *l, const char *reason)
 
 /* Name whatever occupies [start, end) for a clash message: one of our images, or the
  * mapping /proc/self/maps shows there. */
-static void name_occupant(uintptr_t start, uintptr_t end, char *out, size_t cap)
+static void name_occupant(const struct lib *self, uintptr_t start, uintptr_t end, char *out, size_t cap)
 {
     static char maps[16384];
     int fd;
     ssize_t n, total = 0;
     for (int i = 0; i < norder; i++) {
-        if (order[i]->origin < end && start < order[i]->end) {
+        if (order[i] != self && order[i]->state == 3 && order[i]->origin < end && start < order[i]->end) {
             size_t k = strlen(order[i]->soname);
             if (k + 3 + strlen(order[i]->path) + 2 < cap) {
                 strcpy(out, order[i]->soname);
@@ -317,7 +317,7 @@ static void name_occupant(uintptr_t start, uintptr_t end, char *out, size_t cap)
 static _Noreturn void clash(struct lib *l, uintptr_t start, uintptr_t end)
 {
     char who[PATH_BYTES + 64], a[24], b[24];
-    name_occupant(start, end, who, sizeof who);
+    name_occupant(l, start, end, who, sizeof who);
     put(prog);
     put(": can't load library '");
     put(l->path);
@@ -617,7 +617,7 @@ static void bind_imports(struct lib *l)
 
 static void visit(struct lib *l, int depth)
 {
-    if (l->state == 2)
+    if (l->state >= 2)
         return;
     if (l->state == 1 || depth > MAX_LIBS)
         fatal3(": can't load library '", l->soname, "circular dependency between jump libraries");
@@ -673,6 +673,7 @@ static void jump_load_all(int argc, char **argv, char **envp)
             fatal3(": can't find library '", l->soname, NULL);
         map_image(l, fd);
         close(fd);
+        l->state = 3; /* mapped */
     }
     for (int i = 0; i < norder; i++)
         bind_imports(order[i]);

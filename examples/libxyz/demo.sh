@@ -6,7 +6,7 @@
 # Needs STAGE: the prefix the toolkit is installed in.
 set -euo pipefail
 work=${1:?usage: demo.sh WORKDIR}
-: "${STAGE:?set STAGE to the toolkit's install prefix}"
+: "${STAGE:?set STAGE to the install prefix of the toolkit}"
 ARCH=${ARCH:-i386}
 case $ARCH in
     i386) m=-m32 ;;

@@ -44,14 +44,14 @@ expect_in out "cannot open '$PWD/nowhere/jump.funcs'"
 expect_in nodir/out "JUMP_DIR is not set; using the current directory"
 printf '00000000 D __NEEDS_SHRLIB_libc libxyz x\n' >jump.undefs
 run 1 out mkstubs "${ok[@]}" -- libxyz
-expect_in out "jump.undefs:1: '__NEEDS_SHRLIB_libc' is not of the form __NEEDS_SHRLIB_<lib>_<major>"
+expect_in out "jump.undefs:1:" "'__NEEDS_SHRLIB_libc' is not of the form __NEEDS_SHRLIB_<lib>_<major>"
 rm jump.undefs
 run 1 out mkstubs -l libxyz -v 1.0 -a 0x6a380000 -j 32 -g 1024 -m $ARCH -- libxyz
-expect_in out "Jump table overflow." "jump.funcs:3: 'c' would be slot 3; the jump table (-j 0x20) holds 2"
+expect_in out "Jump table overflow." "jump.funcs:3:" "'c' would be slot 3; the jump table (-j 0x20) holds 2"
 for i in 1 2 3 4 5 6 7; do printf '00000004 D v%d libxyz o\n' $i; done >jump.vars
 cells=$((32 / PS))
 run 1 out mkstubs -l libxyz -v 1.0 -a 0x6a380000 -j 1024 -g 32 -m $ARCH -- libxyz
-expect_in out "GOT table overflow." "jump.vars:$((cells - 1)): 'v$((cells - 1))' would be cell $cells; the GOT (-g 0x20) holds $cells cells, 2 of them reserved"
+expect_in out "GOT table overflow." "jump.vars:$((cells - 1)):" "'v$((cells - 1))' would be cell $cells; the GOT (-g 0x20) holds $cells cells, 2 of them reserved"
 rm jump.vars
 same
 

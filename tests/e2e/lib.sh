@@ -39,8 +39,12 @@ run() {
 # mkstubs. The image is installed as DIR/lib/NAME.so.VERSION with its NAME.so.MAJOR link;
 # the stub is DIR/NAME.sa. Extra mkimage options in MKIMAGE_OPTS (e.g. -j 0x1000).
 mkjump() {
-    local dir=$1 name=$2 ver=$3 org=$4 f o objs=()
+    local dir=$1 name=$2 ver=$3 org=$4 f o objs=() srcs=()
     shift 4
+    for f in "$@"; do
+        case $f in /*) srcs+=("$f") ;; *) srcs+=("$PWD/$f") ;; esac
+    done
+    set -- "${srcs[@]}"
     mkdir -p "$dir/jump" "$dir/lib"
     (
         export JUMP_DIR=$dir/jump JUMP_LIB=$name

@@ -1,0 +1,555 @@
+/* test_jumpas: the assembly scanner, the classification of global definitions, the renaming
+ * (untouched bytes identical) and gas argument parsing, on hand-written snippets. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "arch.h"
+#include "asm_scan.h"
+#include "buf.h"
+#include "ctl.h"
+#include "diag.h"
+#include "../../jumpas/jumpas.h"
+
+/* ---- scanner ---- */
+
+static char *dup2nul(const char *s, size_t *len)
+{
+    size_t n = strlen(s);
+    char *p = malloc(n + 2);
+    memcpy(p, s, n);
+    p[n] = p[n + 1] = 0;
+    *len = n;
+    return p;
+}
+
+/* "KIND:text" for every token, comments included, joined with '|'. */
+static char *tokens(const char *src)
+{
+    static const char *names[] = {"EOF", "NL", "SEP", "LABEL", "DIR", "MN", "ID", "NUM",
+                                  "STR", "CHR", "REG", "P", "COM"};
+    size_t len;
+    char *text = dup2nul(src, &len);
+    asm_lexer *lx = asm_lexer_new(text, len);
+    asm_tok t;
+    buf b = {0};
+    while (asm_lex(lx, &t) != ASM_EOF) {
+        if (b.len)
+            buf_addc(&b, '|');
+        if (t.kind == ASM_NL)
+            buf_printf(&b, "NL%u", t.line);
+        else
+            buf_printf(&b, "%s:%.*s", names[t.kind], (int)t.len, text + t.off);
+    }
+    asm_lexer_free(lx);
+    free(text);
+    return buf_cstr(&b);
+}
+
+static void test_scanner_tokens(void **state)
+{
+    char *s;
+    (void)state;
+    s = tokens("f:\tmovl $1, %eax # one\n\t.globl g; g: ret\n");
+    assert_string_equal(s, "LABEL:f:|MN:movl|P:$|NUM:1|P:,|REG:%eax|COM:# one|NL1|"
+                           "DIR:.globl|ID:g|SEP:;|LABEL:g:|MN:ret|NL2");
+    free(s);
+    /* Block comments (i386 too) count their lines; '/' starts a comment only in column 1. */
+    s = tokens("/* a\nb */ .L2:\n/ old style\n\tmovl 8(%ebp), %eax\n");
+    assert_string_equal(s, "COM:/* a\nb */|LABEL:.L2:|NL2|COM:/ old style|NL3|MN:movl|NUM:8|"
+                           "P:(|REG:%ebp|P:)|P:,|REG:%eax|NL4");
+    free(s);
+    s = tokens(".section .note.GNU-stack,\"\",@progbits\n.size f, .-f\n.byte 'a, 1f<<2\n");
+    assert_string_equal(s, "DIR:.section|ID:.note.GNU|P:-|ID:stack|P:,|STR:\"\"|P:,|P:@|ID:progbits|NL1|"
+                           "DIR:.size|ID:f|P:,|ID:.|P:-|ID:f|NL2|"
+                           "DIR:.byte|CHR:'a|P:,|NUM:1f|P:<<|NUM:2|NL3");
+    free(s);
+    /* x86-64 forms; a string with an escaped quote; rep prefix; local label "1:". */
+    s = tokens("\tmovq\tx(%rip), %rax\n1:\trep stosq\n\t.string \"a\\\"b;c\"\n\tcall\tf@PLT");
+    assert_string_equal(s, "MN:movq|ID:x|P:(|REG:%rip|P:)|P:,|REG:%rax|NL1|LABEL:1:|MN:rep|"
+                           "ID:stosq|NL2|DIR:.string|STR:\"a\\\"b;c\"|NL3|MN:call|ID:f|P:@|ID:PLT");
+    free(s);
+}
+
+static void test_scanner_statements(void **state)
+{
+    size_t len;
+    char *text = dup2nul("# only a comment\n\nf: g:\n.L1: movl %eax, %ebx ; ret\n\n= 1\n", &len);
+    asm_lexer *lx = asm_lexer_new(text, len);
+    asm_stmt st;
+    (void)state;
+    assert_int_equal(asm_next_stmt(lx, &st), 1);
+    assert_int_equal(st.line, 3);
+    assert_int_equal(st.nlabels, 2);
+    assert_int_equal(st.has_head, 0);
+    assert_int_equal(st.end, ASM_NL);
+    assert_int_equal(asm_next_stmt(lx, &st), 1);
+    assert_int_equal(st.line, 4);
+    assert_int_equal(st.nlabels, 1);
+    assert_int_equal(st.has_head, 1);
+    assert_int_equal(st.t[1].kind, ASM_MNEMONIC);
+    assert_int_equal(st.n, 5);
+    assert_int_equal(st.end, ASM_SEP);
+    assert_int_equal(asm_next_stmt(lx, &st), 1);
+    assert_int_equal(st.n, 1);
+    assert_int_equal(st.t[0].kind, ASM_MNEMONIC);
+    assert_int_equal(st.t[0].off, strstr(text, "ret") - text);
+    assert_int_equal(asm_next_stmt(lx, &st), 1); /* "= 1": punctuation heads a statement */
+    assert_int_equal(st.line, 6);
+    assert_int_equal(st.has_head, 1);
+    assert_int_equal(st.t[0].kind, ASM_PUNCT);
+    assert_int_equal(asm_next_stmt(lx, &st), 0);
+    asm_lexer_free(lx);
+    free(text);
+}
+
+/* ---- classification and log ---- */
+
+typedef struct fixture {
+    jumpas_ctl ctl;
+    jas_scan s;
+    jerr e;
+} fixture;
+
+static void load(jf_file *f, const char *path, jf_kind kind, const char *text)
+{
+    jerr e;
+    if (!text) {
+        memset(f, 0, sizeof *f);
+        return;
+    }
+    assert_int_equal(jf_parse(path, text, strlen(text), kind, 0, f, &e), 0);
+}
+
+static int run_scan(fixture *x, const char *funcs, const char *vars, const char *ignore,
+                    const char *src)
+{
+    size_t len;
+    char *text = dup2nul(src, &len);
+    memset(x, 0, sizeof *x);
+    load(&x->ctl.funcs, "jump.funcs", JF_FUNCS, funcs);
+    load(&x->ctl.vars, "jump.vars", JF_VARS, vars);
+    load(&x->ctl.ignore, "jump.ignore", JF_IGNORE, ignore);
+    jas_init(&x->s, &x->ctl);
+    assert_int_equal(jas_scan_text(&x->s, "t.s", text, len, &x->e), 0);
+    return jas_finish(&x->s, &x->e);
+}
+
+static void done(fixture *x)
+{
+    jas_free(&x->s);
+    jumpas_ctl_free(&x->ctl);
+}
+
+static char *log_of(fixture *x)
+{
+    buf b = {0};
+    jas_log_lines(&x->s, "libxyz", "obj", &b);
+    return buf_cstr(&b);
+}
+
+/* What gcc -m32 -O0 -fno-pic -fcommon -S makes of a file with every kind of global. */
+static const char i386_src[] =
+    "\t.file\t\"u.c\"\n"
+    "\t.text\n"
+    "\t.globl\tcounter\n"
+    "\t.data\n"
+    "\t.align 4\n"
+    "\t.type\tcounter, @object\n"
+    "\t.size\tcounter, 4\n"
+    "counter:\n"
+    "\t.long\t5\n"
+    "\t.globl\tmsg\n"
+    "\t.section\t.rodata\n"
+    ".LC0:\n"
+    "\t.string\t\"hi\"\n"
+    "\t.data\n"
+    "\t.type\tmsg, @object\n"
+    "\t.size\tmsg, 4\n"
+    "msg:\n"
+    "\t.long\t.LC0\n"
+    "\t.globl\tro\n"
+    "\t.section\t.rodata\n"
+    "\t.type\tro, @object\n"
+    "\t.size\tro, 12\n"
+    "ro:\n"
+    "\t.long\t1\n"
+    "\t.comm\tzero,4,4\n"
+    "\t.local\thidden\n"
+    "\t.comm\thidden,4,4\n"
+    "\t.text\n"
+    "\t.weak\twk\n"
+    "\t.type\twk, @function\n"
+    "wk:\n"
+    "\tmovl\t$1, %eax\n"
+    "\tret\n"
+    "\t.size\twk, .-wk\n"
+    "\t.type\tsf, @function\n"
+    "sf:\n"
+    "\tmovl\thidden, %eax\n"
+    "\tret\n"
+    "\t.size\tsf, .-sf\n"
+    "\t.globl\tf\n"
+    "\t.type\tf, @function\n"
+    "f:\n"
+    "\tpushl\t4(%esp)\n"
+    "\tcall\tsf\n"
+    "\taddl\t$4, %esp\n"
+    "\tret\n"
+    "\t.size\tf, .-f\n"
+    "\t.globl\tal\n"
+    "\t.set\tal,f\n"
+    "\t.globl\tg\n"
+    "\t.type\tg, @function\n"
+    "g:\n"
+    "\tcall\tf\n"
+    "\tmovl\t$f, %eax\n"
+    "\tret\n"
+    "\t.size\tg, .-g\n"
+    "\t.globl\ttls\n"
+    "\t.section\t.tdata,\"awT\",@progbits\n"
+    "\t.type\ttls, @object\n"
+    "\t.size\ttls, 4\n"
+    "tls:\n"
+    "\t.long\t3\n"
+    "\t.ident\t\"GCC\"\n"
+    "\t.section\t.note.GNU-stack,\"\",@progbits\n";
+
+static void test_log_gcc_i386(void **state)
+{
+    fixture x;
+    char *log;
+    (void)state;
+    assert_int_equal(run_scan(&x, NULL, NULL, NULL, i386_src), 0);
+    log = log_of(&x);
+    assert_string_equal(log, "00000004 D counter\tlibxyz\tobj\n"
+                             "00000004 D msg\tlibxyz\tobj\n"
+                             "0000000c K ro\tlibxyz\tobj\n"
+                             "00000004 C zero\tlibxyz\tobj\n"
+                             "00000000 T wk\tlibxyz\tobj\n"
+                             "00000000 T f\tlibxyz\tobj\n"
+                             "00000000 T al\tlibxyz\tobj\n"
+                             "00000000 T g\tlibxyz\tobj\n"
+                             "00000004 D tls\tlibxyz\tobj\n");
+    free(log);
+    done(&x);
+}
+
+static void test_log_skips_described(void **state)
+{
+    fixture x;
+    char *log;
+    (void)state;
+    assert_int_equal(run_scan(&x, "00000000 T f libxyz u\n", "00000004 D counter libxyz u\n",
+                              "00000000 T wk libxyz u\n00000000 K ro libxyz u\n", i386_src), 0);
+    log = log_of(&x);
+    assert_string_equal(log, "00000004 D msg\tlibxyz\tobj\n"
+                             "00000004 C zero\tlibxyz\tobj\n"
+                             "00000000 T al\tlibxyz\tobj\n"
+                             "00000000 T g\tlibxyz\tobj\n"
+                             "00000004 D tls\tlibxyz\tobj\n");
+    free(log);
+    done(&x);
+}
+
+static char type_of(fixture *x, const char *name, uint64_t *size)
+{
+    long i = jas_find(&x->s, name);
+    assert_true(i >= 0);
+    return jas_sym_type(&x->s, (size_t)i, size);
+}
+
+static void test_sections_and_type_forms(void **state)
+{
+    fixture x;
+    uint64_t size;
+    (void)state;
+    assert_int_equal(run_scan(&x, NULL, NULL, NULL,
+                              "\t.section .data.rel.local,\"aw\"\n"
+                              "\t.type a, @object\n\t.size a, 8\na:\t.quad 0\n"
+                              "\t.section .data.rel.ro,\"aw\"\nb: .quad 0\n"
+                              "\t.section .rodata.str1.1,\"aMS\",@progbits,1\nc: .string \"x\"\n"
+                              "\t.section .bss.big,\"aw\",@nobits\n\t.size d, 0x40\nd: .zero 64\n"
+                              "\t.section mytext,\"ax\",@progbits\ne: ret\n"
+                              "\t.section mybss,\"aw\",%nobits\nf1: .zero 4\n"
+                              "\t.section myro,\"a\"\ng1: .long 1\n"
+                              "\t.pushsection .text.startup,\"ax\",@progbits\nh: ret\n"
+                              "\t.popsection\ni: .long 2\n"
+                              "\t.text\n\t.data\n\t.previous\nj: ret\n"
+                              "\t.previous\nk: .long 1\n"
+                              "\t.bss\n\t.type l, %function\nl: ret\n"
+                              "\t.type m, STT_FUNC\nm: ret\n"
+                              "\t.type n, \"function\"\nn: ret\n"
+                              "\t.type o, @gnu_indirect_function\no: ret\n"
+                              "\t.data\n\t.type p, @object\n\t.lcomm q, 16\n"
+                              "\tr = p\n\t.equ s, q\n\t.set t, e\n"),
+                     0);
+    assert_int_equal(type_of(&x, "a", &size), 'D');
+    assert_int_equal(size, 8);
+    assert_int_equal(type_of(&x, "b", &size), 'D');
+    assert_int_equal(type_of(&x, "c", &size), 'K');
+    assert_int_equal(type_of(&x, "d", &size), 'C');
+    assert_int_equal(size, 64);
+    assert_int_equal(type_of(&x, "e", &size), 'T');
+    assert_int_equal(type_of(&x, "f1", &size), 'C');
+    assert_int_equal(type_of(&x, "g1", &size), 'K');
+    assert_int_equal(type_of(&x, "h", &size), 'T');
+    assert_int_equal(type_of(&x, "i", &size), 'K'); /* back in myro after .popsection */
+    assert_int_equal(type_of(&x, "j", &size), 'T'); /* .previous: .text */
+    assert_int_equal(type_of(&x, "k", &size), 'D'); /* .previous again: .data */
+    assert_int_equal(type_of(&x, "l", &size), 'T');
+    assert_int_equal(type_of(&x, "m", &size), 'T');
+    assert_int_equal(type_of(&x, "n", &size), 'T');
+    assert_int_equal(type_of(&x, "o", &size), 'T');
+    assert_int_equal(type_of(&x, "q", &size), 'C');
+    assert_int_equal(size, 16);
+    assert_int_equal(type_of(&x, "s", &size), 'C'); /* alias of q */
+    assert_int_equal(type_of(&x, "t", &size), 'T'); /* alias of e */
+    assert_true(jas_find(&x.s, "r") >= 0);
+    /* Nothing was global: nothing to log. */
+    {
+        char *log = log_of(&x);
+        assert_string_equal(log, "");
+        free(log);
+    }
+    done(&x);
+}
+
+static void test_globals_and_commons(void **state)
+{
+    fixture x;
+    char *log;
+    (void)state;
+    /* .globl after the label; .global with a list; common without .globl is global; static
+     * common (.local) is not; a .weak reference without a definition is not a definition. */
+    assert_int_equal(run_scan(&x, NULL, NULL, NULL,
+                              "\t.data\nlate: .long 1\n\t.globl late\n"
+                              "\t.global one, two\n\t.text\none: ret\ntwo: ret\n"
+                              "\t.comm cm,12,4\n\t.local st\n\t.comm st,4,4\n"
+                              "\t.weak undef_ref\n\tcall undef_ref\n"
+                              "\t.globl unused\n"),
+                     0);
+    log = log_of(&x);
+    assert_string_equal(log, "00000000 D late\tlibxyz\tobj\n"
+                             "00000000 T one\tlibxyz\tobj\n"
+                             "00000000 T two\tlibxyz\tobj\n"
+                             "0000000c C cm\tlibxyz\tobj\n");
+    free(log);
+    done(&x);
+}
+
+/* What gcc -m64 -O2 -ffunction-sections -S makes of two functions calling each other. */
+static const char x86_64_src[] =
+    "\t.file\t\"v.c\"\n"
+    "\t.text\n"
+    "\t.section\t.text.f,\"ax\",@progbits\n"
+    "\t.p2align 4\n"
+    "\t.globl\tf\n"
+    "\t.type\tf, @function\n"
+    "f:\n"
+    ".LFB0:\n"
+    "\t.cfi_startproc\n"
+    "\tleal\t1(%rdi), %eax\n"
+    "\tret\n"
+    "\t.cfi_endproc\n"
+    ".LFE0:\n"
+    "\t.size\tf, .-f\n"
+    "\t.section\t.text.g,\"ax\",@progbits\n"
+    "\t.globl\tg\n"
+    "\t.type\tg, @function\n"
+    "g:\n"
+    "\tjmp\tf\t# tail call\n"
+    "\t.size\tg, .-g\n"
+    "\t.section\t.data.rel.local,\"aw\"\n"
+    "\t.align 8\n"
+    "\t.type\tfp, @object\n"
+    "\t.size\tfp, 8\n"
+    "fp:\n"
+    "\t.quad\tf\n"
+    "\t.globl\tfp\n"
+    "\t.hidden\tf\n";
+
+static void test_rename_x86_64(void **state)
+{
+    fixture x;
+    buf b = {0};
+    char *out, *log;
+    (void)state;
+    assert_int_equal(run_scan(&x, "00000000 T f libxyz v\n", NULL, NULL, x86_64_src), 0);
+    jas_rewrite(&x.s, 0, &b);
+    out = buf_cstr(&b);
+    /* The definition is renamed everywhere; every reference still names the slot "f". */
+    assert_string_equal(out,
+                        "\t.file\t\"v.c\"\n"
+                        "\t.text\n"
+                        "\t.section\t.text.f,\"ax\",@progbits\n"
+                        "\t.p2align 4\n"
+                        "\t.globl\tf__LOCAL__\n"
+                        "\t.type\tf__LOCAL__, @function\n"
+                        "f__LOCAL__:\n"
+                        ".LFB0:\n"
+                        "\t.cfi_startproc\n"
+                        "\tleal\t1(%rdi), %eax\n"
+                        "\tret\n"
+                        "\t.cfi_endproc\n"
+                        ".LFE0:\n"
+                        "\t.size\tf__LOCAL__, .-f__LOCAL__\n"
+                        "\t.section\t.text.g,\"ax\",@progbits\n"
+                        "\t.globl\tg\n"
+                        "\t.type\tg, @function\n"
+                        "g:\n"
+                        "\tjmp\tf\t# tail call\n"
+                        "\t.size\tg, .-g\n"
+                        "\t.section\t.data.rel.local,\"aw\"\n"
+                        "\t.align 8\n"
+                        "\t.type\tfp, @object\n"
+                        "\t.size\tfp, 8\n"
+                        "fp:\n"
+                        "\t.quad\tf\n"
+                        "\t.globl\tfp\n"
+                        "\t.hidden\tf__LOCAL__\n");
+    free(out);
+    log = log_of(&x);
+    assert_string_equal(log, "00000000 T g\tlibxyz\tobj\n00000008 D fp\tlibxyz\tobj\n");
+    free(log);
+    done(&x);
+}
+
+static void test_rename_only_definitions(void **state)
+{
+    fixture x;
+    buf b = {0};
+    char *out;
+    static const char src[] =
+        "\t.globl ext\n"                 /* listed, not defined here: untouched */
+        "\t.type function, @function\n"  /* a function named "function" */
+        "function:\tcall ext\n"
+        "\t.size function, .-function\n"
+        "\t.weak w\nw: ret\n"
+        "\t.set alias, w\n"              /* an alias of a renamed function: left alone */
+        "\t.local lf\nlf: ret\n";
+    (void)state;
+    assert_int_equal(run_scan(&x, "0 T ext l o\n0 T function l o\n0 t w l o\n0 T lf l o\n",
+                              NULL, NULL, src),
+                     0);
+    jas_rewrite(&x.s, 0, &b);
+    out = buf_cstr(&b);
+    assert_string_equal(out,
+                        "\t.globl ext\n"
+                        "\t.type function__LOCAL__, @function\n"
+                        "function__LOCAL__:\tcall ext\n"
+                        "\t.size function__LOCAL__, .-function__LOCAL__\n"
+                        "\t.weak w__LOCAL__\nw__LOCAL__: ret\n"
+                        "\t.set alias, w\n"
+                        "\t.local lf__LOCAL__\nlf__LOCAL__: ret\n");
+    free(out);
+    assert_int_equal(x.s.in[0].nedits, 8);
+    done(&x);
+}
+
+static void test_no_controls_no_change(void **state)
+{
+    fixture x;
+    buf b = {0};
+    (void)state;
+    assert_int_equal(run_scan(&x, NULL, NULL, NULL, x86_64_src), 0);
+    assert_int_equal(x.s.in[0].nedits, 0);
+    jas_rewrite(&x.s, 0, &b);
+    assert_int_equal(b.len, strlen(x86_64_src));
+    assert_memory_equal(b.p, x86_64_src, b.len);
+    buf_free(&b);
+    done(&x);
+}
+
+static void test_function_listed_in_vars(void **state)
+{
+    fixture x;
+    (void)state;
+    assert_int_equal(run_scan(&x, NULL, "00000004 D g libxyz v\n", NULL, x86_64_src), -1);
+    assert_string_equal(x.e.msg, "t.s:18: Function g incorrectly listed in jump.vars");
+    assert_int_equal(x.e.status, EXIT_BAD);
+    done(&x);
+    /* A variable listed in jump.vars is fine (and left alone in issue A). */
+    assert_int_equal(run_scan(&x, NULL, "00000008 D fp libxyz v\n", NULL, x86_64_src), 0);
+    assert_int_equal(x.s.in[0].nedits, 0);
+    done(&x);
+}
+
+/* ---- arguments ---- */
+
+static void parse(jumpas_args *a, const char *line)
+{
+    static char store[512], *argv[32];
+    int argc = 0;
+    jerr e;
+    strcpy(store, line);
+    for (char *t = strtok(store, " "); t; t = strtok(NULL, " "))
+        argv[argc++] = t;
+    assert_int_equal(jumpas_parse_args(argc, argv, a, &e), 0);
+}
+
+static const char *input(const jumpas_args *a, size_t i) { return a->argv[a->input[i]]; }
+
+static void test_args(void **state)
+{
+    jumpas_args a;
+    jerr e;
+    char *bad[] = {"--32", "-o"};
+    (void)state;
+    parse(&a, "--32 -o t.o /tmp/cck22KLU.s");
+    assert_ptr_equal(a.arch, &arch_i386);
+    assert_string_equal(a.output, "t.o");
+    assert_int_equal(a.ninput, 1);
+    assert_string_equal(input(&a, 0), "/tmp/cck22KLU.s");
+    jumpas_args_free(&a);
+
+    parse(&a, "--gdwarf-5 --64 -o t.o");
+    assert_ptr_equal(a.arch, &arch_x86_64);
+    assert_int_equal(a.ninput, 0);
+    jumpas_args_free(&a);
+
+    parse(&a, "-v -odir/x.o -I inc --defsym A=1 -MD dep.d --MD dep2.d --debug-prefix-map a=b "
+              "--debug-prefix-map=c=d -march=i686 -mtune generic -Q y -a=list.txt x.s - -- -y.s");
+    assert_int_equal(a.verbose, 1);
+    assert_string_equal(a.output, "dir/x.o");
+    assert_ptr_equal(a.arch, arch_host());
+    assert_int_equal(a.ninput, 3);
+    assert_string_equal(input(&a, 0), "x.s");
+    assert_string_equal(input(&a, 1), "-");
+    assert_string_equal(input(&a, 2), "-y.s");
+    assert_int_equal(a.no_preprocess, 0);
+    jumpas_args_free(&a);
+
+    parse(&a, "-f --x32 in.s -o out.o");
+    assert_int_equal(a.no_preprocess, 1);
+    assert_string_equal(a.output, "out.o");
+    assert_int_equal(a.ninput, 1);
+    jumpas_args_free(&a);
+
+    assert_int_equal(jumpas_parse_args(2, bad, &a, &e), -1);
+    assert_string_equal(e.msg, "option '-o' requires an argument");
+    assert_int_equal(e.status, EXIT_USAGE);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_scanner_tokens),
+        cmocka_unit_test(test_scanner_statements),
+        cmocka_unit_test(test_log_gcc_i386),
+        cmocka_unit_test(test_log_skips_described),
+        cmocka_unit_test(test_sections_and_type_forms),
+        cmocka_unit_test(test_globals_and_commons),
+        cmocka_unit_test(test_rename_x86_64),
+        cmocka_unit_test(test_rename_only_definitions),
+        cmocka_unit_test(test_no_controls_no_change),
+        cmocka_unit_test(test_function_listed_in_vars),
+        cmocka_unit_test(test_args),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

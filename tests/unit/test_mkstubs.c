@@ -1,0 +1,363 @@
+/* test_mkstubs: version parsing, stub membership, the descriptor's record and relocations, the
+ * objfile members, and reading host imports from an image (built here byte by byte), with one
+ * test per image error. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "../../mkstubs/mkstubs.c"
+#include "sysutil.h"
+
+static void test_version(void **state)
+{
+    unsigned M, m, p;
+    (void)state;
+    assert_int_equal(mkstubs_version("1.2", &M, &m, &p), 0);
+    assert_int_equal(M, 1);
+    assert_int_equal(m, 2);
+    assert_int_equal(p, 0);
+    assert_int_equal(mkstubs_version("4.5.26", &M, &m, &p), 0);
+    assert_int_equal(JUMP_VERSION_WORD(M, m, p), (4 << 16) + 526);
+    const char *bad[] = {"1", "1.", "1.x", "1.100", "1.2.100", "a.1", "1.2.3.4", "32768.0", "", "1..2", "-1.2"};
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++)
+        assert_int_equal(mkstubs_version(bad[i], &M, &m, &p), -1);
+}
+
+static void test_in_stub(void **state)
+{
+    (void)state;
+    assert_true(mkstubs_in_stub("libxyz", "libxyz"));
+    assert_true(mkstubs_in_stub("libX11,libSM,libICE", "libSM"));
+    assert_true(mkstubs_in_stub("libX11,libSM,libICE", "libICE"));
+    assert_false(mkstubs_in_stub("libX11,libSM", "libS"));
+    assert_false(mkstubs_in_stub("libxyzw", "libxyz"));
+    assert_false(mkstubs_in_stub("", "libxyz"));
+}
+
+/* ---- an image made by hand: one PT_LOAD at ORIGIN holding the whole file, a PT_NOTE ---- */
+
+#define ORIGIN 0x6a380000u
+#define END 0x6a385020u
+
+enum { BAD_NONE, BAD_NO_NOTE, BAD_SHORT_NOTE, BAD_FORMAT, BAD_ORIGIN, BAD_VWORD, BAD_INFO_ADDR,
+       BAD_INFO_MAGIC, BAD_NAME_PTR, BAD_IMPORTS_PTR };
+
+static void build_image(const arch *a, int bad, buf *o)
+{
+    unsigned ps = a->ptrsize;
+    int is64 = ps == 8;
+    size_t eh = is64 ? 64 : 52, phs = is64 ? 56 : 32;
+    size_t info = eh + 2 * phs, imp = info + JI_NWORDS * ps, str = imp + 4 * ps;
+    const char *names = "printf\0stdout\0";
+    size_t note = (str + 14 + 3) & ~(size_t)3;
+    size_t desc = JUMP_NOTE_FIXED + 12; /* soname "libimg.so.1" + NUL = 12 */
+    size_t total = note + 12 + 8 + desc;
+    buf_zero(o, total);
+    uint8_t *p = o->p;
+    memcpy(p, "\177ELF", 4);
+    p[4] = (uint8_t)a->elfclass;
+    p[5] = 1;
+    p[6] = 1;
+    wr16le(p + 16, ET_EXEC_);
+    wr16le(p + 18, a->machine);
+    wr32le(p + 20, 1);
+    if (is64) {
+        wr64le(p + 32, eh);
+        wr16le(p + 52, (uint16_t)eh);
+        wr16le(p + 54, (uint16_t)phs);
+        wr16le(p + 56, 2);
+    } else {
+        wr32le(p + 28, (uint32_t)eh);
+        wr16le(p + 40, (uint16_t)eh);
+        wr16le(p + 42, (uint16_t)phs);
+        wr16le(p + 44, 2);
+    }
+    for (int i = 0; i < 2; i++) {
+        uint8_t *h = p + eh + i * phs;
+        uint64_t off = i ? note : 0, sz = i ? total - note : total, mem = i ? sz : sz + 0x100;
+        wr32le(h, i ? PT_NOTE_ : PT_LOAD_);
+        if (is64) {
+            wr32le(h + 4, PF_R_);
+            wr64le(h + 8, off);
+            wr64le(h + 16, ORIGIN + off);
+            wr64le(h + 32, sz);
+            wr64le(h + 40, mem);
+            wr64le(h + 48, i ? 4 : 0x1000);
+        } else {
+            wr32le(h + 4, (uint32_t)off);
+            wr32le(h + 8, (uint32_t)(ORIGIN + off));
+            wr32le(h + 16, (uint32_t)sz);
+            wr32le(h + 20, (uint32_t)mem);
+            wr32le(h + 24, PF_R_);
+            wr32le(h + 28, i ? 4 : 0x1000);
+        }
+    }
+#define W(off, v) (is64 ? wr64le(p + (off), (v)) : wr32le(p + (off), (uint32_t)(v)))
+    W(info + JI_MAGIC * ps, bad == BAD_INFO_MAGIC ? 0x12345678u : JUMP_INFO_MAGIC);
+    W(info + JI_VERSION * ps, (1 << 16) + 200);
+    W(info + JI_NIMPORTS * ps, 2);
+    W(info + JI_IMPORTS * ps, bad == BAD_IMPORTS_PTR ? 0x10000u : ORIGIN + imp);
+    W(imp, 0x6a381000u);                /* cell of printf */
+    W(imp + ps, bad == BAD_NAME_PTR ? 0x7000u : ORIGIN + str);
+    W(imp + 2 * ps, 0x6a381000u + ps);  /* cell of stdout */
+    W(imp + 3 * ps, ORIGIN + str + 7);
+#undef W
+    memcpy(p + str, names, 14);
+    if (bad == BAD_NO_NOTE)
+        return; /* the PT_NOTE covers zeros: no note with owner JUMP */
+    uint8_t *n = p + note;
+    wr32le(n, 5);
+    wr32le(n + 4, bad == BAD_SHORT_NOTE ? 16 : (uint32_t)desc);
+    wr32le(n + 8, JUMP_NOTE_TYPE);
+    memcpy(n + 12, "JUMP", 5);
+    uint8_t *d = n + 20;
+    wr32le(d, bad == BAD_FORMAT ? 2 : JUMP_NOTE_FORMAT);
+    wr32le(d + 4, bad == BAD_VWORD ? (1 << 16) + 100 : (1 << 16) + 200);
+    wr32le(d + 8, ps);
+    wr32le(d + 12, 0x400);
+    wr32le(d + 16, 0x400);
+    wr64le(d + 24, bad == BAD_ORIGIN ? ORIGIN + 0x10000 : ORIGIN);
+    wr64le(d + 32, ORIGIN + 0x400);
+    wr64le(d + 40, ORIGIN + 0x1000);
+    wr64le(d + 48, END);
+    wr64le(d + 56, bad == BAD_INFO_ADDR ? 0x5000 : ORIGIN + info);
+    memcpy(d + 64, "libimg.so.1", 12);
+}
+
+static mkstubs_opts opts(void)
+{
+    static char *stubs[] = {"libimg"};
+    mkstubs_opts o;
+    memset(&o, 0, sizeof o);
+    o.image = "/usr/lib/libimg";
+    o.version = "1.2";
+    o.origin = ORIGIN;
+    o.jumpsize = 0x400;
+    o.gotsize = 0x400;
+    o.stubs = stubs;
+    o.nstubs = 1;
+    return o;
+}
+
+/* A scratch directory holding jump.funcs/jump.vars and libimg.so.1.2. */
+static char *setup(const arch *a, int bad)
+{
+    char *dir = su_scratch();
+    buf img = {0};
+    const char *funcs = "00000000 T f1 libimg objA\n00000000 t f2 libimg objA\n00000000 T f3 libimg objB libm_5:libq_2\n"
+                        "00000000 T f4 libimg objA libm_5\n";
+    const char *vars = "00000004 D v1 libimg objB\n00000008 C c1 libimg objA\n";
+    build_image(a, bad, &img);
+    su_write("libimg.so.1.2", img.p, img.len);
+    su_write("jump.funcs", funcs, strlen(funcs));
+    su_write("jump.vars", vars, strlen(vars));
+    setenv("JUMP_DIR", dir, 1);
+    buf_free(&img);
+    return dir;
+}
+
+static void check_image_imports(const arch *a)
+{
+    char *dir = setup(a, BAD_NONE);
+    mkstubs_opts o = opts();
+    mkstubs_lib L;
+    jerr e;
+    unsigned ps = a->ptrsize;
+    assert_int_equal(mkstubs_load(&L, &o, &e), 0);
+    assert_ptr_equal(L.a, a); /* from the image: no -m */
+    assert_int_equal(L.last_data, END);
+    assert_int_equal(L.nimports, 2);
+    assert_string_equal(L.imports[0], "printf");
+    assert_string_equal(L.imports[1], "stdout");
+    assert_string_equal(L.soname, "libimg.so.1");
+    assert_string_equal(L.desc, "DLL Jump 1.2");
+    assert_string_equal(L.dir, "/usr/lib");
+    assert_string_equal(L.id, "__libimg_1_2");
+
+    buf d = {0};
+    elf_file f;
+    mkstubs_descriptor(&L, "libimg", &d);
+    assert_int_equal(elf_open(&f, "__libimg.o", d.p, d.len, &e), 0);
+    const elf_sec *jl = elf_section(&f, "jump_libs"), *rr = elf_section(&f, ".data.rel.ro"),
+                  *ro = elf_section(&f, ".rodata");
+    assert_non_null(jl);
+    assert_int_equal(jl->size, JR_NWORDS * ps);
+    assert_int_equal(jl->align, ps);
+    assert_int_equal(jl->flags, SHF_ALLOC_ | SHF_WRITE_);
+    const uint8_t *w = elf_section_data(&f, jl), *rodata = elf_section_data(&f, ro);
+    assert_int_equal(word(w + JR_MAGIC * ps, ps), JUMP_REC_MAGIC);
+    assert_int_equal(word(w + JR_FORMAT * ps, ps), JUMP_REC_FORMAT);
+    assert_int_equal(word(w + JR_ORIGIN * ps, ps), ORIGIN);
+    assert_int_equal(word(w + JR_VERSION * ps, ps), (1 << 16) + 200);
+    assert_int_equal(word(w + JR_NIMPORTS * ps, ps), 2);
+    for (int k = JR_NOVERRIDES; k < JR_NWORDS; k++)
+        assert_int_equal(word(w + (size_t)k * ps, ps), 0);
+
+    /* Record relocations: soname, desc, dir into .rodata; imports and needs into .data.rel.ro. */
+    elf_rel *r;
+    size_t n;
+    assert_int_equal(elf_relocs(&f, (size_t)(jl - f.secs), &r, &n, &e), 0);
+    assert_int_equal(n, 5);
+    const char *want_str[] = {"libimg.so.1", "DLL Jump 1.2", "/usr/lib"};
+    for (int i = 0; i < 3; i++) {
+        assert_int_equal(r[i].offset, (JR_SONAME + i) * ps);
+        assert_int_equal(r[i].type, a->r_abs);
+        assert_ptr_equal(&f.secs[f.syms[r[i].sym].shndx], ro);
+        assert_string_equal((const char *)rodata + r[i].addend, want_str[i]);
+    }
+    assert_int_equal(r[3].offset, JR_IMPORTS * ps);
+    assert_ptr_equal(&f.secs[f.syms[r[3].sym].shndx], rr);
+    assert_int_equal(r[3].addend, 0);
+    assert_int_equal(r[4].offset, JR_NEEDS * ps);
+    assert_int_equal(r[4].addend, 4 * ps); /* after two {name, address} pairs */
+    free(r);
+    /* The pairs: a name in .rodata, then a reference to the undefined symbol of that name. */
+    assert_int_equal(elf_relocs(&f, (size_t)(rr - f.secs), &r, &n, &e), 0);
+    assert_int_equal(n, 4);
+    assert_string_equal((const char *)rodata + r[0].addend, "printf");
+    assert_string_equal(f.syms[r[1].sym].name, "printf");
+    assert_int_equal(f.syms[r[1].sym].shndx, SHN_UNDEF_);
+    assert_int_equal(r[1].type, a->r_abs);
+    assert_string_equal((const char *)rodata + r[2].addend, "stdout");
+    assert_string_equal(f.syms[r[3].sym].name, "stdout");
+    assert_int_equal(rr->size, 5 * ps); /* pairs + the empty needs list's NULL */
+    free(r);
+    size_t li = elf_symbol(&f, JUMP_LOADER_SYMBOL);
+    assert_true(li > 0);
+    assert_int_equal(f.syms[li].shndx, SHN_UNDEF_);
+    size_t id = elf_symbol(&f, "__libimg_1_2");
+    assert_ptr_equal(&f.secs[f.syms[id].shndx], jl);
+    assert_int_equal(f.syms[id].bind, STB_GLOBAL_);
+    size_t la = elf_symbol(&f, "__LAST_DATA_ADDRESS");
+    assert_int_equal(f.syms[la].value, END);
+    assert_int_equal(f.syms[la].bind, STB_WEAK_);
+    assert_int_equal(f.syms[elf_symbol(&f, "__PLT_f3")].value, ORIGIN + 24);
+    assert_int_equal(elf_symbol(&f, "__PLT_f2"), 0); /* t: not exported */
+    assert_int_equal(f.syms[elf_symbol(&f, "__GOT_c1")].value, ORIGIN + 0x400 + 3 * ps);
+    elf_close(&f);
+    buf_free(&d);
+    mkstubs_free(&L);
+    unsetenv("JUMP_DIR");
+    su_scratch_done(dir);
+}
+
+static void test_image_imports_i386(void **state) { (void)state; check_image_imports(&arch_i386); }
+static void test_image_imports_x86_64(void **state) { (void)state; check_image_imports(&arch_x86_64); }
+
+static void test_members(void **state)
+{
+    (void)state;
+    char *dir = setup(&arch_x86_64, BAD_NONE);
+    mkstubs_opts o = opts();
+    mkstubs_lib L;
+    jerr e;
+    buf out = {0}, prog = {0};
+    ar_file ar;
+    elf_file f;
+    assert_int_equal(mkstubs_load(&L, &o, &e), 0);
+    mkstubs_archive(&L, "libimg", "LOADER", 6, &out, &prog);
+    buf_addc(&prog, 0);
+    assert_string_equal((char *)prog.p, "libimg.sa: __libimg_1_2, objA, objB, c1, sequencing, done\n");
+    assert_int_equal(ar_open(&ar, "libimg.sa", out.p, out.len, &e), 0);
+    assert_int_equal(ar.n, 5);
+    assert_string_equal(ar.m[0].name, "__libimg.o");
+    assert_string_equal(ar.m[1].name, "__jump_loader.o");
+    assert_memory_equal(ar.m[1].data, "LOADER", 6);
+    assert_string_equal(ar.m[2].name, "objA.o");
+    assert_string_equal(ar.m[3].name, "objB.o");
+    assert_string_equal(ar.m[4].name, "c1.o");
+
+    /* objA: f1 (slot 1) and f4 (slot 4), weak absolute functions; needs libm_5 once. */
+    assert_int_equal(elf_open(&f, "objA.o", ar.m[2].data, ar.m[2].size, &e), 0);
+    size_t i = elf_symbol(&f, "f4");
+    assert_int_equal(f.syms[i].value, ORIGIN + 32);
+    assert_int_equal(f.syms[i].shndx, SHN_ABS_);
+    assert_int_equal(f.syms[i].bind, STB_WEAK_);
+    assert_int_equal(f.syms[i].type, STT_FUNC_);
+    assert_int_equal(f.syms[elf_symbol(&f, "f1")].value, ORIGIN + 8);
+    assert_int_equal(elf_symbol(&f, "f2"), 0);
+    assert_int_equal(elf_symbol(&f, "c1"), 0); /* the common one has its own member */
+    assert_int_equal(f.syms[elf_symbol(&f, "__libimg_1_2")].shndx, SHN_UNDEF_);
+    assert_int_equal(f.syms[elf_symbol(&f, "__NEEDS_SHRLIB_libm_5")].shndx, SHN_UNDEF_);
+    assert_int_equal(f.nsyms, 5); /* null, f1, f4, needs libm_5, descriptor */
+    elf_close(&f);
+    /* objB: f3 with two needs; v1 at the data area's start. */
+    assert_int_equal(elf_open(&f, "objB.o", ar.m[3].data, ar.m[3].size, &e), 0);
+    assert_true(elf_symbol(&f, "__NEEDS_SHRLIB_libq_2") > 0);
+    i = elf_symbol(&f, "v1");
+    assert_int_equal(f.syms[i].value, L.l.data);
+    assert_int_equal(f.syms[i].size, 4);
+    assert_int_equal(f.syms[i].type, STT_OBJECT_);
+    elf_close(&f);
+    assert_int_equal(elf_open(&f, "c1.o", ar.m[4].data, ar.m[4].size, &e), 0);
+    i = elf_symbol(&f, "c1");
+    assert_int_equal(f.syms[i].value, L.l.data + 4);
+    assert_int_equal(f.syms[i].size, 8);
+    elf_close(&f);
+    /* The index lets ld find each name. */
+    int found = 0;
+    for (size_t k = 0; k < ar.nsym; k++)
+        if (!strcmp(ar.sym[k], "f3") && ar.sym_member[k] == 3)
+            found = 1;
+    assert_true(found);
+    ar_close(&ar);
+    buf_free(&out);
+    buf_free(&prog);
+    mkstubs_free(&L);
+    unsetenv("JUMP_DIR");
+    su_scratch_done(dir);
+}
+
+static const char *image_error(int bad)
+{
+    static jerr e;
+    char *dir = setup(&arch_i386, bad);
+    mkstubs_opts o = opts();
+    mkstubs_lib L;
+    int rc = mkstubs_load(&L, &o, &e);
+    mkstubs_free(&L);
+    unsetenv("JUMP_DIR");
+    su_scratch_done(dir);
+    if (rc == 0)
+        return "loaded";
+    assert_int_equal(e.status, EXIT_BAD);
+    return e.msg;
+}
+
+static void test_image_errors(void **state)
+{
+    (void)state;
+    assert_string_equal(image_error(BAD_NONE), "loaded");
+    assert_string_equal(image_error(BAD_NO_NOTE), "libimg.so.1.2: not a jump image (no JUMP note)");
+    assert_string_equal(image_error(BAD_SHORT_NOTE), "libimg.so.1.2: the JUMP note is too short (16 bytes)");
+    assert_string_equal(image_error(BAD_FORMAT), "libimg.so.1.2: JUMP note format 2 is not 1");
+    assert_string_equal(image_error(BAD_ORIGIN),
+                        "libimg.so.1.2: the image was built with -a 0x6a390000 -j 0x400 -g 0x400, "
+                        "not -a 0x6a380000 -j 0x400 -g 0x400");
+    assert_string_equal(image_error(BAD_VWORD), "libimg.so.1.2: the image has version word 0x10064, not 0x100c8 as -v says");
+    assert_string_equal(image_error(BAD_INFO_ADDR),
+                        "libimg.so.1.2: the image information block at 0x5000 is not in a loaded segment");
+    assert_string_equal(image_error(BAD_INFO_MAGIC),
+                        "libimg.so.1.2: bad magic in the image information block at 0x6a380074");
+    assert_string_equal(image_error(BAD_NAME_PTR),
+                        "libimg.so.1.2: the name of host import 0 (at 0x7000) is unreadable");
+    assert_string_equal(image_error(BAD_IMPORTS_PTR), "libimg.so.1.2: host import 0 lies outside the image");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_version),
+        cmocka_unit_test(test_in_stub),
+        cmocka_unit_test(test_image_imports_i386),
+        cmocka_unit_test(test_image_imports_x86_64),
+        cmocka_unit_test(test_members),
+        cmocka_unit_test(test_image_errors),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
