@@ -903,7 +903,9 @@ int jumpas_run(const jumpas_args *a)
             diag_warn("JUMP_LIB is not set");
     }
     free(objfile);
-    if (log.len) {
+    {
+        /* Even with nothing new to log the file is created, so that getfuncs/getvars after
+         * a rebuild whose symbols are all described find an empty log, not a missing one. */
         logpath = xasprintf("%s/jump.log", dir);
         if (log_append(logpath, &log, &e) != 0)
             rc = fail(&e);

@@ -63,6 +63,18 @@ static int nlibs;
 static struct lib *order[MAX_LIBS];
 static int norder;
 static const char *prog = "program";
+static char **environment; /* from our caller: libc's environ is not set yet in dynamic programs */
+
+/* getenv over the environment .preinit_array was called with. In a dynamically linked
+ * program preinit functions run before libc's own initialiser has set environ. */
+static const char *env_get(const char *name)
+{
+    size_t n = strlen(name);
+    for (char **e = environment; e && *e; e++)
+        if (!strncmp(*e, name, n) && (*e)[n] == '=')
+            return *e + n + 1;
+    return NULL;
+}
 
 /* ---- output without stdio ---- */
 
@@ -192,7 +204,7 @@ static int try_open(const char *dir, size_t dlen, const char *soname, char *path
 static int find_image(struct lib *l)
 {
     static const char *const dirs[] = {"/usr/local/lib", "/usr/lib", "/lib"};
-    const char *env = getauxval(AT_SECURE) ? NULL : getenv("JUMP_LIBRARY_PATH");
+    const char *env = getauxval(AT_SECURE) ? NULL : env_get("JUMP_LIBRARY_PATH");
     int fd;
     if (env) {
         const char *p = env;
@@ -418,7 +430,7 @@ static void map_image(struct lib *l, int fd)
         _exit(127);
     }
     if (l->rec && JUMP_VERSION_MINOR(l->vword) < JUMP_VERSION_MINOR(l->rec[JR_VERSION]) &&
-        !getenv("JUMP_NOWARN")) {
+        !env_get("JUMP_NOWARN")) {
         put(prog);
         put(": warning: using older library version '");
         put(l->path);
@@ -654,16 +666,13 @@ static void trace(void)
 static void jump_load_all(int argc, char **argv, char **envp)
 {
     const char *t;
-    /* glibc sets environ after the main program's .preinit_array has run: without this,
-     * getenv sees no JUMP_LIBRARY_PATH, JUMP_TRACE_LIBRARIES or JUMP_NOWARN. */
-    if (!environ && envp)
-        environ = envp;
+    environment = envp;
     if (argc > 0 && argv && argv[0])
         prog = argv[0];
     collect();
     for (int i = 0, n = nlibs; i < n; i++)
         visit(&libs[i], 0);
-    t = getenv("JUMP_TRACE_LIBRARIES");
+    t = env_get("JUMP_TRACE_LIBRARIES");
     if (t && *t && strcmp(t, "0"))
         trace();
     for (int i = 0; i < norder; i++) {

@@ -64,7 +64,7 @@ expect_in c2.out "mkimage: $JUMP_DIR/jump.funcs:2: error: invalid size for symbo
 mv funcs.save jump/jump.funcs
 printf '00000004 D e_counter libe e\n' >jump/jump.vars
 run 1 c3.out img -- e.o
-expect_in c3.out "$JUMP_DIR/jump.vars:1: exporting variable 'e_counter' needs jumpas's data rewriting"
+expect_in c3.out "$JUMP_DIR/jump.vars:1: error: exporting variable 'e_counter' needs jumpas's data rewriting"
 printf '00000000 U __DUMMY__ libe e\n00000000 U __DUMMY__ libe e\n00000000 U __DUMMY__ libe e\n' >jump/jump.vars
 [ "$ARCH" = i386 ] && g=16 || g=32
 run 1 c4.out img -g $g -- e.o
@@ -83,8 +83,7 @@ run 0 p3.out img -a 0x62000000 -f -- e.o
 
 # Symbols.
 cat >m.c <<'C'
-double sin(double);
-double e_sin(double x) { return sin(x); }
+double e_sin(double x) { return x; }
 int e_missing(void);
 int e_calls_missing(void) { return e_missing(); }
 C
@@ -124,6 +123,7 @@ run 1 s7.out img -- e.o tls.o -lc
 expect_in s7.out "'e_tls' is a thread-local variable: thread-local storage is not supported in a jump image"
 
 # Things only the final link or its output reveal.
+cp libe.so.1.0.0 before-failures.img
 cat >if.c <<'C'
 static int impl(void) { return 3; }
 static int (*resolve(void))(void) { return impl; }
@@ -140,7 +140,7 @@ if [ "$ARCH" = x86_64 ]; then
     run 1 o3.out mkimage -l "$PWD/libe" -v 1.0.0 -a 0x7ffff000 -j 0x800 -g 0x800 -- e.o -lc
     expect_in o3.out "above the x86_64 limit 0x80000000"
 fi
-cmp -s libe.so.1.0.0 good.img || fail "failed runs changed the image"
+cmp -s libe.so.1.0.0 before-failures.img || fail "failed runs changed the image"
 ls /tmp/mkimage.* >/dev/null 2>&1 && [ -n "$(find /tmp -maxdepth 1 -name 'mkimage.*' -newer good.img)" ] &&
     fail "mkimage left temporary directories behind"
 exit 0
