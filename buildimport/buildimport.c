@@ -75,7 +75,8 @@ static void add_stub(const jstub *s, jf_file *out)
             g[ng++].member = m;
         }
     }
-    qsort(g, ng, sizeof *g, by_cell);
+    if (ng)
+        qsort(g, ng, sizeof *g, by_cell);
     for (size_t j = 0; j < ng; j++) {
         const char *name = g[j].y->name + 6;
         uintptr_t k;
