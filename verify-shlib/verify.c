@@ -288,6 +288,13 @@ int verify_shlib_run(const verify_opts *o)
         diag_report(&e);
         return EXIT_USAGE;
     }
+    if (v.im.elf.nsyms <= 1) {
+        diag_error("%s: the image has no symbol table (was it stripped?): verify the image "
+                   "as mkimage wrote it",
+                   o->image);
+        jimg_close(&v.im);
+        return EXIT_USAGE;
+    }
     printf("Used address range 0x%llx-0x%llx be aware! must be unique!\n",
            (ull)v.im.note.origin, (ull)v.im.note.end);
     for (size_t i = 1; i < v.im.elf.nsyms; i++) {

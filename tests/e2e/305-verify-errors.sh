@@ -29,6 +29,10 @@ head -c 200 $img >trunc.so
 err i5.out "verify-shlib: error: trunc.so: " verify-shlib -l trunc.so $stub
 expect_not_in i5.out "Used address range"
 
+strip -o stripped.so $img || fail "strip"
+err i6.out "verify-shlib: error: stripped.so: the image has no symbol table (was it stripped?): verify the image as mkimage wrote it" \
+    verify-shlib -l stripped.so $stub
+
 # Malformed notes (patched in copies): the descriptor starts 20 bytes into .note.jump.
 note=$(readelf -SW $img | sed -n 's/.*\] \.note\.jump  *[A-Z]*  *\([0-9a-f]*\) .*/0x\1/p')
 [ -n "$note" ] || fail "no .note.jump section in $img"
