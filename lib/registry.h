@@ -10,13 +10,9 @@
 struct jerr;
 struct buf;
 
-/* The lowest address a jump image may use, and the default ceiling of `registry find`:
- * x86-64 images must end below 2 GiB (rel32 calls from ordinary executables), and a range
- * that suits both architectures is what a user sharing one table wants. */
-#define REG_FLOOR 0x60000000u
-#define REG_CEIL_X86_64 0x80000000u
-#define REG_CEIL_I386 0xc0000000u /* the classic limit ("between 0x60000000 and 0xc0000000") */
-/* Classic registrations all start on 64 KiB boundaries. */
+/* `registry find`'s default alignment: the classic registrations all start on 64 KiB
+ * boundaries. (Its floor and default ceiling come from the arch table: 0x60000000, and
+ * x86-64's 0x80000000, which suits both architectures.) */
 #define REG_ALIGN 0x10000u
 
 /* One registered range. Addresses are inclusive at both ends, as in the classic
