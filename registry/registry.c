@@ -9,6 +9,7 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 static void range_text(buf *b, const reg_entry *x)
 {
@@ -115,11 +116,19 @@ out:
 static int do_edit(const registry_cmd *c, jerr *e)
 {
     reg_table t;
-    int fd = reg_lock(c->table, e), rc;
-    if (fd < 0)
+    /* Edit the file a symbolic link points to, so the link stays a link (messages keep
+     * the name the user gave). */
+    struct stat st;
+    char *real = lstat(c->table, &st) == 0 && S_ISLNK(st.st_mode) ? realpath(c->table, NULL) : NULL;
+    const char *target = real ? real : c->table;
+    int fd = reg_lock(target, e), rc;
+    if (fd < 0) {
+        free(real);
         return -1;
+    }
     if (reg_load(c->table, &t, e) != 0) {
         reg_unlock(fd);
+        free(real);
         return -1;
     }
     if (c->cmd == RC_ADD) {
@@ -129,9 +138,10 @@ static int do_edit(const registry_cmd *c, jerr *e)
                                      : jerr_set(e, EXIT_BAD, "%s: %s is not registered", c->table, c->name);
     }
     if (rc == 0)
-        rc = reg_save(c->table, &t, e);
+        rc = reg_save(target, &t, e);
     reg_free(&t);
     reg_unlock(fd);
+    free(real);
     return rc;
 }
 

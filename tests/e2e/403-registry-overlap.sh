@@ -44,4 +44,10 @@ cmp -s t.table orig.table || fail "after removing what was added the table diffe
 registry -r t.table remove libnew 2>err && fail "removing an unregistered name succeeded"
 grep -qxF "registry: error: t.table: libnew is not registered" err || fail "remove message: $(cat err)"
 registry -r t.table check >/dev/null || fail "check after cleanup"
+# A table reached through a symbolic link is edited in place: the link stays a link.
+mkdir real && cp orig.table real/r.table && ln -s real/r.table link.table
+registry -r link.table add liblink 0x70000000 0x7000ffff || fail "add through a link"
+[ -L link.table ] || fail "the link was replaced by a file"
+tail -n 1 real/r.table | grep -qxF "0x70000000 0x7000ffff liblink" || fail "the linked file was not edited"
+[ -e real/r.table.lock ] || fail "the lock belongs beside the real file"
 echo "ok"

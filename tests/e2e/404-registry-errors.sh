@@ -67,6 +67,14 @@ cmp -s bad4.table bad4.orig || fail "add rewrote a malformed table"
 printf '0x60000000 0x600fffff li\0bc\n' >bad5.table
 expect 1 "registry: error: bad5.table:1: NUL byte: not a text file" registry -r bad5.table list
 
+# Output that cannot be written: exit 2.
+if [ -w /dev/full ]; then
+    registry -r t.table list >/dev/full 2>err
+    rc=$?
+    [ $rc = 2 ] || fail "list >/dev/full: exit $rc, want 2"
+    grep -qxF "registry: error: cannot write the output" err || fail "list >/dev/full said: $(cat err)"
+fi
+
 # --help and --version.
 registry --help | grep -q '^Usage: registry \[-r TABLE\] COMMAND' || fail "--help"
 registry list --help | grep -q '^Usage: registry' || fail "--help after the command"
