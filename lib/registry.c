@@ -55,7 +55,7 @@ static int on_line(void *vctx, const fields_line *l, jerr *e)
     uint64_t start, end;
 
     if (l->line == 0 || l->line > c->nlines) {
-        /* Only the newline fields_parse supplies after an unterminated last line lands here. */
+        /* Every line the parser reports is a line of the text; guard the index anyway. */
         return 0;
     }
     raw = c->line_at[l->line - 1];
