@@ -9,6 +9,7 @@
 #include "jumpfmt.h"
 #include "layout.h"
 #include "proc.h"
+#include "registry.h"
 #include "strmap.h"
 
 #include <dirent.h>
@@ -655,6 +656,36 @@ out:
     return rc;
 }
 
+/* The address registry (DESIGN §9): an overlap with another library's registration is an
+ * error unless forced; outgrowing our own entry, or having none, is a warning. Without an
+ * installed table (and no JUMP_REGISTRY) there is nothing to check against: say so. */
+static int check_registry(build *b, uint64_t end, jerr *e)
+{
+    const char *env = getenv("JUMP_REGISTRY");
+    char *table = reg_default_path(NULL);
+    buf w = {0};
+    int rc = 0;
+    if (!(env && *env) && access(table, F_OK) != 0) {
+        diag_warn("no registry table at %s: overlaps with other libraries are not checked", table);
+        free(table);
+        return 0;
+    }
+    rc = reg_check_image(table, b->root, b->l.origin, end, b->o->force, &w, e);
+    if (rc == 0 && w.len) {
+        char *text = buf_cstr(&w), *line = text, *nl;
+        for (; *line; line = nl + 1) {
+            nl = strchr(line, '\n');
+            if (!nl)
+                nl = line + strlen(line) - 1;
+            diag_warn("%.*s", (int)(nl - line + (*nl != '\n')), line);
+        }
+        free(text);
+    }
+    buf_free(&w);
+    free(table);
+    return rc;
+}
+
 static int write_file(const char *path, buf *s, jerr *e)
 {
     return file_commit(path, s->p, s->len, 0644, e);
@@ -696,7 +727,7 @@ int mkimage_run(const mkimage_opts *o)
         if (!set)
             diag_warn("JUMP_DIR is not set; using the current directory");
     }
-    if (load_control(&b, &e) != 0 || check_params(&b, &e) != 0)
+    if (load_control(&b, &e) != 0)
         return fail(&b, &e);
 
     /* Inputs for ld: the C library is the host's, not linked in. */
@@ -777,7 +808,8 @@ int mkimage_run(const mkimage_opts *o)
         if (spawn_run(argv, o->verbose, &e) != 0)
             goto failed;
     }
-    if (check_output(&b, linked, &end, &e) != 0)
+    if (check_output(&b, linked, &end, &e) != 0 || check_registry(&b, end, &e) != 0 ||
+        check_params(&b, &e) != 0)
         goto failed;
     {
         blob img;

@@ -54,7 +54,7 @@ struct lib {
     const uintptr_t *rec;   /* first record naming it, or NULL if only needed by an image */
     int state;              /* 0 new, 1 visiting, 2 ordered, 3 mapped */
     char path[PATH_BYTES];
-    uintptr_t origin, end, info, ctor;
+    uintptr_t origin, end, info, got, ctor;
     uint32_t vword;
 };
 
@@ -389,6 +389,7 @@ static void map_image(struct lib *l, int fd)
         cant_load(l, "built for another architecture");
     l->origin = (uintptr_t)le64(desc + 24);
     l->end = (uintptr_t)le64(desc + 48);
+    l->got = (uintptr_t)le64(desc + 32);
     l->info = (uintptr_t)le64(desc + 56);
     {
         /* Same library: the names agree up to ".so."; the major is judged below. */
@@ -605,7 +606,8 @@ static void bind_imports(struct lib *l)
 {
     const uintptr_t *info = (const uintptr_t *)l->info;
     const uintptr_t *pairs;
-    if (!info || info[JI_MAGIC] != JUMP_INFO_MAGIC)
+    /* GOT cell 0 and the note must agree on where the block is. */
+    if (!info || *(const uintptr_t *)l->got != l->info || info[JI_MAGIC] != JUMP_INFO_MAGIC)
         cant_load(l, "corrupt image information block");
     l->ctor = info[JI_CTOR_SLOT];
     pairs = (const uintptr_t *)info[JI_IMPORTS];
