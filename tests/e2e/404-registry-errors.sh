@@ -54,18 +54,18 @@ expect 2 "registry: error: cannot open the lock file 't2.table.lock': Is a direc
 
 # Malformed tables: exit 1, file:line:col.
 printf '# c\n0x60000000 0x600fffff libc\n  libm\n' >bad1.table
-expect 1 "registry: error: bad1.table:3:3: expected 'start end name [version] [contact...]', found 1 field" registry -r bad1.table list
+expect 1 "registry: bad1.table:3:3: error: expected 'start end name [version] [contact...]', found 1 field" registry -r bad1.table list
 printf '0x60000000 0x600fffff libc\n0x60100000 0x601zzzzz libm\n' >bad2.table
-expect 1 "registry: error: bad2.table:2:12: invalid end address '0x601zzzzz' (expected hex, like 0x60000000)" registry -r bad2.table check
+expect 1 "registry: bad2.table:2:12: error: invalid end address '0x601zzzzz' (expected hex, like 0x60000000)" registry -r bad2.table check
 printf 'x60000000 0x600fffff libc\n' >bad3.table
-expect 1 "registry: error: bad3.table:1:1: invalid start address 'x60000000' (expected hex, like 0x60000000)" registry -r bad3.table which 0x60000000
+expect 1 "registry: bad3.table:1:1: error: invalid start address 'x60000000' (expected hex, like 0x60000000)" registry -r bad3.table which 0x60000000
 printf '0x60100000 0x600fffff libm\n' >bad4.table
-expect 1 "registry: error: bad4.table:1:12: the range of 'libm' ends (0x600fffff) before it starts (0x60100000)" registry -r bad4.table find 1
+expect 1 "registry: bad4.table:1:12: error: the range of 'libm' ends (0x600fffff) before it starts (0x60100000)" registry -r bad4.table find 1
 cp bad4.table bad4.orig
-expect 1 "bad4.table:1:12: the range of 'libm'" registry -r bad4.table add libx 0x70000000 0x7000ffff
+expect 1 "bad4.table:1:12: error: the range of 'libm'" registry -r bad4.table add libx 0x70000000 0x7000ffff
 cmp -s bad4.table bad4.orig || fail "add rewrote a malformed table"
 printf '0x60000000 0x600fffff li\0bc\n' >bad5.table
-expect 1 "registry: error: bad5.table:1: NUL byte: not a text file" registry -r bad5.table list
+expect 1 "registry: bad5.table:1: error: NUL byte: not a text file" registry -r bad5.table list
 
 # Output that cannot be written: exit 2.
 if [ -w /dev/full ]; then

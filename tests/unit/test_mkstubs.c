@@ -10,7 +10,17 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../mkstubs/mkstubs.c"
+#include "../../mkstubs/mkstubs.h"
+#include "buf.h"
+#include "ctl.h"
+#include "diag.h"
+#include "elf.h"
+#include "jumpfmt.h"
+#include "layout.h"
+#include "ar.h"
+
+/* A pointer-sized little-endian word. */
+static uint64_t word(const uint8_t *p, unsigned ps) { return ps == 8 ? rd64le(p) : rd32le(p); }
 #include "sysutil.h"
 
 static void test_version(void **state)
