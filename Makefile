@@ -112,7 +112,7 @@ check: deps
 	@B=$(B) STAGE=$(STAGE) tests/run.sh $(TESTS)
 
 san:
-	@$(MAKE) --no-print-directory B=build-san SANFLAGS="-fsanitize=address,undefined -fno-omit-frame-pointer -Wno-format-truncation" LDFLAGS="-fsanitize=address,undefined" check
+	@$(MAKE) --no-print-directory B=build-san SANFLAGS="-fsanitize=address,undefined -fno-omit-frame-pointer -Wno-format-truncation -Wno-format-overflow" LDFLAGS="-fsanitize=address,undefined" check
 
 demo: deps
 	@$(MAKE) --no-print-directory stage

@@ -3,9 +3,6 @@
 #include "diag.h"
 #include "getlog.h"
 
-#include <stdio.h>
-#include <stdlib.h>
-#include <unistd.h>
 
 static const char usage[] =
     "Usage: getvars [-n]\n"
@@ -19,33 +16,4 @@ static const char usage[] =
     "  --help     print this help\n"
     "  --version  print the version\n";
 
-int main(int argc, char **argv)
-{
-    gl_result r;
-    jerr e;
-    char *summary;
-    int c, dry_run = 0;
-
-    diag_init(argv[0]);
-    diag_std_options(argc, argv, usage);
-    while ((c = getopt(argc, argv, "n")) != -1) {
-        switch (c) {
-        case 'n': dry_run = 1; break;
-        default: diag_usage("unknown option");
-        }
-    }
-    if (optind < argc)
-        diag_usage("unexpected argument '%s'", argv[optind]);
-
-    if (gl_run(GL_VARS, jump_dir(NULL), dry_run, &r, &e) != 0) {
-        gl_result_free(&r);
-        diag_die_err(&e);
-    }
-    if (dry_run)
-        fwrite(r.appended.p ? (const void *)r.appended.p : "", 1, r.appended.len, stdout);
-    summary = gl_summary(GL_VARS, &r, dry_run);
-    printf("%s: %s\n", diag_prog, summary);
-    free(summary);
-    gl_result_free(&r);
-    return fflush(stdout) == 0 ? EXIT_OK : EXIT_USAGE;
-}
+int main(int argc, char **argv) { return gl_main(GL_VARS, usage, argc, argv); }

@@ -6,13 +6,15 @@
 #include <stddef.h>
 #include <stdint.h>
 
-void *xmalloc(size_t n);
-void *xcalloc(size_t n, size_t sz);
-void *xrealloc(void *p, size_t n);
-char *xstrdup(const char *s);
-char *xstrndup(const char *s, size_t n);
+/* These never return NULL: running out of memory ends the tool. */
+#define JUMP_NONNULL __attribute__((returns_nonnull))
+void *xmalloc(size_t n) JUMP_NONNULL;
+void *xcalloc(size_t n, size_t sz) JUMP_NONNULL;
+void *xrealloc(void *p, size_t n) JUMP_NONNULL;
+char *xstrdup(const char *s) JUMP_NONNULL;
+char *xstrndup(const char *s, size_t n) JUMP_NONNULL;
 /* malloc'ed printf; caller frees. */
-char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2))) JUMP_NONNULL;
 
 /* A growable buffer; the owner frees p with buf_free. */
 typedef struct buf {

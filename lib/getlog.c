@@ -5,6 +5,7 @@
 #include "diag.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -233,4 +234,35 @@ char *gl_summary(gl_what what, const gl_result *r, int dry_run)
         buf_printf(&b, ", %zu imported", c->imported);
     buf_addc(&b, ')');
     return buf_cstr(&b);
+}
+
+int gl_main(gl_what what, const char *usage, int argc, char **argv)
+{
+    gl_result r;
+    jerr e;
+    char *summary;
+    int c, dry_run = 0;
+
+    diag_init(argv[0]);
+    diag_std_options(argc, argv, usage);
+    while ((c = getopt(argc, argv, "n")) != -1) {
+        switch (c) {
+        case 'n': dry_run = 1; break;
+        default: diag_usage("unknown option");
+        }
+    }
+    if (optind < argc)
+        diag_usage("unexpected argument '%s'", argv[optind]);
+
+    if (gl_run(what, jump_dir(NULL), dry_run, &r, &e) != 0) {
+        gl_result_free(&r);
+        diag_die_err(&e);
+    }
+    if (dry_run)
+        fwrite(r.appended.p ? (const void *)r.appended.p : "", 1, r.appended.len, stdout);
+    summary = gl_summary(what, &r, dry_run);
+    printf("%s: %s\n", diag_prog, summary);
+    free(summary);
+    gl_result_free(&r);
+    return fflush(stdout) == 0 ? EXIT_OK : EXIT_USAGE;
 }

@@ -51,4 +51,9 @@ void gl_result_free(gl_result *r);
  * "3 new functions in jump.funcs (12 already listed, 1 ignored)". Caller frees. */
 char *gl_summary(gl_what what, const gl_result *r, int dry_run);
 
+/* The whole command line of getfuncs / getvars (they differ only in `what` and the help
+ * text): options, the run, the summary on stdout. Returns the exit status. This is the one
+ * function of the module that prints, on behalf of the two tools. */
+int gl_main(gl_what what, const char *usage, int argc, char **argv);
+
 #endif

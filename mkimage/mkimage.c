@@ -11,6 +11,7 @@
 #include "proc.h"
 #include "registry.h"
 #include "strmap.h"
+#include "version.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -28,7 +29,7 @@ typedef struct build {
     char *soname;          /* root.so.M */
     char *outname;         /* root.so.<version> */
     uint32_t vword;
-    unsigned major, minor;
+    unsigned major, minor, patch;
     jf_file funcs, vars;
     char *tmpdir;
     char **ld_inputs;      /* inputs for ld, host libraries removed */
@@ -42,34 +43,6 @@ typedef struct build {
 } build;
 
 static const char *const host_libs[] = {"-lc", "-lm", "-ldl", "-lpthread", "-lrt", "-lutil", NULL};
-
-int mkimage_version_word(const char *v, uint32_t *word, unsigned *major, unsigned *minor)
-{
-    unsigned long part[3] = {0, 0, 0};
-    int n = 0;
-    const char *p = v;
-    while (n < 3) {
-        char *end;
-        if (*p < '0' || *p > '9')
-            return -1;
-        errno = 0;
-        part[n++] = strtoul(p, &end, 10);
-        if (errno)
-            return -1;
-        p = end;
-        if (!*p)
-            break;
-        if (*p != '.')
-            return -1;
-        p++;
-    }
-    if (*p || n < 2 || part[0] > 0x7fff || part[1] > 99 || part[2] > 99)
-        return -1;
-    *word = (uint32_t)JUMP_VERSION_WORD(part[0], part[1], part[2]);
-    *major = (unsigned)part[0];
-    *minor = (unsigned)part[1];
-    return 0;
-}
 
 static void build_free(build *b)
 {
@@ -708,11 +681,12 @@ int mkimage_run(const mkimage_opts *o)
         jerr_set(&e, EXIT_USAGE, "-l '%s' does not name an image", o->image);
         return fail(&b, &e);
     }
-    if (mkimage_version_word(o->version, &b.vword, &b.major, &b.minor) != 0) {
+    if (jump_version_parse(o->version, &b.major, &b.minor, &b.patch) != 0) {
         jerr_set(&e, EXIT_USAGE, "invalid version '%s': expected M.m or M.m.p (minor and patch 0-99)",
                  o->version);
         return fail(&b, &e);
     }
+    b.vword = jump_version_word(b.major, b.minor, b.patch);
     b.soname = xasprintf("%s.so.%u", b.root, b.major);
     b.outname = xasprintf("%s.so.%s", b.root, o->version);
     b.a = o->arch ? o->arch : input_arch(o, &e);

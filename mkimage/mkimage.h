@@ -26,7 +26,4 @@ typedef struct mkimage_opts {
  * error. */
 int mkimage_run(const mkimage_opts *o);
 
-/* Parse "M.m[.p]" into a version word; -1 if malformed. */
-int mkimage_version_word(const char *v, uint32_t *word, unsigned *major, unsigned *minor);
-
 #endif

@@ -1,6 +1,7 @@
 /* mkstubs: build <stub>.sa archives directly with elfw/arw (no as/ar process per member), so
  * a 10,000-function library's stub takes a fraction of a second (DESIGN §6). */
 #include "mkstubs.h"
+#include "version.h"
 #include "ar.h"
 #include "buf.h"
 #include "diag.h"
@@ -15,34 +16,6 @@
 #include <sys/stat.h>
 
 #define NEEDS_PREFIX "__NEEDS_SHRLIB_"
-
-int mkstubs_version(const char *v, unsigned *major, unsigned *minor, unsigned *patch)
-{
-    unsigned long part[3] = {0, 0, 0};
-    int n = 0;
-    const char *p = v;
-    while (n < 3) {
-        char *end;
-        if (*p < '0' || *p > '9')
-            return -1;
-        errno = 0;
-        part[n++] = strtoul(p, &end, 10);
-        if (errno)
-            return -1;
-        p = end;
-        if (!*p)
-            break;
-        if (*p != '.')
-            return -1;
-        p++;
-    }
-    if (*p || n < 2 || part[0] > 0x7fff || part[1] > 99 || part[2] > 99)
-        return -1;
-    *major = (unsigned)part[0];
-    *minor = (unsigned)part[1];
-    *patch = (unsigned)part[2];
-    return 0;
-}
 
 int mkstubs_in_stub(const char *library, const char *root)
 {
@@ -218,7 +191,7 @@ int mkstubs_load(mkstubs_lib *L, const mkstubs_opts *o, jerr *e)
     int have_image = 0, rc = -1;
     struct stat st;
     memset(L, 0, sizeof *L);
-    if (mkstubs_version(o->version, &L->major, &L->minor, &L->patch) != 0)
+    if (jump_version_parse(o->version, &L->major, &L->minor, &L->patch) != 0)
         return jerr_set(e, EXIT_USAGE, "invalid version '%s': expected M.m or M.m.p (minor and patch 0-99)",
                         o->version);
     L->vword = (uint32_t)JUMP_VERSION_WORD(L->major, L->minor, L->patch);

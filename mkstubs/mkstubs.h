@@ -51,9 +51,6 @@ typedef struct mkstubs_lib {
     size_t nextra;
 } mkstubs_lib;
 
-/* Parse "M.m" or "M.m.p" (minor and patch 0-99, major below 0x8000). -1 if malformed. */
-int mkstubs_version(const char *v, unsigned *major, unsigned *minor, unsigned *patch);
-
 /* Set up L from the options: version, architecture, layout, the control files in $JUMP_DIR,
  * the image's host imports; checks table overflows. -1 with e set. Free with mkstubs_free. */
 int mkstubs_load(mkstubs_lib *L, const mkstubs_opts *o, struct jerr *e);

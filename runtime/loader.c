@@ -78,11 +78,11 @@ static const char *env_get(const char *name)
 
 /* ---- output without stdio ---- */
 
-static void put(const char *s)
+static void write_str(int fd, const char *s)
 {
     size_t n = strlen(s);
     while (n) {
-        ssize_t w = write(2, s, n);
+        ssize_t w = write(fd, s, n);
         if (w < 0 && errno == EINTR)
             continue;
         if (w <= 0)
@@ -92,19 +92,8 @@ static void put(const char *s)
     }
 }
 
-static void put_out(const char *s)
-{
-    size_t n = strlen(s);
-    while (n) {
-        ssize_t w = write(1, s, n);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0)
-            return;
-        s += w;
-        n -= (size_t)w;
-    }
-}
+static void put(const char *s) { write_str(2, s); }
+static void put_out(const char *s) { write_str(1, s); }
 
 static const char *hex(uintptr_t v, char *buf)
 {

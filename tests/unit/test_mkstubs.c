@@ -17,6 +17,7 @@
 #include "elf.h"
 #include "jumpfmt.h"
 #include "layout.h"
+#include "version.h"
 #include "ar.h"
 
 /* A pointer-sized little-endian word. */
@@ -27,15 +28,15 @@ static void test_version(void **state)
 {
     unsigned M, m, p;
     (void)state;
-    assert_int_equal(mkstubs_version("1.2", &M, &m, &p), 0);
+    assert_int_equal(jump_version_parse("1.2", &M, &m, &p), 0);
     assert_int_equal(M, 1);
     assert_int_equal(m, 2);
     assert_int_equal(p, 0);
-    assert_int_equal(mkstubs_version("4.5.26", &M, &m, &p), 0);
+    assert_int_equal(jump_version_parse("4.5.26", &M, &m, &p), 0);
     assert_int_equal(JUMP_VERSION_WORD(M, m, p), (4 << 16) + 526);
     const char *bad[] = {"1", "1.", "1.x", "1.100", "1.2.100", "a.1", "1.2.3.4", "32768.0", "", "1..2", "-1.2"};
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++)
-        assert_int_equal(mkstubs_version(bad[i], &M, &m, &p), -1);
+        assert_int_equal(jump_version_parse(bad[i], &M, &m, &p), -1);
 }
 
 static void test_in_stub(void **state)
