@@ -35,6 +35,8 @@ typedef struct build {
     char **ld_inputs;      /* inputs for ld, host libraries removed */
     int nld;
     int want_libm;
+    blob hostfiles[3];     /* the bytes the host maps' keys point into */
+    int nhostfiles;
     strmap host;           /* C-library symbol -> STT type + 1 */
     strmap hostm;          /* libm symbols */
     char **imports;        /* host functions the image calls */
@@ -69,6 +71,8 @@ static void build_free(build *b)
     free(b->ld_inputs);
     strmap_free(&b->host);
     strmap_free(&b->hostm);
+    for (int i = 0; i < b->nhostfiles; i++)
+        blob_free(&b->hostfiles[i]);
     for (size_t i = 0; i < b->nimports; i++)
         free(b->imports[i]);
     free(b->imports);
@@ -157,7 +161,8 @@ static int load_host_symbols(build *b, const char *file, strmap *m, jerr *e)
         free(out);
         return -1;
     }
-    /* Keep the bytes: the map's keys point into them. They live until the process ends. */
+    /* Keep the bytes until build_free: the map's keys point into them. */
+    b->hostfiles[b->nhostfiles++] = bl;
     if (elf_is_elf(bl.p, bl.len)) {
         elf_file f;
         if (elf_open(&f, path, bl.p, bl.len, e) != 0) {
