@@ -37,7 +37,7 @@ for arch in $ARCHES; do
         selected "$name" || continue
         dir=$scratch/$(basename "$s" .sh)-$arch
         mkdir -p "$dir"
-        ( cd "$dir" && ARCH=$arch STAGE=$STAGE TOP=$top PATH=$STAGE/bin:$PATH \
+        ( cd "$dir" && ARCH=$arch STAGE=$STAGE TOP=$top B=$B PATH=$STAGE/bin:$PATH \
             bash "$top/$s" ) >"$scratch/out" 2>&1
         rc=$?
         if [ $rc = 0 ]; then

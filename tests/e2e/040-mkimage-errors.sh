@@ -143,4 +143,8 @@ fi
 cmp -s libe.so.1.0.0 before-failures.img || fail "failed runs changed the image"
 ls /tmp/mkimage.* >/dev/null 2>&1 && [ -n "$(find /tmp -maxdepth 1 -name 'mkimage.*' -newer good.img)" ] &&
     fail "mkimage left temporary directories behind"
-exit 0
+
+
+# No room for scratch files.
+TMPDIR=$PWD/no/such/dir run 2 tmp.out img -- e.o -lc
+expect_in tmp.out "cannot create a temporary directory $PWD/no/such/dir/mkimage."

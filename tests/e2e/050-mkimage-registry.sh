@@ -37,3 +37,9 @@ registry remove libr >/dev/null && registry add libr "$start" $(printf '0x%x' $(
     fail "re-registering"
 run 0 small.out img -a "$start"
 expect_in small.out "mkimage: warning: libr uses"
+
+# A mkimage outside any installation, with no JUMP_REGISTRY: it says it cannot check.
+mkdir -p alone/bin && cp "$STAGE/bin/mkimage" alone/bin/
+rm -f jump/jump.params
+JUMP_REGISTRY= run 0 alone.out alone/bin/mkimage -l "$PWD/libr" -v 1.0.0 -j 0x1000 -g 0x1000 -a "$start" -- r.o -lc
+expect_in alone.out "mkimage: warning: no registry table at $PWD/alone/bin/../share/jump/registry.table: overlaps with other libraries are not checked"
