@@ -1,6 +1,7 @@
 /* mkimage: lay out the jump table, GOT and host-import thunks for a library, generate the
  * linker script, and link the fixed-address image with the system as and ld (DESIGN §5). */
 #include "mkimage.h"
+#include "build.h"
 #include "ar.h"
 #include "buf.h"
 #include "ctl.h"
@@ -19,30 +20,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-
-/* Everything one run needs; freed by build_free. */
-typedef struct build {
-    const mkimage_opts *o;
-    const arch *a;
-    layout l;
-    char *root;            /* basename of -l */
-    char *soname;          /* root.so.M */
-    char *outname;         /* root.so.<version> */
-    uint32_t vword;
-    unsigned major, minor, patch;
-    jf_file funcs, vars;
-    char *tmpdir;
-    char **ld_inputs;      /* inputs for ld, host libraries removed */
-    int nld;
-    int want_libm;
-    blob hostfiles[3];     /* the bytes the host maps' keys point into */
-    int nhostfiles;
-    strmap host;           /* C-library symbol -> STT type + 1 */
-    strmap hostm;          /* libm symbols */
-    char **imports;        /* host functions the image calls */
-    size_t nimports;
-    int need_dso_handle;
-} build;
 
 static const char *const host_libs[] = {"-lc", "-lm", "-ldl", "-lpthread", "-lrt", "-lutil", NULL};
 
@@ -76,6 +53,11 @@ static void build_free(build *b)
     for (size_t i = 0; i < b->nimports; i++)
         free(b->imports[i]);
     free(b->imports);
+    for (size_t i = 0; i < b->ndimports; i++)
+        free(b->dimports[i]);
+    free(b->dimports);
+    vars_free(b);
+    stubs_free(b);
 }
 
 static int fail(build *b, const jerr *e)
@@ -213,15 +195,6 @@ static int load_control(build *b, jerr *e)
     free(p);
     if (rc != 0)
         return -1;
-    for (size_t i = 0; i < b->vars.n; i++) {
-        const jf_entry *x = &b->vars.v[i];
-        if (strcmp(x->name, JF_DUMMY) && x->type != 'U')
-            return jerr_set(e, EXIT_BAD,
-                            "%s:%u: exporting variable '%s' needs jumpas's data rewriting, "
-                            "which this version does not have yet; move the line to "
-                            "jump.ignore to keep the variable private to the image",
-                            b->vars.path, x->line, x->name);
-    }
     if (b->funcs.n > layout_max_slots(&b->l)) {
         const jf_entry *x = &b->funcs.v[layout_max_slots(&b->l)];
         return jerr_set(e, EXIT_BAD,
@@ -293,34 +266,137 @@ static char *who_refers(build *b, const char *name)
     return xstrdup("");
 }
 
-static int collect_imports(build *b, const char *relobj, jerr *e)
+/* The objects whose symbols the image link resolves: the relocatable library and every
+ * diverted variable. */
+typedef struct objset {
+    elf_file *f;
+    blob *blobs;
+    size_t n;
+} objset;
+
+static int objset_add(objset *os, const char *path, jerr *e)
 {
-    blob bl;
-    elf_file f;
-    strmap defined = {0};
-    if (blob_read(relobj, &bl, e) != 0)
+    os->f = xrealloc(os->f, (os->n + 1) * sizeof *os->f);
+    os->blobs = xrealloc(os->blobs, (os->n + 1) * sizeof *os->blobs);
+    if (blob_read(path, &os->blobs[os->n], e) != 0)
         return -1;
-    if (elf_open(&f, relobj, bl.p, bl.len, e) != 0) {
-        blob_free(&bl);
+    if (elf_open(&os->f[os->n], path, os->blobs[os->n].p, os->blobs[os->n].len, e) != 0) {
+        blob_free(&os->blobs[os->n]);
         return -1;
     }
-    for (size_t i = 1; i < f.nsyms; i++) {
-        const elf_sym *s = &f.syms[i];
-        if (s->shndx != SHN_UNDEF_ && s->bind != STB_LOCAL_)
-            strmap_put(&defined, s->name, 1);
-        if ((s->shndx != SHN_UNDEF_ && s->type == STT_TLS_) ) {
+    os->n++;
+    return 0;
+}
+
+static void objset_free(objset *os)
+{
+    for (size_t i = 0; i < os->n; i++) {
+        elf_close(&os->f[i]);
+        blob_free(&os->blobs[i]);
+    }
+    free(os->f);
+    free(os->blobs);
+}
+
+static void add_name(char ***v, size_t *n, strmap *seen, const char *name)
+{
+    if (strmap_get(seen, name, NULL))
+        return;
+    *v = xrealloc(*v, (*n + 1) * sizeof **v);
+    (*v)[(*n)++] = xstrdup(name);
+    strmap_put(seen, (*v)[*n - 1], 1);
+}
+
+/* One undefined reference: a slot, a stub's symbol, a host function (an import with a
+ * thunk), a host variable reached through a __GOT_<name> cell, or an error. */
+static int resolve_undefined(build *b, const elf_sym *s, strmap *seen, jerr *e)
+{
+    uintptr_t type;
+    const char *name = s->name;
+    if (jf_index(&b->funcs, name) || !strcmp(name, "_GLOBAL_OFFSET_TABLE_") ||
+        !strncmp(name, "__jump_", 7) || stubs_provides(b, name))
+        return 0;
+    if (!strcmp(name, "__dso_handle")) {
+        b->need_dso_handle = 1;
+        return 0;
+    }
+    if (!strncmp(name, "__GOT_", 6)) {
+        const char *v = name + 6;
+        if (vars_exported(b, v))
+            return 0; /* our own cell */
+        if (strmap_get(&b->host, v, NULL) || (b->want_libm && strmap_get(&b->hostm, v, NULL))) {
+            add_name(&b->dimports, &b->ndimports, seen, v);
+            return 0;
+        }
+        {
+            char *who = who_refers(b, name);
             jerr_set(e, EXIT_BAD,
-                     "'%s' is a thread-local variable: thread-local storage is not supported "
-                     "in a jump image", s->name);
-            goto out;
+                     "undefined symbol '%s'%s: '%s' is not exported by this library (jump.vars), "
+                     "not defined by a stub among the inputs (SL_IMPORT / SL_EXTRA_LIBS) and not "
+                     "a C-library variable",
+                     name, who, v);
+            free(who);
+            return -1;
         }
     }
-    for (size_t i = 1; i < f.nsecs; i++) {
-        if (f.secs[i].flags & SHF_TLS_) {
+    if (strmap_get(&b->host, name, &type) || (b->want_libm && strmap_get(&b->hostm, name, &type))) {
+        if (type - 1 == STT_OBJECT_ || type - 1 == STT_COMMON_ || type - 1 == STT_TLS_) {
+            char *who = who_refers(b, name);
             jerr_set(e, EXIT_BAD,
-                     "section %s holds thread-local storage, which a jump image cannot have",
-                     f.secs[i].name);
+                     "the library uses the C library variable '%s'%s directly: list it in "
+                     "jump.import (or set JUMP_IMPLIED_IMPORT=1) and compile again, so that "
+                     "jumpas reaches it through a GOT cell",
+                     name, who);
+            free(who);
+            return -1;
+        }
+        add_name(&b->imports, &b->nimports, seen, name);
+        return 0;
+    }
+    if (s->bind == STB_WEAK_)
+        return 0; /* an unresolved weak reference is 0, as in any static link */
+    {
+        char *who = who_refers(b, name);
+        int in_libm = !b->want_libm && strmap_get(&b->hostm, name, NULL);
+        jerr_set(e, EXIT_BAD, "undefined symbol '%s'%s%s", name, who,
+                 in_libm ? ": it is in the math library: add -lm to the inputs"
+                         : ": add the library that defines it to the inputs (SL_EXTRA_LIBS)");
+        free(who);
+        return -1;
+    }
+}
+
+static int collect_imports(build *b, const char *relobj, jerr *e)
+{
+    objset os = {0};
+    strmap defined = {0}, seen = {0};
+    int rc = -1;
+
+    if (objset_add(&os, relobj, e) != 0)
+        goto out;
+    for (size_t i = 0; i < b->vars.n; i++)
+        if (b->mv[i].obj && objset_add(&os, b->mv[i].obj, e) != 0)
             goto out;
+    for (size_t o = 0; o < os.n; o++) {
+        const elf_file *f = &os.f[o];
+        for (size_t i = 1; i < f->nsyms; i++) {
+            const elf_sym *s = &f->syms[i];
+            if (s->shndx != SHN_UNDEF_ && s->bind != STB_LOCAL_)
+                strmap_put(&defined, s->name, 1);
+            if (s->shndx != SHN_UNDEF_ && s->type == STT_TLS_) {
+                jerr_set(e, EXIT_BAD,
+                         "'%s' is a thread-local variable: thread-local storage is not supported "
+                         "in a jump image", s->name);
+                goto out;
+            }
+        }
+        for (size_t i = 1; i < f->nsecs; i++) {
+            if (f->secs[i].flags & SHF_TLS_) {
+                jerr_set(e, EXIT_BAD,
+                         "section %s holds thread-local storage, which a jump image cannot have",
+                         f->secs[i].name);
+                goto out;
+            }
         }
     }
     /* Every exported function must be defined under its renamed name. */
@@ -343,55 +419,23 @@ static int collect_imports(build *b, const char *relobj, jerr *e)
         }
         free(local);
     }
-    for (size_t i = 1; i < f.nsyms; i++) {
-        const elf_sym *s = &f.syms[i];
-        uintptr_t type;
-        if (s->shndx != SHN_UNDEF_ || s->bind == STB_LOCAL_ || !s->name[0])
-            continue;
-        if (strmap_get(&defined, s->name, NULL) || jf_index(&b->funcs, s->name) ||
-            !strcmp(s->name, "_GLOBAL_OFFSET_TABLE_") || !strncmp(s->name, "__jump_", 7))
-            continue;
-        if (!strcmp(s->name, "__dso_handle")) {
-            b->need_dso_handle = 1;
-            continue;
-        }
-        if (strmap_get(&b->host, s->name, &type) ||
-            (b->want_libm && strmap_get(&b->hostm, s->name, &type))) {
-            if (type - 1 == STT_OBJECT_ || type - 1 == STT_COMMON_ || type - 1 == STT_TLS_) {
-                char *who = who_refers(b, s->name);
-                jerr_set(e, EXIT_BAD,
-                         "the library uses the C library variable '%s'%s: reaching host data "
-                         "needs jumpas's GOT rewriting, which this version does not have yet",
-                         s->name, who);
-                free(who);
+    for (size_t o = 0; o < os.n; o++) {
+        const elf_file *f = &os.f[o];
+        for (size_t i = 1; i < f->nsyms; i++) {
+            const elf_sym *s = &f->syms[i];
+            if (s->shndx != SHN_UNDEF_ || s->bind == STB_LOCAL_ || !s->name[0] ||
+                strmap_get(&defined, s->name, NULL))
+                continue;
+            if (resolve_undefined(b, s, &seen, e) != 0)
                 goto out;
-            }
-            b->imports = xrealloc(b->imports, (b->nimports + 1) * sizeof *b->imports);
-            b->imports[b->nimports++] = xstrdup(s->name);
-            continue;
-        }
-        if (s->bind == STB_WEAK_)
-            continue; /* an unresolved weak reference is 0, as in any static link */
-        {
-            char *who = who_refers(b, s->name);
-            int in_libm = !b->want_libm && strmap_get(&b->hostm, s->name, NULL);
-            jerr_set(e, EXIT_BAD, "undefined symbol '%s'%s%s", s->name, who,
-                     in_libm ? ": it is in the math library: add -lm to the inputs"
-                             : ": add the library that defines it to the inputs "
-                               "(SL_EXTRA_LIBS)");
-            free(who);
-            goto out;
         }
     }
-    strmap_free(&defined);
-    elf_close(&f);
-    blob_free(&bl);
-    return 0;
+    rc = 0;
 out:
     strmap_free(&defined);
-    elf_close(&f);
-    blob_free(&bl);
-    return -1;
+    strmap_free(&seen);
+    objset_free(&os);
+    return rc;
 }
 
 /* ---- generated assembly: jump table, GOT, information block, imports, note ---- */
@@ -434,6 +478,15 @@ static void gen_asm(build *b, buf *s)
     emit_word(s, b, "__jump_info");
     snprintf(tmp, sizeof tmp, "0x%08x", JUMP_GOT_MAGIC);
     emit_word(s, b, tmp);
+    for (size_t i = 0; i < b->vars.n; i++) {
+        const jf_entry *x = &b->vars.v[i];
+        if (!b->mv[i].exported) {
+            emit_word(s, b, "0");
+            continue;
+        }
+        buf_printf(s, "\t.globl __GOT_%s\n__GOT_%s:", x->name, x->name);
+        emit_word(s, b, x->name);
+    }
     buf_printf(s, "\t.org 0x%llx\n", (unsigned long long)l->gotsize);
 
     /* The information block the loader reads through cell 0. */
@@ -443,27 +496,44 @@ static void gen_asm(build *b, buf *s)
     emit_word(s, b, tmp);                          /* JI_MAGIC */
     snprintf(tmp, sizeof tmp, "0x%08x", b->vword);
     emit_word(s, b, tmp);                          /* JI_VERSION */
-    snprintf(tmp, sizeof tmp, "%zu", b->nimports);
+    snprintf(tmp, sizeof tmp, "%zu", b->nimports + b->ndimports);
     emit_word(s, b, tmp);                          /* JI_NIMPORTS */
-    emit_word(s, b, b->nimports ? "__jump_imports" : "0"); /* JI_IMPORTS */
-    emit_word(s, b, "0");                          /* JI_NFIXUPS */
-    emit_word(s, b, "0");                          /* JI_FIXUPS */
+    emit_word(s, b, b->nimports + b->ndimports ? "__jump_imports" : "0"); /* JI_IMPORTS */
+    snprintf(tmp, sizeof tmp, "%zu", b->nfix);
+    emit_word(s, b, tmp);                          /* JI_NFIXUPS */
+    emit_word(s, b, b->nfix ? "__jump_fixups" : "0"); /* JI_FIXUPS */
     emit_word(s, b, "0");                          /* JI_NSLOTS */
     emit_word(s, b, "0");                          /* JI_SLOTNAMES */
     emit_word(s, b, "__jump_ctor_slot");           /* JI_CTOR_SLOT */
-    if (b->nimports) {
+    /* Host imports: pairs {cell, name}. Functions first (their cells are jumped through by
+     * thunks), then variables (cells named __GOT_<name>, as for jump.vars entries). */
+    if (b->nimports + b->ndimports) {
         buf_printf(s, "__jump_imports:\n");
         for (size_t i = 0; i < b->nimports; i++)
             buf_printf(s, "\t%s __jump_cell_%zu, .Ljump_name_%zu\n", ptr, i, i);
+        for (size_t i = 0; i < b->ndimports; i++)
+            buf_printf(s, "\t%s __GOT_%s, .Ljump_dname_%zu\n", ptr, b->dimports[i], i);
         for (size_t i = 0; i < b->nimports; i++)
             buf_printf(s, ".Ljump_name_%zu:\t.asciz \"%s\"\n", i, b->imports[i]);
+        for (size_t i = 0; i < b->ndimports; i++)
+            buf_printf(s, ".Ljump_dname_%zu:\t.asciz \"%s\"\n", i, b->dimports[i]);
+    }
+    /* Fixups: triples {where, cell, addend}: the loader stores *cell + addend at where. */
+    if (b->nfix) {
+        buf_printf(s, "\t.balign %u\n__jump_fixups:\n", b->a->ptrsize);
+        for (size_t i = 0; i < b->nfix; i++)
+            buf_printf(s, "\t%s 0x%llx, %s, %lld\n", ptr, (unsigned long long)b->fix[i].where,
+                       b->fix[i].cell, (long long)b->fix[i].addend);
     }
 
     /* Import cells (written by the loader) and thunks. */
-    if (b->nimports) {
+    if (b->nimports + b->ndimports) {
         buf_printf(s, "\t.section .jump.cells,\"aw\",@progbits\n\t.balign %u\n", b->a->ptrsize);
         for (size_t i = 0; i < b->nimports; i++)
             buf_printf(s, "__jump_cell_%zu:\t%s 0\n", i, ptr);
+        for (size_t i = 0; i < b->ndimports; i++)
+            buf_printf(s, "\t.globl __GOT_%s\n\t.hidden __GOT_%s\n__GOT_%s:\t%s 0\n", b->dimports[i],
+                       b->dimports[i], b->dimports[i], ptr);
         buf_printf(s, "\t.section .jump.thunks,\"ax\",@progbits\n");
         for (size_t i = 0; i < b->nimports; i++) {
             const char *n = b->imports[i];
@@ -521,20 +591,26 @@ static void gen_script(build *b, buf *s)
     const layout *l = &b->l;
     buf_printf(s, "/* generated by mkimage for %s: do not edit */\n", b->outname);
     buf_printf(s, "OUTPUT_FORMAT(\"%s\")\nENTRY(__jump_origin)\n", b->a->bfd_name);
+    stubs_script(b, s);
     buf_printf(s, "PHDRS\n{\n  table PT_LOAD FLAGS(5);\n");
     if (l->dataaddr)
         buf_printf(s, "  got PT_LOAD FLAGS(4);\n");
+    if (vars_any_data(b))
+        buf_printf(s, "  vars PT_LOAD FLAGS(6);\n");
     buf_printf(s, "  text PT_LOAD FLAGS(5);\n  rodata PT_LOAD FLAGS(4);\n  data PT_LOAD FLAGS(6);\n"
                   "  note PT_NOTE FLAGS(4);\n}\n");
     buf_printf(s, "SECTIONS\n{\n");
     buf_printf(s, "  .jump.table 0x%llx : { KEEP(*(.jump.table)) } :table\n",
                (unsigned long long)l->origin);
+    vars_script_text(b, s);
     buf_printf(s, "  .jump.got 0x%llx : { KEEP(*(.jump.got)) } :%s\n", (unsigned long long)l->got,
                l->dataaddr ? "got" : "table");
-    /* Variables start at l->data (issue B); the library's own sections follow. Each group
+    vars_script_data(b, s);
+    /* The library's own sections follow the variables. Each group
      * of sections with one permission starts on its own page: the alignment is a statement,
      * not an attribute of the first section, which ld drops when that section is empty. */
-    buf_printf(s, "  . = 0x%llx;\n", (unsigned long long)l->data);
+    if (!vars_any_data(b))
+        buf_printf(s, "  . = 0x%llx;\n", (unsigned long long)l->data);
     buf_printf(s,
                "  . = ALIGN(0x1000);\n"
                "  .text : {\n"
@@ -634,6 +710,36 @@ out:
     return rc;
 }
 
+/* Every exported variable ended up exactly at its fixed address. */
+static int check_placement(build *b, const char *path, jerr *e)
+{
+    blob bl;
+    elf_file f;
+    int rc = 0;
+    if (!vars_any_data(b) && !b->l.dataaddr)
+        return 0;
+    if (blob_read(path, &bl, e) != 0)
+        return -1;
+    if (elf_open(&f, path, bl.p, bl.len, e) != 0) {
+        blob_free(&bl);
+        return -1;
+    }
+    for (size_t i = 0; i < b->vars.n && rc == 0; i++) {
+        const mvar *m = &b->mv[i];
+        size_t si;
+        if (!m->exported)
+            continue;
+        si = elf_symbol(&f, m->x->name);
+        if (!si || f.syms[si].value != m->addr)
+            rc = jerr_set(e, EXIT_BAD, "internal error: '%s' was linked at 0x%llx, not 0x%llx",
+                          m->x->name, si ? (unsigned long long)f.syms[si].value : 0ULL,
+                          (unsigned long long)m->addr);
+    }
+    elf_close(&f);
+    blob_free(&bl);
+    return rc;
+}
+
 /* The address registry (DESIGN §9): an overlap with another library's registration is an
  * error unless forced; outgrowing our own entry, or having none, is a warning. Without an
  * installed table (and no JUMP_REGISTRY) there is nothing to check against: say so. */
@@ -706,7 +812,7 @@ int mkimage_run(const mkimage_opts *o)
         if (!set)
             diag_warn("JUMP_DIR is not set; using the current directory");
     }
-    if (load_control(&b, &e) != 0)
+    if (load_control(&b, &e) != 0 || vars_layout(&b, &e) != 0)
         return fail(&b, &e);
 
     /* Inputs for ld: the C library is the host's, not linked in. */
@@ -719,6 +825,8 @@ int mkimage_run(const mkimage_opts *o)
         }
         b.ld_inputs[b.nld++] = o->inputs[i];
     }
+    if (stubs_load(&b, &e) != 0)
+        return fail(&b, &e);
     if (load_host_symbols(&b, "libc.so.6", &b.host, &e) != 0 ||
         load_host_symbols(&b, "libc_nonshared.a", &b.host, &e) != 0 ||
         load_host_symbols(&b, "libm.so.6", &b.hostm, &e) != 0)
@@ -763,7 +871,7 @@ int mkimage_run(const mkimage_opts *o)
         if (rc != 0)
             goto failed;
     }
-    if (collect_imports(&b, relobj, &e) != 0)
+    if (vars_assemble(&b, &e) != 0 || collect_imports(&b, relobj, &e) != 0)
         goto failed;
 
     gen_asm(&b, &s);
@@ -780,15 +888,35 @@ int mkimage_run(const mkimage_opts *o)
             goto failed;
     }
     {
-        char *argv[] = {"ld", "-m", (char *)b.a->ld_emul, "-static", "-nostdlib",
-                        "-z", "max-page-size=0x1000", "-z", "common-page-size=0x1000",
-                        "-z", "noexecstack", "-z", "norelro", "--build-id=none",
-                        "--no-warn-rwx-segments", "-T", script, "-o", linked, asmobj, relobj, NULL};
-        if (spawn_run(argv, o->verbose, &e) != 0)
+        static const char *const fixed[] = {"-static", "-nostdlib", "-z", "max-page-size=0x1000",
+                                            "-z", "common-page-size=0x1000", "-z", "noexecstack",
+                                            "-z", "norelro", "--build-id=none",
+                                            "--no-warn-rwx-segments", "-T"};
+        size_t nfixed = sizeof fixed / sizeof fixed[0], n = 0;
+        char **argv = xcalloc(nfixed + b.vars.n + 12, sizeof *argv);
+        int rc;
+        argv[n++] = "ld";
+        argv[n++] = "-m";
+        argv[n++] = (char *)b.a->ld_emul;
+        for (size_t i = 0; i < nfixed; i++)
+            argv[n++] = (char *)fixed[i];
+        argv[n++] = script;
+        argv[n++] = "-o";
+        argv[n++] = linked;
+        argv[n++] = asmobj;
+        argv[n++] = relobj;
+        for (size_t i = 0; i < b.vars.n; i++)
+            if (b.mv[i].obj)
+                argv[n++] = b.mv[i].obj;
+        argv[n] = NULL;
+        rc = spawn_run(argv, o->verbose, &e);
+        free(argv);
+        if (rc != 0)
             goto failed;
     }
-    if (check_output(&b, linked, &end, &e) != 0 || check_registry(&b, end, &e) != 0 ||
-        check_params(&b, &e) != 0)
+    if (check_output(&b, linked, &end, &e) != 0 || check_placement(&b, linked, &e) != 0 ||
+        check_registry(&b, end, &e) != 0 || check_params(&b, &e) != 0 ||
+        stubs_write_undefs(&b, &e) != 0)
         goto failed;
     {
         blob img;

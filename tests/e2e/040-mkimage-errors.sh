@@ -64,7 +64,7 @@ expect_in c2.out "mkimage: $JUMP_DIR/jump.funcs:2: error: invalid size for symbo
 mv funcs.save jump/jump.funcs
 printf '00000004 D e_counter libe e\n' >jump/jump.vars
 run 1 c3.out img -- e.o
-expect_in c3.out "$JUMP_DIR/jump.vars:1: error: exporting variable 'e_counter' needs jumpas's data rewriting"
+expect_in c3.out "$JUMP_DIR/jump.vars:1: error: variable 'e_counter' has no diverted definition ($JUMP_DIR/_GVAR_1.s)"
 printf '00000000 U __DUMMY__ libe e\n00000000 U __DUMMY__ libe e\n00000000 U __DUMMY__ libe e\n' >jump/jump.vars
 [ "$ARCH" = i386 ] && g=16 || g=32
 run 1 c4.out img -g $g -- e.o
@@ -108,7 +108,7 @@ C
 printf '00000000 T e_out libe v\n' >>jump/jump.funcs
 $JCC -c v.c -o v.o || fail "compiling v.c"
 run 1 s4.out img -- e.o m.o v.o -lc -lm
-expect_in s4.out "the library uses the C library variable 'stdout' (referenced by v.o)"
+expect_in s4.out "the library uses the C library variable 'stdout' (referenced by v.o) directly: list it in jump.import"
 cp funcs.save jump/jump.funcs
 printf '00000000 T e_plain libe plain\n' >>jump/jump.funcs
 echo 'int e_plain(void) { return 1; }' >plain.c && gcc $M -fno-pic -c plain.c -o plain.o

@@ -1,0 +1,266 @@
+/* vars: the library's exported variables (DESIGN §4 item 3, §5.1). jumpas diverted each
+ * definition into $JUMP_DIR/_GVAR_<n>.s (initialised) or _GCMN_<n>.s (common); here each is
+ * assembled, checked against its jump.vars line, and placed at its fixed offset, and the
+ * address constants inside them that point at variables become fixups for the loader. */
+#include "build.h"
+#include "diag.h"
+#include "elf.h"
+#include "proc.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static int is_exported(const jf_entry *x)
+{
+    return strcmp(x->name, JF_DUMMY) && (x->type == 'D' || x->type == 'C' || x->type == 'K');
+}
+
+int vars_exported(const build *b, const char *name)
+{
+    size_t i = jf_index(&b->vars, name);
+    return i && is_exported(&b->vars.v[i - 1]);
+}
+
+int vars_layout(build *b, jerr *e)
+{
+    uint64_t off = 0;
+    b->mv = xcalloc(b->vars.n + 1, sizeof *b->mv);
+    for (size_t i = 0; i < b->vars.n; i++) {
+        const jf_entry *x = &b->vars.v[i];
+        mvar *m = &b->mv[i];
+        m->x = x;
+        m->index = i + 1;
+        m->offset = off;
+        m->exported = is_exported(x);
+        m->in_text = x->type == 'K' && b->l.dataaddr;
+        m->addr = m->in_text ? b->l.origin + b->l.jumpsize + off : layout_var(&b->l, off);
+        if (off + x->size < off)
+            return jerr_set(e, EXIT_BAD, "%s:%u: sizes overflow", b->vars.path, x->line);
+        off += x->size;
+        if (!m->exported)
+            continue;
+        if (x->size == 0)
+            return jerr_set(e, EXIT_BAD,
+                            "%s:%u: variable '%s' has size 0: run getsize to fill in its real size",
+                            b->vars.path, x->line, x->name);
+        {
+            char *gvar = xasprintf("%s/_GVAR_%zu.s", jump_dir(NULL), m->index);
+            char *gcmn = xasprintf("%s/_GCMN_%zu.s", jump_dir(NULL), m->index);
+            int hv = access(gvar, F_OK) == 0, hc = access(gcmn, F_OK) == 0;
+            if (hv && hc) {
+                jerr_set(e, EXIT_BAD,
+                         "%s:%u: both %s and %s exist for '%s': remove the stale one and compile again",
+                         b->vars.path, x->line, gvar, gcmn, x->name);
+            } else if (!hv && !hc) {
+                jerr_set(e, EXIT_BAD,
+                         "%s:%u: variable '%s' has no diverted definition (%s): compile the library "
+                         "with jumpas (make pre-shlib) after listing it in jump.vars",
+                         b->vars.path, x->line, x->name, x->type == 'C' ? gcmn : gvar);
+            }
+            if ((hv && hc) || (!hv && !hc)) {
+                free(gvar);
+                free(gcmn);
+                return -1;
+            }
+            m->src = hv ? gvar : gcmn;
+            free(hv ? gcmn : gvar);
+        }
+    }
+    if (b->l.dataaddr) {
+        for (size_t i = 0; i < b->vars.n; i++) {
+            const mvar *m = &b->mv[i];
+            if (m->in_text && m->addr + m->x->size > b->l.got)
+                return jerr_set(e, EXIT_BAD,
+                                "%s:%u: constant '%s' does not fit between the jump table and the "
+                                "GOT (0x%llx-0x%llx): move -d up",
+                                b->vars.path, m->x->line, m->x->name,
+                                (unsigned long long)(b->l.origin + b->l.jumpsize),
+                                (unsigned long long)b->l.got);
+        }
+    }
+    return 0;
+}
+
+/* A relocation in a diverted initialiser that points at a variable reached through a GOT
+ * cell (exported here, imported from a stub, or the C library's) becomes a fixup. */
+static int fixup_reloc(build *b, const mvar *m, const elf_file *f, const elf_rel *r, jerr *e)
+{
+    const elf_sym *s;
+    char *cell;
+    if (r->sym >= f->nsyms)
+        return 0;
+    s = &f->syms[r->sym];
+    if (!s->name[0] || s->bind == STB_LOCAL_)
+        return 0;
+    cell = xasprintf("__GOT_%s", s->name);
+    if (!vars_exported(b, s->name) && !stubs_provides(b, cell)) {
+        free(cell);
+        return 0;
+    }
+    if (r->type != b->a->r_abs) {
+        free(cell);
+        return jerr_set(e, EXIT_BAD,
+                        "%s:%u: the initialiser of '%s' refers to variable '%s' in a way the loader "
+                        "cannot correct (relocation type %u); only pointer-sized addresses can be",
+                        b->vars.path, m->x->line, m->x->name, s->name, r->type);
+    }
+    b->fix = xrealloc(b->fix, (b->nfix + 1) * sizeof *b->fix);
+    b->fix[b->nfix].where = m->addr + r->offset;
+    b->fix[b->nfix].cell = cell;
+    b->fix[b->nfix].addend = r->addend;
+    b->nfix++;
+    return 0;
+}
+
+static int check_object(build *b, mvar *m, jerr *e)
+{
+    blob bl;
+    elf_file f;
+    size_t si;
+    const elf_sym *s;
+    const elf_sec *sec;
+    int rc = -1;
+    if (blob_read(m->obj, &bl, e) != 0)
+        return -1;
+    if (elf_open(&f, m->obj, bl.p, bl.len, e) != 0) {
+        blob_free(&bl);
+        return -1;
+    }
+    if (f.arch != b->a) {
+        jerr_set(e, EXIT_BAD, "%s: assembled for %s, not %s", m->src, f.arch->name, b->a->name);
+        goto out;
+    }
+    si = elf_symbol(&f, m->x->name);
+    s = si ? &f.syms[si] : NULL;
+    if (!s || s->shndx == SHN_UNDEF_ || s->shndx >= f.nsecs) {
+        jerr_set(e, EXIT_BAD, "%s does not define '%s' (jump.vars line %u)", m->src, m->x->name, m->x->line);
+        goto out;
+    }
+    sec = &f.secs[s->shndx];
+    if (s->value != 0) {
+        jerr_set(e, EXIT_BAD, "%s: '%s' is not at the start of its section", m->src, m->x->name);
+        goto out;
+    }
+    if (m->in_text && (sec->flags & SHF_WRITE_)) {
+        jerr_set(e, EXIT_BAD, "%s:%u: '%s' is listed as a constant (K) but its definition is writable",
+                 b->vars.path, m->x->line, m->x->name);
+        goto out;
+    }
+    if (sec->size > m->x->size || s->size > m->x->size) {
+        jerr_set(e, EXIT_BAD,
+                 "%s:%u: variable '%s' is %llu bytes but jump.vars reserves %llu: run getsize "
+                 "(a variable that outgrows its reserve cannot keep its place in a compatible "
+                 "version)",
+                 b->vars.path, m->x->line, m->x->name,
+                 (unsigned long long)(sec->size > s->size ? sec->size : s->size),
+                 (unsigned long long)m->x->size);
+        goto out;
+    }
+    if (sec->align > 1 && m->addr % sec->align) {
+        jerr_set(e, EXIT_BAD,
+                 "%s:%u: variable '%s' must be aligned to %llu but its offset 0x%llx puts it at "
+                 "0x%llx: round the sizes of the entries before it up to a multiple of %llu",
+                 b->vars.path, m->x->line, m->x->name, (unsigned long long)sec->align,
+                 (unsigned long long)m->offset, (unsigned long long)m->addr,
+                 (unsigned long long)sec->align);
+        goto out;
+    }
+    for (size_t i = 1; i < f.nsecs; i++) {
+        if (i != s->shndx && (f.secs[i].flags & SHF_ALLOC_) && f.secs[i].size) {
+            jerr_set(e, EXIT_BAD, "%s holds more than '%s' (section %s)", m->src, m->x->name,
+                     f.secs[i].name);
+            goto out;
+        }
+    }
+    {
+        elf_rel *rels = NULL;
+        size_t nrel = 0;
+        if (elf_relocs(&f, s->shndx, &rels, &nrel, e) != 0)
+            goto out;
+        for (size_t i = 0; i < nrel; i++) {
+            if (fixup_reloc(b, m, &f, &rels[i], e) != 0) {
+                free(rels);
+                goto out;
+            }
+        }
+        free(rels);
+    }
+    rc = 0;
+out:
+    elf_close(&f);
+    blob_free(&bl);
+    return rc;
+}
+
+int vars_assemble(build *b, jerr *e)
+{
+    for (size_t i = 0; i < b->vars.n; i++) {
+        mvar *m = &b->mv[i];
+        char *argv[6];
+        if (!m->exported)
+            continue;
+        m->obj = xasprintf("%s/%s.o", b->tmpdir, strrchr(m->src, '/') + 1);
+        argv[0] = "as";
+        argv[1] = (char *)b->a->as_flag;
+        argv[2] = "-o";
+        argv[3] = m->obj;
+        argv[4] = m->src;
+        argv[5] = NULL;
+        if (spawn_run(argv, b->o->verbose, e) != 0 || check_object(b, m, e) != 0)
+            return -1;
+    }
+    return 0;
+}
+
+static void place(const build *b, buf *s, const char *section, uint64_t at, int in_text)
+{
+    int any = 0;
+    for (size_t i = 0; i < b->vars.n; i++)
+        any |= b->mv[i].exported && b->mv[i].in_text == in_text;
+    if (!any)
+        return;
+    buf_printf(s, "  %s 0x%llx : {\n", section, (unsigned long long)at);
+    for (size_t i = 0; i < b->vars.n; i++) {
+        const mvar *m = &b->mv[i];
+        if (!m->exported || m->in_text != in_text)
+            continue;
+        buf_printf(s, "    . = 0x%llx;\n    KEEP(\"%s\"(.data .data.* .rodata .rodata.* .bss .bss.* COMMON))\n",
+                   (unsigned long long)(m->addr - at), m->obj);
+    }
+    buf_printf(s, "  } :%s\n", in_text ? "table" : "vars");
+}
+
+void vars_script_text(const build *b, buf *s)
+{
+    if (b->l.dataaddr)
+        place(b, s, ".jump.konst", b->l.origin + b->l.jumpsize, 1);
+}
+
+void vars_script_data(const build *b, buf *s) { place(b, s, ".jump.vars", b->l.data, 0); }
+
+int vars_any_data(const build *b)
+{
+    for (size_t i = 0; i < b->vars.n; i++)
+        if (b->mv && b->mv[i].exported && !b->mv[i].in_text)
+            return 1;
+    return 0;
+}
+
+void vars_free(build *b)
+{
+    if (b->mv) {
+        for (size_t i = 0; i < b->vars.n; i++) {
+            free(b->mv[i].src);
+            free(b->mv[i].obj);
+        }
+    }
+    free(b->mv);
+    b->mv = NULL;
+    for (size_t i = 0; i < b->nfix; i++)
+        free(b->fix[i].cell);
+    free(b->fix);
+    b->fix = NULL;
+    b->nfix = 0;
+}
