@@ -38,7 +38,7 @@ enum jump_info_word {
     JI_VERSION,      /* version word again */
     JI_NIMPORTS,     /* number of host imports */
     JI_IMPORTS,      /* -> nimports pairs {cell address, name (char *)} */
-    JI_NFIXUPS,      /* issue B: fixup list */
+    JI_NFIXUPS,      /* fixups: triples {where, GOT cell address, addend}: *where = *cell + addend */
     JI_FIXUPS,
     JI_NSLOTS,       /* issue D: names held by slots and cells */
     JI_SLOTNAMES,
@@ -61,13 +61,16 @@ enum jump_rec_word {
     JR_NIMPORTS,     /* host imports the image had when the stub was made */
     JR_IMPORTS,      /* -> nimports pairs {name (char *), address in the program} */
     JR_NEEDS,        /* -> NULL-terminated array of sonames to load first */
-    JR_NOVERRIDES,   /* issue B */
+    JR_NOVERRIDES,   /* overrides: triples {kind, where, weak reference to the name} */
     JR_OVERRIDES,
     JR_NUSED,        /* issue D */
     JR_USED,
     JR_NWORDS
 };
 #define JUMP_REC_MAGIC 0x4a524543u /* "JREC" */
+/* Kinds of override: re-point the slot at `where`, or store into the GOT cell at `where`. */
+#define JUMP_OVERRIDE_SLOT 0u
+#define JUMP_OVERRIDE_CELL 1u
 #define JUMP_REC_FORMAT 1u
 #define JUMP_REC_SECTION "jump_libs"
 

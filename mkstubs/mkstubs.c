@@ -303,6 +303,35 @@ void mkstubs_descriptor(const mkstubs_lib *L, const char *stub, buf *out)
     }
     buf_zero(elfw_data(w, rr), ps);
 
+    /* Overrides (DESIGN §6): {kind, where, weak reference to the name} for every slot and
+     * cell this stub exports. The program's link resolves the reference to the program's own
+     * definition if it has one (then the loader re-points the slot or the cell), to the
+     * stub's absolute address if it uses the library's, and to 0 if it uses neither. */
+    uint64_t overrides_at = elfw_data(w, rr)->len;
+    size_t noverrides = 0;
+    for (size_t i = 0; i < L->funcs.n; i++) {
+        const jf_entry *x = &L->funcs.v[i];
+        uint32_t u;
+        if (x->type != 'T' || is_dummy(x) || !mkstubs_in_stub(x->library, stub))
+            continue;
+        u = elfw_symbol(w, x->name, ELFW_UNDEF, 0, 0, STB_WEAK_, STT_NOTYPE_);
+        buf_wn(elfw_data(w, rr), JUMP_OVERRIDE_SLOT, ps);
+        buf_wn(elfw_data(w, rr), layout_slot(&L->l, i + 1), ps);
+        ptr_word(w, a, rr, u, 0);
+        noverrides++;
+    }
+    for (size_t i = 0; i < L->vars.n; i++) {
+        const jf_entry *x = &L->vars.v[i];
+        uint32_t u;
+        if (x->type == 'U' || is_dummy(x) || !mkstubs_in_stub(x->library, stub))
+            continue;
+        u = elfw_symbol(w, x->name, ELFW_UNDEF, 0, 0, STB_WEAK_, STT_NOTYPE_);
+        buf_wn(elfw_data(w, rr), JUMP_OVERRIDE_CELL, ps);
+        buf_wn(elfw_data(w, rr), layout_cell(&L->l, i + 2), ps);
+        ptr_word(w, a, rr, u, 0);
+        noverrides++;
+    }
+
     /* The record. */
     for (int k = 0; k < JR_NWORDS; k++) {
         switch (k) {
@@ -321,6 +350,13 @@ void mkstubs_descriptor(const mkstubs_lib *L, const char *stub, buf *out)
                 buf_wn(jb, 0, ps);
             break;
         case JR_NEEDS: ptr_word(w, a, jl, rrsym, (int64_t)needs_at); break;
+        case JR_NOVERRIDES: buf_wn(jb, noverrides, ps); break;
+        case JR_OVERRIDES:
+            if (noverrides)
+                ptr_word(w, a, jl, rrsym, (int64_t)overrides_at);
+            else
+                buf_wn(jb, 0, ps);
+            break;
         default: buf_wn(jb, 0, ps); break;
         }
     }

@@ -56,6 +56,8 @@ struct lib {
     char path[PATH_BYTES];
     uintptr_t origin, end, info, got, ctor;
     uint32_t vword;
+    int nseg;
+    struct { uintptr_t start, end; int prot; } seg[MAX_PHDRS];
 };
 
 static struct lib libs[MAX_LIBS];
@@ -456,6 +458,10 @@ static void map_image(struct lib *l, int fd)
                (ph[i].p_flags & PF_X ? PROT_EXEC : 0);
         fend = va + ph[i].p_filesz;
         mend = va + ph[i].p_memsz;
+        l->seg[l->nseg].start = pg;
+        l->seg[l->nseg].end = mend;
+        l->seg[l->nseg].prot = prot;
+        l->nseg++;
         fpage = (fend + JUMP_PAGE - 1) & ~(uintptr_t)(JUMP_PAGE - 1);
         if (ph[i].p_filesz) {
             m = mmap((void *)pg, fend - pg, prot, MAP_PRIVATE | MAP_FIXED_NOREPLACE, fd,
@@ -616,6 +622,71 @@ static void bind_imports(struct lib *l)
     }
 }
 
+/* ---- overrides and fixups ---- */
+
+/* Store n bytes at `where` inside one of l's segments, even a read-only one (the jump table
+ * and the GOT): the page is made writable for the write and given back its protection. */
+static void poke(struct lib *l, uintptr_t where, const void *bytes, size_t n)
+{
+    int prot = -1;
+    uintptr_t page = where & ~(uintptr_t)(JUMP_PAGE - 1);
+    uintptr_t last = (where + n - 1) & ~(uintptr_t)(JUMP_PAGE - 1);
+    for (int i = 0; i < l->nseg; i++)
+        if (where >= l->seg[i].start && where + n <= l->seg[i].end)
+            prot = l->seg[i].prot;
+    if (prot < 0)
+        cant_load(l, "an override or fixup points outside the image");
+    if (!(prot & PROT_WRITE) && mprotect((void *)page, last - page + JUMP_PAGE, prot | PROT_WRITE) != 0)
+        cant_load(l, strerror(errno));
+    memcpy((void *)where, bytes, n);
+    if (!(prot & PROT_WRITE) && mprotect((void *)page, last - page + JUMP_PAGE, prot) != 0)
+        cant_load(l, strerror(errno));
+}
+
+/* The program defines an exported name itself (DESIGN §6): its definition wins. A variable's
+ * GOT cell gets the program's address, so the library reads and writes the program's copy;
+ * a function's slot jumps to the program's function, so the library's own calls reach it. */
+static void apply_overrides(struct lib *l)
+{
+    const uintptr_t *t;
+    if (!l->rec || !l->rec[JR_NOVERRIDES])
+        return;
+    t = (const uintptr_t *)l->rec[JR_OVERRIDES];
+    for (uintptr_t k = 0; k < l->rec[JR_NOVERRIDES]; k++) {
+        uintptr_t kind = t[3 * k], where = t[3 * k + 1], ref = t[3 * k + 2];
+        if (!ref)
+            continue; /* the program uses neither the library's definition nor its own */
+        if (kind == JUMP_OVERRIDE_CELL) {
+            if (*(const uintptr_t *)where != ref)
+                poke(l, where, &ref, sizeof ref);
+        } else if (ref != where) {
+            uint8_t jmp[5];
+            intptr_t rel = (intptr_t)(ref - (where + 5));
+            if ((intptr_t)(int32_t)rel != rel)
+                cant_load(l, "a function the program overrides is out of reach of its jump slot");
+            jmp[0] = 0xe9;
+            jmp[1] = (uint8_t)rel;
+            jmp[2] = (uint8_t)(rel >> 8);
+            jmp[3] = (uint8_t)(rel >> 16);
+            jmp[4] = (uint8_t)(rel >> 24);
+            poke(l, where, jmp, sizeof jmp);
+        }
+    }
+}
+
+/* Address constants in exported data that point at variables follow the variables' GOT
+ * cells, which overrides may have changed (classic builtin fixups). */
+static void apply_fixups(struct lib *l)
+{
+    const uintptr_t *info = (const uintptr_t *)l->info;
+    const uintptr_t *t = (const uintptr_t *)info[JI_FIXUPS];
+    for (uintptr_t k = 0; k < info[JI_NFIXUPS]; k++) {
+        uintptr_t where = t[3 * k], v = *(const uintptr_t *)t[3 * k + 1] + t[3 * k + 2];
+        if (*(const uintptr_t *)where != v)
+            poke(l, where, &v, sizeof v);
+    }
+}
+
 /* ---- order: dependencies first ---- */
 
 static void visit(struct lib *l, int depth)
@@ -677,6 +748,10 @@ static void jump_load_all(int argc, char **argv, char **envp)
     }
     for (int i = 0; i < norder; i++)
         bind_imports(order[i]);
+    for (int i = 0; i < norder; i++)
+        apply_overrides(order[i]);
+    for (int i = 0; i < norder; i++)
+        apply_fixups(order[i]);
     for (int i = 0; i < norder; i++)
         ((void (*)(void))order[i]->ctor)();
 }
