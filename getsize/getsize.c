@@ -3,7 +3,8 @@
  * A reserve (a size larger than the variable) is kept: it is room for a later version to
  * grow without moving the variables after it. A variable larger than its reserve is kept at
  * the reserve and marked "** Overflow **", because changing its size would move every later
- * variable; mkimage refuses to build until that is settled. */
+ * variable; mkimage refuses to build until that is settled. A new variable that needs more
+ * alignment than its offset gives is aligned by growing the reserve of the entry before it. */
 #include "getsize.h"
 #include "buf.h"
 #include "ctl.h"
@@ -16,8 +17,9 @@
 #include <string.h>
 #include <unistd.h>
 
-/* Assemble a diverted definition and read the size of `name` in it. */
-static int measure(const char *src, const char *name, const char *tmpdir, uint64_t *size, jerr *e)
+/* Assemble a diverted definition and read the size and alignment of `name` in it. */
+static int measure(const char *src, const char *name, const char *tmpdir, uint64_t *size,
+                   uint64_t *align, jerr *e)
 {
     char *obj = xasprintf("%s/getsize.o", tmpdir);
     char *argv[] = {"as", "--64", "-o", obj, (char *)src, NULL};
@@ -35,8 +37,11 @@ static int measure(const char *src, const char *name, const char *tmpdir, uint64
         jerr_set(e, EXIT_BAD, "%s does not define '%s'", src, name);
     } else {
         *size = f.syms[si].size;
+        *align = f.syms[si].shndx < f.nsecs ? f.secs[f.syms[si].shndx].align : 1;
         if (!*size && f.syms[si].shndx < f.nsecs)
             *size = f.secs[f.syms[si].shndx].size; /* no .size directive: the section */
+        if (!*align)
+            *align = 1;
         rc = 0;
     }
     elf_close(&f);
@@ -54,6 +59,7 @@ int getsize_run(FILE *out, int *overflows, jerr *e)
     const char *tmp = getenv("TMPDIR");
     char *tmpdir = xasprintf("%s/getsize.XXXXXX", tmp && *tmp ? tmp : "/tmp");
     buf b = {0};
+    uint64_t *real = NULL, *align = NULL, off = 0;
     int rc = -1;
 
     *overflows = 0;
@@ -66,40 +72,55 @@ int getsize_run(FILE *out, int *overflows, jerr *e)
         jerr_sys(e, "cannot create a temporary directory %s", tmpdir);
         goto done;
     }
+    real = xcalloc(vars.n + 1, sizeof *real);
+    align = xcalloc(vars.n + 1, sizeof *align);
     for (size_t i = 0; i < vars.n; i++) {
-        jf_entry x = vars.v[i];
-        uint64_t real;
+        jf_entry *x = &vars.v[i];
         char *src;
-        if (x.type == 'U' || !strcmp(x.name, JF_DUMMY)) {
-            jf_format(&b, &x);
+        align[i] = 1;
+        if (x->type == 'U' || !strcmp(x->name, JF_DUMMY))
             continue;
-        }
-        src = xasprintf("%s/_%s_%zu.s", jump_dir(NULL), x.type == 'C' ? "GCMN" : "GVAR", i + 1);
+        src = xasprintf("%s/_%s_%zu.s", jump_dir(NULL), x->type == 'C' ? "GCMN" : "GVAR", i + 1);
         if (access(src, F_OK) != 0) {
             jerr_set(e, EXIT_BAD,
                      "%s:%u: '%s' has no diverted definition %s: compile the library with jumpas "
                      "(make pre-shlib) after getvars",
-                     vars.path, x.line, x.name, src);
+                     vars.path, x->line, x->name, src);
             free(src);
             goto done;
         }
-        if (measure(src, x.name, tmpdir, &real, e) != 0) {
+        if (measure(src, x->name, tmpdir, &real[i], &align[i], e) != 0) {
             free(src);
             goto done;
         }
         free(src);
-        if (x.size == 0 || real == x.size || real < x.size) {
-            if (x.size == 0)
-                x.size = real;
-            jf_format(&b, &x);
-            continue;
+        if (x->size == 0)
+            x->size = real[i];
+    }
+    /* Offsets are running sums of the sizes: a variable that needs more alignment than its
+     * offset gives gets it from a larger reserve of the entry before it. That moves nothing
+     * that existed before: an old entry was aligned already, so only new ones are moved. */
+    for (size_t i = 0; i < vars.n; i++) {
+        if (i > 0 && off % align[i]) {
+            uint64_t pad = align[i] - off % align[i];
+            diag_warn("%s:%u: reserving 0x%llx more bytes for '%s' so that '%s' is aligned to %llu",
+                      vars.path, vars.v[i - 1].line, (unsigned long long)pad, vars.v[i - 1].name,
+                      vars.v[i].name, (unsigned long long)align[i]);
+            vars.v[i - 1].size += pad;
+            off += pad;
         }
+        off += vars.v[i].size;
+    }
+    for (size_t i = 0; i < vars.n; i++) {
+        const jf_entry *x = &vars.v[i];
+        jf_format(&b, x);
+        if (real[i] <= x->size)
+            continue;
         /* Larger than its reserve: keep the reserve, say so on the line and on stderr. */
-        jf_format(&b, &x);
         b.len--; /* the line's newline: the mark goes before it */
-        buf_printf(&b, "\t# ** Overflow ** (needs 0x%llx)\n", (unsigned long long)real);
+        buf_printf(&b, "\t# ** Overflow ** (needs 0x%llx)\n", (unsigned long long)real[i]);
         diag_warn("%s:%u: ** Overflow ** '%s' is 0x%llx bytes but has 0x%llx reserved", vars.path,
-                  x.line, x.name, (unsigned long long)real, (unsigned long long)x.size);
+                  x->line, x->name, (unsigned long long)real[i], (unsigned long long)x->size);
         (*overflows)++;
     }
     if (b.len && fwrite(b.p, 1, b.len, out) != b.len) {
@@ -108,6 +129,8 @@ int getsize_run(FILE *out, int *overflows, jerr *e)
     }
     rc = 0;
 done:
+    free(real);
+    free(align);
     rmdir(tmpdir);
     free(tmpdir);
     free(path);

@@ -161,10 +161,9 @@ static int check_object(build *b, mvar *m, jerr *e)
     if (sec->align > 1 && m->addr % sec->align) {
         jerr_set(e, EXIT_BAD,
                  "%s:%u: variable '%s' must be aligned to %llu but its offset 0x%llx puts it at "
-                 "0x%llx: round the sizes of the entries before it up to a multiple of %llu",
+                 "0x%llx: run getsize, which grows the reserve of the entry before it",
                  b->vars.path, m->x->line, m->x->name, (unsigned long long)sec->align,
-                 (unsigned long long)m->offset, (unsigned long long)m->addr,
-                 (unsigned long long)sec->align);
+                 (unsigned long long)m->offset, (unsigned long long)m->addr);
         goto out;
     }
     for (size_t i = 1; i < f.nsecs; i++) {
