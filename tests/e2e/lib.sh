@@ -7,7 +7,8 @@ case ${ARCH:-} in
     *) echo "lib.sh: ARCH must be i386 or x86_64" >&2; exit 2 ;;
 esac
 export PATH=$STAGE/bin:$PATH
-JCC="gcc $M -fno-pic -fno-pie -B$STAGE/bin/jump"
+# The flags share/Shared.inc gives the library's code.
+JCC="gcc $M -fno-pic -fno-pie -flive-patching=inline-only-static -B$STAGE/bin/jump"
 [ "$ARCH" = x86_64 ] && JCC="$JCC -mcmodel=small -mno-red-zone"
 
 fail() { echo "FAIL: $*" >&2; exit 1; }
