@@ -1,6 +1,8 @@
 /* buildimport: one jump.import line per __GOT_<v> symbol of the given stubs, so that jumpas
  * reaches those variables through the other libraries' GOT cells. */
 #include "buildimport.h"
+#include "elf.h"
+#include "host.h"
 #include "buf.h"
 #include "ctl.h"
 #include "diag.h"
@@ -96,8 +98,42 @@ static void add_stub(const jstub *s, jf_file *out)
     free(v);
 }
 
+static int by_name(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* The C library's variables (stdout, environ, optarg, ...): the modern counterpart of listing
+ * the classic libc.sa in SL_IMPORT. The library reaches them through GOT cells that the
+ * loader binds to the program's own (DESIGN §5.2). Internal names (leading '_') are left out. */
+static int add_host(const arch *a, jf_file *out, jerr *e)
+{
+    strmap m = {0};
+    blob keep = {0};
+    const char **names;
+    size_t n = 0;
+    if (host_symbols(a, "libc.so.6", &m, &keep, e) != 0) {
+        strmap_free(&m);
+        blob_free(&keep);
+        return -1;
+    }
+    names = xcalloc(m.n + 1, sizeof *names);
+    for (size_t i = 0; i < m.cap; i++)
+        if (m.keys[i] && m.vals[i] - 1 == STT_OBJECT_ && m.keys[i][0] != '_' &&
+            !jf_index(out, m.keys[i]))
+            names[n++] = m.keys[i];
+    qsort(names, n, sizeof *names, by_name);
+    for (size_t i = 0; i < n; i++)
+        jf_add(out, 0, 'D', names[i], "libc", "host", NULL);
+    free(names);
+    strmap_free(&m);
+    blob_free(&keep);
+    return 0;
+}
+
 int buildimport_run(const buildimport_opts *o)
 {
+    const arch *a = o->arch ? arch_by_name(o->arch) : NULL;
     jf_file out;
     jerr e;
     char *path;
@@ -113,7 +149,14 @@ int buildimport_run(const buildimport_opts *o)
             return e.status;
         }
         add_stub(&s, &out);
+        if (!a)
+            a = s.arch;
         jstub_close(&s);
+    }
+    if (!o->no_host && add_host(a ? a : arch_host(), &out, &e) != 0) {
+        diag_report(&e);
+        jf_free(&out);
+        return e.status ? e.status : EXIT_USAGE;
     }
     if (o->output) {
         path = xstrdup(o->output);

@@ -4,6 +4,8 @@
 
 typedef struct buildimport_opts {
     const char *output;  /* -o, or NULL for $JUMP_DIR/jump.import */
+    const char *arch;    /* -m, or NULL: the first stub's, else the host's */
+    int no_host;         /* --no-host: leave out the C library's variables */
     char **stubs;
     int nstubs;
 } buildimport_opts;

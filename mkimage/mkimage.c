@@ -7,6 +7,7 @@
 #include "ctl.h"
 #include "diag.h"
 #include "elf.h"
+#include "host.h"
 #include "jumpfmt.h"
 #include "layout.h"
 #include "proc.h"
@@ -119,65 +120,10 @@ static const arch *input_arch(const mkimage_opts *o, jerr *e)
     return NULL;
 }
 
-/* Read the dynamic symbols of a host library into `m` (name -> type + 1). */
+/* Read a host library's symbols into `m`; the bytes stay until build_free. */
 static int load_host_symbols(build *b, const char *file, strmap *m, jerr *e)
 {
-    char *argv[] = {"gcc", (char *)b->a->cc_flag, NULL, NULL};
-    char *out = NULL, *path;
-    blob bl;
-    argv[2] = xasprintf("-print-file-name=%s", file);
-    if (spawn_capture(argv, 0, &out, e) != 0) {
-        free(argv[2]);
-        return -1;
-    }
-    free(argv[2]);
-    out[strcspn(out, "\n")] = 0;
-    path = out;
-    if (!strchr(path, '/')) {
-        jerr_set(e, EXIT_USAGE, "cannot find the %s C library file %s (is gcc-multilib installed?)",
-                 b->a->name, file);
-        free(out);
-        return -1;
-    }
-    if (blob_read(path, &bl, e) != 0) {
-        free(out);
-        return -1;
-    }
-    /* Keep the bytes until build_free: the map's keys point into them. */
-    b->hostfiles[b->nhostfiles++] = bl;
-    if (elf_is_elf(bl.p, bl.len)) {
-        elf_file f;
-        if (elf_open(&f, path, bl.p, bl.len, e) != 0) {
-            free(out);
-            return -1;
-        }
-        for (size_t i = 1; i < f.nsyms; i++)
-            if (f.syms[i].shndx != SHN_UNDEF_ && f.syms[i].bind != STB_LOCAL_ && f.syms[i].name[0])
-                strmap_put(m, f.syms[i].name, (uintptr_t)f.syms[i].type + 1);
-        /* elf_file's arrays are freed, the names stay in bl. */
-        elf_close(&f);
-    } else if (ar_is_archive(bl.p, bl.len)) {
-        ar_file ar;
-        if (ar_open(&ar, path, bl.p, bl.len, e) != 0) {
-            free(out);
-            return -1;
-        }
-        for (size_t m2 = 0; m2 < ar.n; m2++) {
-            elf_file f;
-            jerr ignore;
-            if (!elf_is_elf(ar.m[m2].data, ar.m[m2].size) ||
-                elf_open(&f, path, ar.m[m2].data, ar.m[m2].size, &ignore) != 0)
-                continue;
-            for (size_t i = 1; i < f.nsyms; i++)
-                if (f.syms[i].shndx != SHN_UNDEF_ && f.syms[i].bind != STB_LOCAL_ &&
-                    f.syms[i].name[0])
-                    strmap_put(m, f.syms[i].name, (uintptr_t)f.syms[i].type + 1);
-            elf_close(&f);
-        }
-        ar_close(&ar);
-    }
-    free(out);
-    return 0;
+    return host_symbols(b->a, file, m, &b->hostfiles[b->nhostfiles++], e);
 }
 
 /* ---- control files ---- */
