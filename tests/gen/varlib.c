@@ -249,6 +249,23 @@ int main(int argc, char **argv)
             show_ll(f, E("%s() == (void *)&%s", f, n));
             fn("void", F("show"), "void", "    fprintf(stdout, \"%s=%%lld\\n\", (long long)%s);\n", n, n);
             fprintf(body, "    %s();\n", f);
+            /* Read-modify-write forms: or, xor, neg, not, and, sub from memory. */
+            fn("long long", F("bits"), "int x", "    %s ^= x;\n    %s |= 1;\n    %s = -%s;\n    %s = ~%s;\n"
+               "    %s &= 0x7f;\n    return x - %s;\n", n, n, n, n, n, n, n, n);
+            show_ll(f, E("%s(%d)", f, (int)rnd(100)));
+            show_ll("after bits", n);
+            if (x->kind == K_VOL) { /* lock-prefixed and implicit-register instructions */
+                fn("int", F("xadd"), "int x", "    return __atomic_fetch_add(&%s, x, __ATOMIC_SEQ_CST);\n", n);
+                show_ll(f, E("%s(%d)", f, (int)rnd(100)));
+                fn("int", F("cas"), "int a, int b", "    return __sync_bool_compare_and_swap(&%s, a, b);\n", n);
+                show_ll(f, E("%s(%s, 5)", f, n));
+                show_ll(f, E("%s(-1, 6)", f));
+                fn("int", F("xchg"), "int x", "    return __atomic_exchange_n(&%s, x, __ATOMIC_SEQ_CST);\n", n);
+                show_ll(f, E("%s(%d)", f, c1));
+                fn("void", F("atinc"), "void", "    __atomic_add_fetch(&%s, 1, __ATOMIC_RELAXED);\n", n);
+                fprintf(body, "    %s();\n", f);
+                show_ll("after atinc", n);
+            }
             break;
         }
         case K_FLT:
