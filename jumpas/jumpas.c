@@ -1069,6 +1069,22 @@ static int divert_all(jas_scan *s)
     return 0;
 }
 
+/* Text for the trace: runs of blanks become one space. */
+static void trace_text(buf *out, const char *p, size_t n)
+{
+    int blank = 0;
+    for (size_t k = 0; k < n; k++) {
+        if (p[k] == ' ' || p[k] == '\t') {
+            blank = 1;
+            continue;
+        }
+        if (blank)
+            buf_addc(out, ' ');
+        blank = 0;
+        buf_addc(out, p[k]);
+    }
+}
+
 static int rewrite_all(jas_scan *s, jerr *e)
 {
     for (size_t i = 0; i < s->ninsn; i++) {
@@ -1087,18 +1103,10 @@ static int rewrite_all(jas_scan *s, jerr *e)
         if (!s->trace)
             s->trace = xcalloc(1, sizeof *s->trace);
         buf_printf(s->trace, "%s:%u: ", in->name, r->line);
-        for (size_t k = t->off, sp = 0; k < last->off + last->len; k++) { /* white space collapsed */
-            char ch = in->text[k];
-            if (ch == ' ' || ch == '\t') {
-                sp = 1;
-                continue;
-            }
-            if (sp)
-                buf_addc(s->trace, ' ');
-            sp = 0;
-            buf_addc(s->trace, ch);
-        }
-        buf_printf(s->trace, "  =>  %.*s\n", (int)b.len, (const char *)b.p);
+        trace_text(s->trace, in->text + t->off, last->off + last->len - t->off);
+        buf_adds(s->trace, "  =>  ");
+        trace_text(s->trace, (const char *)b.p, b.len);
+        buf_addc(s->trace, '\n');
         add_repl(s, r->input, t->off, last->off + last->len, buf_cstr(&b));
     }
     return 0;
