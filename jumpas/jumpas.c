@@ -1009,7 +1009,8 @@ static void divert(jas_scan *s, const jas_def *d, size_t index, char type, buf *
                index, n, y->name, s->objfile);
     section_line(s, d, &g);
     buf_printf(&g, "\t.balign %llu\n", (unsigned long long)(align ? align : 1));
-    buf_printf(&g, "\t.globl %.*s\n\t.type %.*s, @object\n", n, y->name, n, y->name);
+    buf_printf(&g, "\t.%s %.*s\n\t.type %.*s, @object\n", (y->flags & JAS_S_WEAK) ? "weak" : "globl",
+               n, y->name, n, y->name);
     if (d->comm || (y->flags & JAS_S_SIZE))
         buf_printf(&g, "\t.size %.*s, %llu\n", n, y->name, (unsigned long long)y->size);
     buf_printf(&g, "%.*s:\n", n, y->name);

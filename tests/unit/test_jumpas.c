@@ -15,6 +15,8 @@
 #include "ctl.h"
 #include "diag.h"
 #include "../../jumpas/jumpas.h"
+#include "../../jumpas/rewrite.h"
+#include "operand_parse.h"
 
 /* ---- scanner ---- */
 
@@ -499,6 +501,216 @@ static void test_function_listed_in_vars(void **state)
     done(&x);
 }
 
+/* ---- operand grammar ---- */
+
+/* The operands of one instruction, described: "R" register, "I[expr]" immediate,
+ * "M[disp](base,idx,scale)" memory, '*' for indirect, "S:" for a segment; joined with ' '. */
+static char *operands(const char *src)
+{
+    size_t len;
+    char *text = dup2nul(src, &len);
+    asm_lexer *lx = asm_lexer_new(text, len);
+    asm_stmt st;
+    opd_state o;
+    buf b = {0};
+    assert_int_equal(asm_next_stmt(lx, &st), 1);
+    if (opd_parse(&o, text, st.t + 1, st.n - 1) != 0) {
+        buf_adds(&b, "ERROR");
+    } else {
+        for (size_t i = 0; i < o.nop; i++) {
+            const asm_opd *d = &o.op[i];
+            const asm_tok *t = st.t + 1;
+#define SPAN(s) (int)((s).last + 1 == (s).first ? 0 : t[(s).last].off + t[(s).last].len - t[(s).first].off), \
+                text + t[(s).first].off
+            if (i)
+                buf_addc(&b, ' ');
+            if (d->star)
+                buf_addc(&b, '*');
+            if (d->seg >= 0)
+                buf_adds(&b, "S:");
+            if (d->kind == OPD_REG)
+                buf_adds(&b, "R");
+            else if (d->kind == OPD_IMM)
+                buf_printf(&b, "I[%.*s]", SPAN(d->expr));
+            else {
+                buf_printf(&b, "M[%.*s]", SPAN(d->expr));
+                if (d->parens)
+                    buf_printf(&b, "(%s,%s,%.*s)", d->base >= 0 ? "b" : "", d->idx >= 0 ? "x" : "",
+                               SPAN(d->scale));
+            }
+#undef SPAN
+        }
+    }
+    asm_lexer_free(lx);
+    free(text);
+    return buf_cstr(&b);
+}
+
+static void test_operand_grammar(void **state)
+{
+    static const struct { const char *in, *want; } c[] = {
+        {"ret", ""},
+        {"movl v, %eax", "M[v] R"},
+        {"movl v+4(%ebx), %eax", "M[v+4](b,,) R"},
+        {"movl v(%ebx,%ecx,4), %eax", "M[v](b,x,4) R"},
+        {"movl v-8(,%ecx,2), %eax", "M[v-8](,x,2) R"},
+        {"movl (%esp), %eax", "M[](b,,) R"},
+        {"movl $v+12, w", "I[v+12] M[w]"},
+        {"jmp *v(,%eax,4)", "*M[v](,x,4)"},
+        {"call *%eax", "*R"},
+        {"movl %gs:20, %eax", "S:M[20] R"},
+        {"movq v@GOTPCREL(%rip), %rax", "M[v@GOTPCREL](b,,) R"},
+        {"movl (v+4)*2(%eax), %eax", "M[(v+4)*2](b,,) R"},
+        {"movl -(v), %eax", "M[-(v)] R"},
+        {"vmovdqu32 v, %zmm0{%k1}", "ERROR"},
+        {"movl v(%eax, %eax", "ERROR"},
+    };
+    (void)state;
+    for (size_t i = 0; i < sizeof c / sizeof c[0]; i++) {
+        char *got = operands(c[i].in);
+        if (strcmp(got, c[i].want))
+            fail_msg("'%s': got '%s', want '%s'", c[i].in, got, c[i].want);
+        free(got);
+    }
+}
+
+/* ---- rewriting one instruction ---- */
+
+static int test_classify(void *ctx, const char *p, size_t n)
+{
+    (void)ctx;
+    if ((n == 1 && (p[0] == 'v' || p[0] == 'w')))
+        return RW_EXPORTED;
+    if (n == 3 && !memcmp(p, "imp", 3))
+        return RW_IMPORTED;
+    return RW_NONE;
+}
+
+/* The rewrite of one instruction ("=0" if none, "!msg" for an error). */
+static char *rewrite1(const arch *a, const char *src)
+{
+    size_t len;
+    char *text = dup2nul(src, &len);
+    asm_lexer *lx = asm_lexer_new(text, len);
+    asm_stmt st;
+    rw_ctx c = {a, text, test_classify, NULL, "t.s", 7};
+    buf b = {0};
+    jerr e;
+    int rc;
+    assert_int_equal(asm_next_stmt(lx, &st), 1);
+    rc = rw_insn(&c, st.t + st.nlabels, st.n - st.nlabels, &b, &e);
+    if (rc < 0)
+        buf_printf(&b, "!%s", e.msg);
+    else if (rc == 0)
+        buf_adds(&b, "=0");
+    asm_lexer_free(lx);
+    free(text);
+    return buf_cstr(&b);
+}
+
+static void test_rewrite_i386(void **state)
+{
+    static const struct { const char *in, *want; } c[] = {
+        {"movl %eax, %ebx", "=0"},
+        {"movl x, %eax", "=0"},
+        /* A load into a register the source does not use: that register, nothing saved. */
+        {"movl v, %eax", "movl __GOT_v, %eax; movl (%eax), %eax"},
+        {"movzbl v+3, %ecx", "movl __GOT_v, %ecx; movzbl 3(%ecx), %ecx"},
+        {"leal v(,%edx,4), %eax", "movl __GOT_v, %eax; leal (%eax,%edx,4), %eax"},
+        /* The destination is the index: ebx is saved around it. */
+        {"movl v(,%eax,4), %eax", "pushl %ebx; movl __GOT_v, %ebx; movl (%ebx,%eax,4), %eax; popl %ebx"},
+        /* Base and index: one lea (flags untouched) folds the base in. */
+        {"cmpb $0, v(%ebx,%eax)", "pushl %ecx; movl __GOT_v, %ecx; leal (%ecx,%ebx), %ecx; cmpb $0, (%ecx,%eax); popl %ecx"},
+        {"incl v", "pushl %ebx; movl __GOT_v, %ebx; incl (%ebx); popl %ebx"},
+        {"addl %eax, v-4", "pushl %ebx; movl __GOT_v, %ebx; addl %eax, -4(%ebx); popl %ebx"},
+        {"fldl v+8", "pushl %ebx; movl __GOT_v, %ebx; fldl 8(%ebx); popl %ebx"},
+        {"movss v, %xmm0", "pushl %ebx; movl __GOT_v, %ebx; movss (%ebx), %xmm0; popl %ebx"},
+        /* Implicit eax/edx: not taken. */
+        {"idivl imp", "pushl %ebx; movl __GOT_imp, %ebx; idivl (%ebx); popl %ebx"},
+        {"lock cmpxchgl %ebx, v", "pushl %ecx; movl __GOT_v, %ecx; lock cmpxchgl %ebx, (%ecx); popl %ecx"},
+        /* $v: the cell is the value. */
+        {"movl $v, %eax", "movl __GOT_v, %eax"},
+        {"pushl $v", "pushl __GOT_v"},
+        {"cmpl $v, %eax", "cmpl __GOT_v, %eax"},
+        {"pushl $v+8", "pushl %ebx; movl __GOT_v, %ebx; leal 8(%ebx), %ebx; xchgl %ebx, (%esp)"},
+        {"pushl v+4", "pushl %ebx; movl __GOT_v, %ebx; movl 4(%ebx), %ebx; xchgl %ebx, (%esp)"},
+        /* Stack operands move by what was pushed. */
+        {"movl $v, 4(%esp)", "pushl %ebx; movl __GOT_v, %ebx; movl %ebx, 4+4(%esp); popl %ebx"},
+        {"movl $v, (%esp)", "pushl %ebx; movl __GOT_v, %ebx; movl %ebx, 4(%esp); popl %ebx"},
+        /* Two fixes in one instruction. */
+        {"movl $v, w", "pushl %ebx; pushl %eax; movl __GOT_v, %ebx; movl __GOT_w, %eax; movl %ebx, (%eax); popl %eax; popl %ebx"},
+        {"cmpl $v, imp+4", "pushl %ebx; pushl %eax; movl __GOT_v, %ebx; movl __GOT_imp, %eax; cmpl %ebx, 4(%eax); popl %eax; popl %ebx"},
+        /* Calls and jumps through a variable: a call-clobbered register, nothing saved. */
+        {"call *v", "movl __GOT_v, %ecx; call *(%ecx)"},
+        {"jmp *v(,%ecx,4)", "movl __GOT_v, %edx; jmp *(%edx,%ecx,4)"},
+        {"jmp *.L4(,%eax,4)", "=0"},
+        {"call v", "!t.s:7: Function v incorrectly listed in jump.vars"},
+        {"rep stosl v", "!t.s:7: cannot rewrite 'rep stosl v' (reference to exported variable 'v')"},
+        {"movl  v@GOTOFF(%ebx),\t%eax", "!t.s:7: cannot rewrite 'movl v@GOTOFF(%ebx), %eax' (reference to exported variable 'v')"},
+    };
+    (void)state;
+    for (size_t i = 0; i < sizeof c / sizeof c[0]; i++) {
+        char *got = rewrite1(&arch_i386, c[i].in);
+        if (strcmp(got, c[i].want))
+            fail_msg("'%s':\n got '%s'\nwant '%s'", c[i].in, got, c[i].want);
+        free(got);
+    }
+}
+
+static void test_rewrite_x86_64(void **state)
+{
+    static const struct { const char *in, *want; } c[] = {
+        {"movl v(%rip), %eax", "movq __GOT_v(%rip), %rax; movl (%rax), %eax"},
+        {"movq v+8(%rip), %rdx", "movq __GOT_v(%rip), %rdx; movq 8(%rdx), %rdx"},
+        {"movl %eax, v(%rip)", "pushq %r11; movq __GOT_v(%rip), %r11; movl %eax, (%r11); popq %r11"},
+        {"addl imp(,%rdi,4), %eax", "pushq %r11; movq __GOT_imp(%rip), %r11; addl (%r11,%rdi,4), %eax; popq %r11"},
+        {"movl $v, %edi", "movl __GOT_v(%rip), %edi"},
+        {"cmpq $v, %rdi", "cmpq __GOT_v(%rip), %rdi"},
+        {"movq $v+4, 8(%rsp)", "pushq %r11; movq __GOT_v(%rip), %r11; leaq 4(%r11), %r11; movq %r11, 8+8(%rsp); popq %r11"},
+        {"movl $v, (%rsp)", "pushq %r11; movq __GOT_v(%rip), %r11; movl %r11d, 8(%rsp); popq %r11"},
+        {"leaq v(%rip), %rax", "movq __GOT_v(%rip), %rax; leaq (%rax), %rax"},
+        {"movsd %xmm0, v+16(%rip)", "pushq %r11; movq __GOT_v(%rip), %r11; movsd %xmm0, 16(%r11); popq %r11"},
+        {"incl v(%r11)", "pushq %r10; movq __GOT_v(%rip), %r10; incl (%r10,%r11); popq %r10"},
+        {"jmp *v(%rip)", "movq __GOT_v(%rip), %r11; jmp *(%r11)"},
+        {"pushq v(%rip)", "pushq %r11; movq __GOT_v(%rip), %r11; movq (%r11), %r11; xchgq %r11, (%rsp)"},
+        {"movl v(%eax), %ecx", "!t.s:7: cannot rewrite 'movl v(%eax), %ecx' (reference to exported variable 'v': unexpected address register)"},
+    };
+    (void)state;
+    for (size_t i = 0; i < sizeof c / sizeof c[0]; i++) {
+        char *got = rewrite1(&arch_x86_64, c[i].in);
+        if (strcmp(got, c[i].want))
+            fail_msg("'%s':\n got '%s'\nwant '%s'", c[i].in, got, c[i].want);
+        free(got);
+    }
+}
+
+/* Through the whole scan: the rewritten text keeps every untouched byte and every line. */
+static void test_rewrite_in_text(void **state)
+{
+    static const char src[] =
+        "\t.text\n\t.globl\tf\n\t.type\tf, @function\nf:\n"
+        "\tmovl\tv, %eax\t# load\n"
+        "\taddl\t$1, %eax\n"
+        "\tmovl\t%eax, v\n"
+        "\tret\n";
+    fixture x;
+    buf b = {0};
+    char *out;
+    (void)state;
+    assert_int_equal(run_scan(&x, NULL, "00000004 D v libxyz other\n", NULL, src), 0);
+    jas_rewrite(&x.s, 0, &b);
+    out = buf_cstr(&b);
+    assert_string_equal(out,
+        "\t.text\n\t.globl\tf\n\t.type\tf, @function\nf:\n"
+        "\tmovq __GOT_v(%rip), %rax; movl\t(%rax), %eax\t# load\n"
+        "\taddl\t$1, %eax\n"
+        "\tpushq %r11; movq __GOT_v(%rip), %r11; movl\t%eax, (%r11); popq %r11\n"
+        "\tret\n");
+    free(out);
+    assert_int_equal(x.s.ngvar, 0); /* v is defined elsewhere */
+    done(&x);
+}
+
 /* ---- arguments ---- */
 
 static void parse(jumpas_args *a, const char *line)
@@ -568,6 +780,10 @@ int main(void)
         cmocka_unit_test(test_rename_only_definitions),
         cmocka_unit_test(test_no_controls_no_change),
         cmocka_unit_test(test_function_listed_in_vars),
+        cmocka_unit_test(test_operand_grammar),
+        cmocka_unit_test(test_rewrite_i386),
+        cmocka_unit_test(test_rewrite_x86_64),
+        cmocka_unit_test(test_rewrite_in_text),
         cmocka_unit_test(test_args),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
