@@ -1092,7 +1092,9 @@ static int rewrite_all(jas_scan *s, jerr *e)
         const jas_insn *r = &s->insn[i];
         const asm_tok *t = s->itok + r->tok, *last = &t[r->n - 1];
         const jas_input *in = &s->in[r->input];
-        rw_ctx c = {s->arch, in->text, classify, s, in->name, r->line};
+        /* as calls standard input "{standard input}"; so do these messages. */
+        const char *name = strcmp(in->name, "-") ? in->name : "{standard input}";
+        rw_ctx c = {s->arch, in->text, classify, s, name, r->line};
         buf b = {0};
         int rc = rw_insn(&c, t, r->n, &b, e);
         if (rc < 0) {
@@ -1103,7 +1105,7 @@ static int rewrite_all(jas_scan *s, jerr *e)
             continue;
         if (!s->trace)
             s->trace = xcalloc(1, sizeof *s->trace);
-        buf_printf(s->trace, "%s:%u: ", in->name, r->line);
+        buf_printf(s->trace, "%s:%u: ", name, r->line);
         trace_text(s->trace, in->text + t->off, last->off + last->len - t->off);
         buf_adds(s->trace, "  =>  ");
         trace_text(s->trace, (const char *)b.p, b.len);

@@ -57,6 +57,11 @@ else
     cannot 'movl v(%rip,%rax), %eax'
 fi
 
+# Standard input is named as as names it.
+printf '\t.text\nf:\n\tpopl v\n' > s.s
+run 1 err.txt jumpas $flag -o s.o - < s.s
+expect_in err.txt "jumpas: {standard input}:3: error: cannot rewrite 'popl v' (reference to exported variable 'v')"
+
 # Through gcc: the message names gcc's temporary file and the line of the instruction there.
 cat > c.c <<'C'
 extern int v;
