@@ -270,6 +270,14 @@ static void names_free(jas_names *m)
     memset(m, 0, sizeof *m);
 }
 
+/* A candidate name (cand_first keeps most other names from being hashed at all). */
+static void cand_put(jas_scan *s, const char *p, size_t n)
+{
+    names_put(&s->cand, p, n);
+    if (n)
+        s->cand_first[(uint8_t)p[0] >> 3] |= (uint8_t)(1u << ((uint8_t)p[0] & 7));
+}
+
 /* C-library variables a library may reference (glibc and the classic libc). */
 const char *const jas_host_vars[] = {
     "stdin", "stdout", "stderr", "environ", "__environ", "optarg", "optind", "opterr", "optopt",
@@ -293,11 +301,11 @@ void jas_init(jas_scan *s, const jumpas_ctl *ctl)
     /* The names an instruction must mention before it is worth keeping for the rewrite. */
     for (size_t i = 0; i < ctl->vars.n; i++)
         if (is_data_type(ctl->vars.v[i].type))
-            names_put(&s->cand, ctl->vars.v[i].name, strlen(ctl->vars.v[i].name));
+            cand_put(s, ctl->vars.v[i].name, strlen(ctl->vars.v[i].name));
     for (size_t i = 0; i < ctl->import.n; i++)
-        names_put(&s->cand, ctl->import.v[i].name, strlen(ctl->import.v[i].name));
+        cand_put(s, ctl->import.v[i].name, strlen(ctl->import.v[i].name));
     for (size_t i = 0; jas_host_vars[i]; i++)
-        names_put(&s->cand, jas_host_vars[i], strlen(jas_host_vars[i]));
+        cand_put(s, jas_host_vars[i], strlen(jas_host_vars[i]));
 }
 
 void jas_free(jas_scan *s)
@@ -563,16 +571,19 @@ static int directive_id(const char *p, size_t n)
 /* Directives that emit data (what a variable's initialiser is made of). */
 static int data_directive(const char *p, size_t n)
 {
-    static const char *const d[] = {".byte", ".2byte", ".4byte", ".8byte", ".short", ".value",
-                                    ".word", ".hword", ".long", ".int", ".quad", ".octa",
-                                    ".zero", ".skip", ".space", ".fill", ".string", ".string8",
-                                    ".string16", ".string32", ".ascii", ".asciz", ".float",
-                                    ".single", ".double", ".tfloat", ".uleb128", ".sleb128",
-                                    NULL};
+#define DD(s) {s, sizeof s - 1}
+    static const struct { const char *name; size_t len; } d[] = {
+        DD(".byte"), DD(".2byte"), DD(".4byte"), DD(".8byte"), DD(".short"), DD(".value"),
+        DD(".word"), DD(".hword"), DD(".long"), DD(".int"), DD(".quad"), DD(".octa"),
+        DD(".zero"), DD(".skip"), DD(".space"), DD(".fill"), DD(".string"), DD(".string8"),
+        DD(".string16"), DD(".string32"), DD(".ascii"), DD(".asciz"), DD(".float"),
+        DD(".single"), DD(".double"), DD(".tfloat"), DD(".uleb128"), DD(".sleb128"),
+    };
+#undef DD
     if (n > 4 && !memcmp(p, ".dc.", 4))
         return 1;
-    for (size_t i = 0; d[i]; i++)
-        if (strlen(d[i]) == n && !memcmp(d[i], p, n))
+    for (size_t i = 0; i < sizeof d / sizeof d[0]; i++)
+        if (d[i].len == n && d[i].name[1] == p[1] && !memcmp(d[i].name, p, n))
             return 1;
     return 0;
 }
@@ -582,7 +593,10 @@ static int align_directive(scan_ctx *c, const asm_tok *h, const asm_tok *op, siz
                            uint64_t *bytes)
 {
     uint64_t v = 0;
-    int p2 = tok_is(c, h, ".p2align");
+    int p2;
+    if (h->len < 6 || h->len > 8 || c->text[h->off + h->len - 1] != 'n')
+        return 0; /* not ".align", ".balign" or ".p2align" */
+    p2 = tok_is(c, h, ".p2align");
     if (!p2 && !tok_is(c, h, ".align") && !tok_is(c, h, ".balign"))
         return 0;
     *bytes = 0;
@@ -755,10 +769,12 @@ static void on_insn(scan_ctx *c, const asm_tok *h, size_t n)
         names_put(&s->called, c->text + h[1].off, h[1].len);
     for (size_t k = 1; k < n && !keep; k++) {
         const asm_tok *t = &h[k];
+        uint8_t first = (uint8_t)c->text[t->off];
         if (t->kind != ASM_IDENT || !worth_a_symbol(c->text + t->off, t->len))
             continue;
-        keep = s->implied || names_has(&s->cand, c->text + t->off, t->len,
-                                       span_hash(c->text + t->off, t->len));
+        keep = s->implied || ((s->cand_first[first >> 3] & (1u << (first & 7))) &&
+                              names_has(&s->cand, c->text + t->off, t->len,
+                                        span_hash(c->text + t->off, t->len)));
     }
     if (!keep)
         return;

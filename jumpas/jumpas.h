@@ -165,6 +165,7 @@ typedef struct jas_scan {
 
     /* Collected by the scan for diversion and rewriting. */
     jas_names cand;       /* names that may be variables (explicit mode) */
+    uint8_t cand_first[32]; /* bit set of the candidates' first bytes: a quick "no" */
     jas_names called;     /* names called or jumped to */
     jas_def *def;
     size_t ndef, capdef;
