@@ -622,6 +622,13 @@ static void test_rewrite_i386(void **state)
         /* Base and index: one lea (flags untouched) folds the base in. */
         {"cmpb $0, v(%ebx,%eax)", "pushl %ecx; movl __GOT_v, %ecx; leal (%ecx,%ebx), %ecx; cmpb $0, (%ecx,%eax); popl %ecx"},
         {"incl v", "pushl %ebx; movl __GOT_v, %ebx; incl (%ebx); popl %ebx"},
+        {"cmpb $0, v(%eax)", "pushl %ebx; movl __GOT_v, %ebx; cmpb $0, (%ebx,%eax); popl %ebx"},
+        {"movl v(%ebx), %ecx", "movl __GOT_v, %ecx; movl (%ecx,%ebx), %ecx"},
+        {"movq v+8, %xmm1", "pushl %ebx; movl __GOT_v, %ebx; movq 8(%ebx), %xmm1; popl %ebx"},
+        {"movw %ax, 2+v", "pushl %ebx; movl __GOT_v, %ebx; movw %ax, 2+0(%ebx); popl %ebx"},
+        {"fistpll v", "pushl %ebx; movl __GOT_v, %ebx; fistpll (%ebx); popl %ebx"},
+        /* A byte load keeps the rest of its register: not a pure load. */
+        {"movb v, %al", "pushl %ebx; movl __GOT_v, %ebx; movb (%ebx), %al; popl %ebx"},
         {"addl %eax, v-4", "pushl %ebx; movl __GOT_v, %ebx; addl %eax, -4(%ebx); popl %ebx"},
         {"fldl v+8", "pushl %ebx; movl __GOT_v, %ebx; fldl 8(%ebx); popl %ebx"},
         {"movss v, %xmm0", "pushl %ebx; movl __GOT_v, %ebx; movss (%ebx), %xmm0; popl %ebx"},
