@@ -701,6 +701,11 @@ static void on_directive(scan_ctx *c, const asm_tok *h, const asm_tok *op, size_
         for (size_t k = 0; k < nop; k++)
             if ((i = operand_sym(c, &op[k], 1)) >= 0)
                 s->sym[i].flags |= flag;
+        /* ".globl v" for a variable that may be diverted goes with it (else the object
+         * would keep an undefined v). */
+        if (nop == 1 && (id == D_GLOBL || id == D_WEAK) && (i = operand_sym(c, &op[0], 0)) >= 0 &&
+            (s->sym[i].flags & JAS_S_VARS))
+            add_vdir(c, (size_t)i, h, op, nop);
         break;
     case D_TYPE:
         if (nop && (i = operand_sym(c, &op[0], 1)) >= 0) {

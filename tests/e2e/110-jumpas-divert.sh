@@ -49,6 +49,10 @@ for v in dv kv cv bv sv pv pd; do
     grep -q " [DdBbRrCc] $v\$" lib.nm && fail "lib.o still defines $v"
 done
 grep -q ' D internal$' lib.nm || fail "internal is gone: $(cat lib.nm)"
+# Not even as undefined names: nothing in the object refers to them.
+for v in dv kv cv bv sv pv pd; do
+    grep -q " $v\$" lib.nm && fail "lib.o still names $v: $(cat lib.nm)"
+done
 
 # symbol NAME SIZE SECTION FILE: the assembled diversion file defines NAME, global, object,
 # of SIZE bytes, in SECTION.

@@ -494,7 +494,7 @@ static void test_function_listed_in_vars(void **state)
         char *out;
         jas_rewrite(&x.s, 0, &b);
         out = buf_cstr(&b);
-        assert_non_null(strstr(out, "\t.align 8\n\t\n\t\n\n\t\n\t.globl\tfp\n"));
+        assert_non_null(strstr(out, "\t.align 8\n\t\n\t\n\n\t\n\t\n\t.hidden\tf\n"));
         assert_null(strstr(out, "fp:"));
         free(out);
     }
