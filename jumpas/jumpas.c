@@ -1,6 +1,8 @@
 /* jumpas: read gas's arguments, scan the assembly once (jumpas/asm_scan.l), log the global
  * definitions the control files do not describe, rename the jump.funcs functions this file
- * defines, and run the real as on the result (DESIGN §4, items 1 and 2). */
+ * defines, divert the jump.vars variables it defines into _GVAR_/_GCMN_ files, rewrite
+ * references to exported and imported variables through their GOT cells (jumpas/rewrite.c),
+ * and run the real as on the result (DESIGN §4). */
 #include "jumpas.h"
 #include "arch.h"
 #include "asm_scan.h"
@@ -8,6 +10,7 @@
 #include "ctl.h"
 #include "diag.h"
 #include "proc.h"
+#include "rewrite.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -220,11 +223,89 @@ static size_t intern(jas_scan *s, const char *p, size_t n)
     return (size_t)i;
 }
 
+/* ---- name sets ---- */
+
+static int names_has(const jas_names *m, const char *p, size_t n, uint32_t h)
+{
+    if (!m->cap)
+        return 0;
+    for (size_t j = h & (m->cap - 1); m->p[j]; j = (j + 1) & (m->cap - 1))
+        if (m->hash[j] == h && m->len[j] == n && !memcmp(m->p[j], p, n))
+            return 1;
+    return 0;
+}
+
+static void names_put(jas_names *m, const char *p, size_t n)
+{
+    uint32_t h = span_hash(p, n);
+    size_t j;
+    if (names_has(m, p, n, h))
+        return;
+    if (2 * (m->n + 1) > m->cap) {
+        jas_names g = {0};
+        g.cap = m->cap ? m->cap * 2 : 64;
+        g.p = xcalloc(g.cap, sizeof *g.p);
+        g.len = xcalloc(g.cap, sizeof *g.len);
+        g.hash = xcalloc(g.cap, sizeof *g.hash);
+        for (size_t i = 0; i < m->cap; i++) {
+            if (!m->p[i])
+                continue;
+            for (j = m->hash[i] & (g.cap - 1); g.p[j]; j = (j + 1) & (g.cap - 1))
+                ;
+            g.p[j] = m->p[i], g.len[j] = m->len[i], g.hash[j] = m->hash[i];
+        }
+        g.n = m->n;
+        free(m->p), free(m->len), free(m->hash);
+        *m = g;
+    }
+    for (j = h & (m->cap - 1); m->p[j]; j = (j + 1) & (m->cap - 1))
+        ;
+    m->p[j] = p, m->len[j] = n, m->hash[j] = h;
+    m->n++;
+}
+
+static void names_free(jas_names *m)
+{
+    free(m->p), free(m->len), free(m->hash);
+    memset(m, 0, sizeof *m);
+}
+
+/* A candidate name (cand_first keeps most other names from being hashed at all). */
+static void cand_put(jas_scan *s, const char *p, size_t n)
+{
+    names_put(&s->cand, p, n);
+    if (n)
+        s->cand_first[(uint8_t)p[0] >> 3] |= (uint8_t)(1u << ((uint8_t)p[0] & 7));
+}
+
+/* C-library variables a library may reference (glibc and the classic libc). */
+const char *const jas_host_vars[] = {
+    "stdin", "stdout", "stderr", "environ", "__environ", "optarg", "optind", "opterr", "optopt",
+    "timezone", "__timezone", "daylight", "__daylight", "tzname", "__tzname", "signgam",
+    "program_invocation_name", "program_invocation_short_name", "__progname",
+    "__progname_full", "sys_errlist", "sys_nerr", "_sys_errlist", "_sys_nerr", "sys_siglist",
+    "_sys_siglist", "getdate_err", "__libc_single_threaded", NULL,
+};
+
+static int is_data_type(char type) { return type == 'D' || type == 'C' || type == 'K'; }
+
 void jas_init(jas_scan *s, const jumpas_ctl *ctl)
 {
     memset(s, 0, sizeof *s);
     s->ctl = ctl;
-    s->cur = s->prev = JAS_SEC_TEXT; /* as starts in .text */
+    s->cur.cls = s->prev.cls = JAS_SEC_TEXT; /* as starts in .text */
+    s->cur.input = s->prev.input = -1;
+    s->arch = arch_host();
+    s->objfile = "a";
+    s->def_open = -1;
+    /* The names an instruction must mention before it is worth keeping for the rewrite. */
+    for (size_t i = 0; i < ctl->vars.n; i++)
+        if (is_data_type(ctl->vars.v[i].type))
+            cand_put(s, ctl->vars.v[i].name, strlen(ctl->vars.v[i].name));
+    for (size_t i = 0; i < ctl->import.n; i++)
+        cand_put(s, ctl->import.v[i].name, strlen(ctl->import.v[i].name));
+    for (size_t i = 0; jas_host_vars[i]; i++)
+        cand_put(s, jas_host_vars[i], strlen(jas_host_vars[i]));
 }
 
 void jas_free(jas_scan *s)
@@ -238,6 +319,25 @@ void jas_free(jas_scan *s)
     free(s->slot);
     free(s->edit);
     free(s->stack);
+    names_free(&s->cand);
+    names_free(&s->called);
+    free(s->def);
+    free(s->span);
+    free(s->vdir);
+    free(s->itok);
+    free(s->insn);
+    for (size_t i = 0; i < s->nrepl; i++)
+        free(s->repl[i].text);
+    free(s->repl);
+    for (size_t i = 0; i < s->ngvar; i++) {
+        free(s->gvar[i].file);
+        free(s->gvar[i].text);
+    }
+    free(s->gvar);
+    if (s->trace) {
+        buf_free(s->trace);
+        free(s->trace);
+    }
     memset(s, 0, sizeof *s);
 }
 
@@ -303,15 +403,24 @@ static void define(scan_ctx *c, size_t i, unsigned how, int sect, unsigned line)
     y->line = line;
 }
 
+static jas_def *add_def(scan_ctx *c, size_t sym, const asm_tok *h, const asm_tok *op, size_t nop);
+
 static void on_label(scan_ctx *c, const asm_tok *t)
 {
     size_t n = t->len - 1, i; /* without the ':' */
-    if (!worth_a_symbol(c->text + t->off, n))
+    c->s->def_open = -1;
+    if (!worth_a_symbol(c->text + t->off, n)) {
+        c->s->align = 0;
         return;
+    }
     i = intern(c->s, c->text + t->off, n);
-    define(c, i, JAS_S_LABEL, c->s->cur, t->line);
+    define(c, i, JAS_S_LABEL, c->s->cur.cls, t->line);
     if (c->s->sym[i].flags & JAS_S_FUNCS)
         add_edit(c->s, i, c->input, t->off + n);
+    if ((c->s->sym[i].flags & JAS_S_VARS) && c->s->sym[i].line == t->line &&
+        c->s->sym[i].input == c->input)
+        add_def(c, i, t, NULL, 0);
+    c->s->align = 0;
 }
 
 static int has_prefix(const char *p, size_t n, const char *pre)
@@ -373,10 +482,15 @@ static int section_operands(scan_ctx *c, const asm_tok *op, size_t nop)
     return section_class(name, nname, flags, nflags, nobits);
 }
 
-static void set_section(jas_scan *s, int cls)
+/* The section set by the directive statement h..op[nop-1]. */
+static void set_section(scan_ctx *c, int cls, const asm_tok *h, const asm_tok *op, size_t nop,
+                        int push)
 {
+    jas_scan *s = c->s;
+    const asm_tok *last = nop ? &op[nop - 1] : h;
     s->prev = s->cur;
-    s->cur = cls;
+    s->cur = (jas_sect){cls, (long)c->input, h->off, last->off + last->len, push};
+    s->align = 0;
 }
 
 /* The word of a .type: function, @function, %function, "function", STT_FUNC ... */
@@ -427,7 +541,7 @@ static void on_set(scan_ctx *c, const asm_tok *name, const asm_tok *expr, size_t
     long i = operand_sym(c, name, 1), t;
     if (i < 0)
         return;
-    define(c, (size_t)i, JAS_S_SET, c->s->cur, name->line);
+    define(c, (size_t)i, JAS_S_SET, c->s->cur.cls, name->line);
     if (nexpr == 1 && (t = operand_sym(c, &expr[0], 0)) >= 0 && t != i)
         c->s->sym[i].alias = t;
 }
@@ -454,17 +568,110 @@ static int directive_id(const char *p, size_t n)
     return 0;
 }
 
+/* Directives that emit data (what a variable's initialiser is made of). */
+static int data_directive(const char *p, size_t n)
+{
+#define DD(s) {s, sizeof s - 1}
+    static const struct { const char *name; size_t len; } d[] = {
+        DD(".byte"), DD(".2byte"), DD(".4byte"), DD(".8byte"), DD(".short"), DD(".value"),
+        DD(".word"), DD(".hword"), DD(".long"), DD(".int"), DD(".quad"), DD(".octa"),
+        DD(".zero"), DD(".skip"), DD(".space"), DD(".fill"), DD(".string"), DD(".string8"),
+        DD(".string16"), DD(".string32"), DD(".ascii"), DD(".asciz"), DD(".float"),
+        DD(".single"), DD(".double"), DD(".tfloat"), DD(".uleb128"), DD(".sleb128"),
+    };
+#undef DD
+    if (n > 4 && !memcmp(p, ".dc.", 4))
+        return 1;
+    for (size_t i = 0; i < sizeof d / sizeof d[0]; i++)
+        if (d[i].len == n && d[i].name[1] == p[1] && !memcmp(d[i].name, p, n))
+            return 1;
+    return 0;
+}
+
+/* .align N / .balign N (bytes on x86 ELF), .p2align N: the alignment in bytes, else 0. */
+static int align_directive(scan_ctx *c, const asm_tok *h, const asm_tok *op, size_t nop,
+                           uint64_t *bytes)
+{
+    uint64_t v = 0;
+    int p2;
+    if (h->len < 6 || h->len > 8 || c->text[h->off + h->len - 1] != 'n')
+        return 0; /* not ".align", ".balign" or ".p2align" */
+    p2 = tok_is(c, h, ".p2align");
+    if (!p2 && !tok_is(c, h, ".align") && !tok_is(c, h, ".balign"))
+        return 0;
+    *bytes = 0;
+    if (nop && number(c, &op[0], &v) == 0 && v < 64)
+        *bytes = p2 ? (uint64_t)1 << v : v;
+    else if (nop && !p2 && number(c, &op[0], &v) == 0)
+        *bytes = v;
+    return 1;
+}
+
+static jas_span stmt_span(const scan_ctx *c, const asm_tok *h, const asm_tok *op, size_t nop)
+{
+    const asm_tok *last = nop ? &op[nop - 1] : h;
+    return (jas_span){c->input, h->off, last->off + last->len};
+}
+
+static jas_def *add_def(scan_ctx *c, size_t sym, const asm_tok *h, const asm_tok *op, size_t nop)
+{
+    jas_scan *s = c->s;
+    jas_def *d;
+    if (s->ndef == s->capdef) {
+        s->capdef = s->capdef ? s->capdef * 2 : 16;
+        s->def = xrealloc(s->def, s->capdef * sizeof *s->def);
+    }
+    d = &s->def[s->ndef];
+    memset(d, 0, sizeof *d);
+    d->sym = sym;
+    d->line = h->line;
+    d->sect = s->cur;
+    d->align = s->align;
+    d->head = stmt_span(c, h, op, nop);
+    d->data = s->nspan;
+    s->def_open = (long)s->ndef++;
+    return d;
+}
+
+static void add_vdir(scan_ctx *c, size_t sym, const asm_tok *h, const asm_tok *op, size_t nop)
+{
+    jas_scan *s = c->s;
+    if (s->nvdir == s->capvdir) {
+        s->capvdir = s->capvdir ? s->capvdir * 2 : 16;
+        s->vdir = xrealloc(s->vdir, s->capvdir * sizeof *s->vdir);
+    }
+    s->vdir[s->nvdir++] = (jas_vdir){sym, stmt_span(c, h, op, nop)};
+}
+
 static void on_directive(scan_ctx *c, const asm_tok *h, const asm_tok *op, size_t nop)
 {
     jas_scan *s = c->s;
     int id = directive_id(c->text + h->off, h->len);
     unsigned flag = 0;
     long i;
+    uint64_t a;
+    if (data_directive(c->text + h->off, h->len)) {
+        if (s->def_open >= 0) {
+            if (s->nspan == s->capspan) {
+                s->capspan = s->capspan ? s->capspan * 2 : 64;
+                s->span = xrealloc(s->span, s->capspan * sizeof *s->span);
+            }
+            s->span[s->nspan++] = stmt_span(c, h, op, nop);
+            s->def[s->def_open].ndata++;
+        }
+        s->align = 0;
+        return;
+    }
+    s->def_open = -1;
+    if (align_directive(c, h, op, nop, &a)) {
+        s->align = a;
+        return;
+    }
     switch (id) {
-    case D_TEXT: set_section(s, JAS_SEC_TEXT); break;
-    case D_DATA: set_section(s, JAS_SEC_DATA); break;
-    case D_BSS: set_section(s, JAS_SEC_BSS); break;
-    case D_SECTION: set_section(s, section_operands(c, op, nop)); break;
+    case D_TEXT: set_section(c, JAS_SEC_TEXT, h, op, nop, 0); break;
+    case D_DATA: set_section(c, JAS_SEC_DATA, h, op, nop, 0); break;
+    case D_BSS: set_section(c, JAS_SEC_BSS, h, op, nop, 0); break;
+    case D_SECTION: set_section(c, section_operands(c, op, nop), h, op, nop, 0); break;
     case D_PUSH:
         if (s->nstack + 2 > s->capstack) {
             s->capstack = s->capstack ? s->capstack * 2 : 16;
@@ -472,7 +679,7 @@ static void on_directive(scan_ctx *c, const asm_tok *h, const asm_tok *op, size_
         }
         s->stack[s->nstack++] = s->cur;
         s->stack[s->nstack++] = s->prev;
-        set_section(s, section_operands(c, op, nop));
+        set_section(c, section_operands(c, op, nop), h, op, nop, 1);
         break;
     case D_POP:
         if (s->nstack >= 2) {
@@ -481,7 +688,7 @@ static void on_directive(scan_ctx *c, const asm_tok *h, const asm_tok *op, size_
         }
         break;
     case D_PREVIOUS: {
-        int t = s->cur;
+        jas_sect t = s->cur;
         s->cur = s->prev;
         s->prev = t;
         break;
@@ -494,14 +701,24 @@ static void on_directive(scan_ctx *c, const asm_tok *h, const asm_tok *op, size_
         for (size_t k = 0; k < nop; k++)
             if ((i = operand_sym(c, &op[k], 1)) >= 0)
                 s->sym[i].flags |= flag;
+        /* ".globl v" for a variable that may be diverted goes with it (else the object
+         * would keep an undefined v). */
+        if (nop == 1 && (id == D_GLOBL || id == D_WEAK) && (i = operand_sym(c, &op[0], 0)) >= 0 &&
+            (s->sym[i].flags & JAS_S_VARS))
+            add_vdir(c, (size_t)i, h, op, nop);
         break;
     case D_TYPE:
-        if (nop && (i = operand_sym(c, &op[0], 1)) >= 0)
+        if (nop && (i = operand_sym(c, &op[0], 1)) >= 0) {
             s->sym[i].flags |= type_flag(c, op, nop);
+            if (s->sym[i].flags & JAS_S_VARS)
+                add_vdir(c, (size_t)i, h, op, nop);
+        }
         break;
     case D_SIZE:
         if (nop == 0 || (i = operand_sym(c, &op[0], 1)) < 0)
             break;
+        if (s->sym[i].flags & JAS_S_VARS)
+            add_vdir(c, (size_t)i, h, op, nop);
         if (nop == 3 && is_punct(c, &op[1], ',') && number(c, &op[2], &s->sym[i].size) == 0)
             s->sym[i].flags |= JAS_S_SIZE;
         for (size_t k = 1; k < nop; k++) { /* .size f, .-f */
@@ -525,6 +742,16 @@ static void on_directive(scan_ctx *c, const asm_tok *h, const asm_tok *op, size_
         }
         if (nop < 3 || !is_punct(c, &op[1], ',') || number(c, &op[2], &s->sym[i].size) != 0)
             s->sym[i].size = 0;
+        if (id == D_COMM && (s->sym[i].flags & JAS_S_VARS)) {
+            uint64_t al = 0;
+            jas_def *d;
+            if (nop >= 5 && is_punct(c, &op[3], ',') && number(c, &op[4], &al) != 0)
+                al = 0;
+            d = add_def(c, (size_t)i, h, op, nop);
+            d->comm = 1;
+            d->align = al;
+            s->def_open = -1;
+        }
         break;
     case D_SET:
         if (nop >= 2 && is_punct(c, &op[1], ','))
@@ -533,6 +760,42 @@ static void on_directive(scan_ctx *c, const asm_tok *h, const asm_tok *op, size_
     default:
         break;
     }
+}
+
+/* An instruction: remember the names it calls, and keep it for the rewrite if it mentions
+ * a name that may be a variable. */
+static void on_insn(scan_ctx *c, const asm_tok *h, size_t n)
+{
+    jas_scan *s = c->s;
+    int keep = 0;
+    s->def_open = -1;
+    if (n >= 2 && h[1].kind == ASM_IDENT && rw_is_branch(c->text + h->off, h->len) &&
+        worth_a_symbol(c->text + h[1].off, h[1].len))
+        names_put(&s->called, c->text + h[1].off, h[1].len);
+    for (size_t k = 1; k < n && !keep; k++) {
+        const asm_tok *t = &h[k];
+        uint8_t first = (uint8_t)c->text[t->off];
+        if (t->kind != ASM_IDENT || !worth_a_symbol(c->text + t->off, t->len))
+            continue;
+        keep = s->implied || ((s->cand_first[first >> 3] & (1u << (first & 7))) &&
+                              names_has(&s->cand, c->text + t->off, t->len,
+                                        span_hash(c->text + t->off, t->len)));
+    }
+    if (!keep)
+        return;
+    if (s->ninsn == s->capinsn) {
+        s->capinsn = s->capinsn ? s->capinsn * 2 : 64;
+        s->insn = xrealloc(s->insn, s->capinsn * sizeof *s->insn);
+    }
+    if (s->nitok + n > s->capitok) {
+        s->capitok = s->capitok ? s->capitok * 2 : 256;
+        if (s->capitok < s->nitok + n)
+            s->capitok = s->nitok + n;
+        s->itok = xrealloc(s->itok, s->capitok * sizeof *s->itok);
+    }
+    memcpy(s->itok + s->nitok, h, n * sizeof *h);
+    s->insn[s->ninsn++] = (jas_insn){c->input, h->line, s->nitok, n};
+    s->nitok += n;
 }
 
 int jas_scan_text(jas_scan *s, const char *name, char *text, size_t len, jerr *e)
@@ -557,6 +820,8 @@ int jas_scan_text(jas_scan *s, const char *name, char *text, size_t len, jerr *e
             on_directive(&c, h, h + 1, st.n - st.nlabels - 1);
         else if (h->kind == ASM_MNEMONIC && st.n - st.nlabels >= 2 && is_punct(&c, h + 1, '='))
             on_set(&c, h, h + 2, st.n - st.nlabels - 2);
+        else if (h->kind == ASM_MNEMONIC)
+            on_insn(&c, h, st.n - st.nlabels);
     }
     asm_lexer_free(lx);
     return 0;
@@ -573,6 +838,304 @@ static int is_function(const jas_sym *y)
     return defined(y) && y->sect == JAS_SEC_TEXT && !(y->flags & JAS_S_OBJECT);
 }
 
+/* ---- diversion and rewriting ---- */
+
+static int sym_global(const jas_sym *y)
+{
+    if (y->flags & JAS_S_LOCAL)
+        return 0;
+    return (y->flags & (JAS_S_GLOBAL | JAS_S_WEAK | JAS_S_COMM)) != 0;
+}
+
+static int sym_defined(const jas_sym *y)
+{
+    return (y->flags & (JAS_S_LABEL | JAS_S_SET | JAS_S_COMM)) != 0;
+}
+
+static int host_var(const char *name)
+{
+    for (size_t i = 0; jas_host_vars[i]; i++)
+        if (!strcmp(name, jas_host_vars[i]))
+            return 1;
+    return 0;
+}
+
+/* The jump.vars type of a name, or 0. */
+static char vars_type(const jas_scan *s, const char *name, size_t *index)
+{
+    size_t k = jf_index(&s->ctl->vars, name);
+    if (index)
+        *index = k;
+    return k ? s->ctl->vars.v[k - 1].type : 0;
+}
+
+/* What a name in an instruction operand is (rewrite.h's RW_*): the rule of DESIGN §4 item 4.
+ * A file-local symbol of the same name wins over everything; then jump.funcs and jump.ignore
+ * say "not a variable"; jump.vars D/C/K "exported"; a global this file defines otherwise is
+ * the library's own; jump.import, the C library's variables (jas_host_vars) and, in
+ * implied-import mode, any other name the file never calls or jumps to are "imported". */
+static int classify(void *ctx, const char *p, size_t n)
+{
+    jas_scan *s = ctx;
+    char small[256], *name;
+    long i;
+    int kind = RW_NONE;
+    if (!worth_a_symbol(p, n))
+        return RW_NONE;
+    name = n < sizeof small ? small : xmalloc(n + 1);
+    memcpy(name, p, n);
+    name[n] = 0;
+    i = find_span(s, p, n, span_hash(p, n));
+    if (jf_index(&s->ctl->funcs, name) || jf_index(&s->ctl->ignore, name))
+        goto out;
+    if (i >= 0 && sym_defined(&s->sym[i]) && !sym_global(&s->sym[i]))
+        goto out;
+    if (is_data_type(vars_type(s, name, NULL))) {
+        kind = RW_EXPORTED;
+        goto out;
+    }
+    if (i >= 0 && sym_defined(&s->sym[i]))
+        goto out;
+    if (jf_index(&s->ctl->import, name) || host_var(name) ||
+        (s->implied && !names_has(&s->called, p, n, span_hash(p, n))))
+        kind = RW_IMPORTED;
+out:
+    if (name != small)
+        free(name);
+    return kind;
+}
+
+static void add_repl(jas_scan *s, size_t input, size_t off, size_t end, char *text)
+{
+    if (s->nrepl == s->caprepl) {
+        s->caprepl = s->caprepl ? s->caprepl * 2 : 64;
+        s->repl = xrealloc(s->repl, s->caprepl * sizeof *s->repl);
+    }
+    s->repl[s->nrepl++] = (jas_repl){input, off, end, text};
+}
+
+static int repl_cmp(const void *a, const void *b)
+{
+    const jas_repl *x = a, *y = b;
+    if (x->input != y->input)
+        return x->input < y->input ? -1 : 1;
+    if (x->off != y->off)
+        return x->off < y->off ? -1 : 1;
+    return 0;
+}
+
+/* The ___STV_ name for a static or local label a diverted initialiser refers to. */
+static char *stv_name(const jas_scan *s, const char *p, size_t n)
+{
+    buf b = {0};
+    buf_adds(&b, "___STV_");
+    for (const char *o = s->objfile; *o; o++)
+        buf_addc(&b, (*o >= 'a' && *o <= 'z') || (*o >= 'A' && *o <= 'Z') ||
+                             (*o >= '0' && *o <= '9') || *o == '_' ? *o : '_');
+    buf_addc(&b, '_');
+    buf_add(&b, p, n);
+    return buf_cstr(&b);
+}
+
+/* Does a diverted initialiser's name p[0..n) stay behind in this file's object (a local
+ * label, or a symbol defined here but not global)? */
+static int stays_local(const jas_scan *s, const char *p, size_t n)
+{
+    long i;
+    if (n >= 2 && p[0] == '.' && p[1] == 'L')
+        return 1;
+    i = find_span(s, p, n, span_hash(p, n));
+    return i >= 0 && sym_defined(&s->sym[i]) && !sym_global(&s->sym[i]);
+}
+
+/* One data statement of a diverted definition, with its local names renamed to ___STV_
+ * names (each new one also recorded in `aliases` as "name\0stv\0"). */
+static void copy_data(const jas_scan *s, const jas_span *sp, buf *out, buf *aliases,
+                      jas_names *seen)
+{
+    const char *src = s->in[sp->input].text + sp->off;
+    size_t len = sp->end - sp->off, pos = 0;
+    char *text = xmalloc(len + 2);
+    asm_lexer *lx;
+    asm_tok t;
+    memcpy(text, src, len);
+    text[len] = text[len + 1] = 0;
+    lx = asm_lexer_new(text, len);
+    buf_addc(out, '\t');
+    while (asm_lex(lx, &t) != ASM_EOF) {
+        char *stv;
+        if (t.kind != ASM_IDENT || !stays_local(s, src + t.off, t.len))
+            continue;
+        stv = stv_name(s, src + t.off, t.len);
+        buf_add(out, src + pos, t.off - pos);
+        buf_adds(out, stv);
+        pos = t.off + t.len;
+        if (!names_has(seen, src + t.off, t.len, span_hash(src + t.off, t.len))) {
+            names_put(seen, src + t.off, t.len);
+            buf_add(aliases, src + t.off, t.len);
+            buf_addc(aliases, 0);
+            buf_adds(aliases, stv);
+            buf_addc(aliases, 0);
+        }
+        free(stv);
+    }
+    buf_add(out, src + pos, len - pos);
+    buf_addc(out, '\n');
+    asm_lexer_free(lx);
+    free(text);
+}
+
+/* The section directive for a diverted definition. */
+static void section_line(const jas_scan *s, const jas_def *d, buf *out)
+{
+    const jas_sect *c = &d->sect;
+    const char *p;
+    size_t n;
+    if (d->comm) {
+        buf_adds(out, "\t.bss\n");
+        return;
+    }
+    if (c->input < 0) {
+        buf_adds(out, "\t.text\n");
+        return;
+    }
+    p = s->in[c->input].text + c->off;
+    n = c->end - c->off;
+    if (c->push) { /* ".pushsection NAME..." -> ".section NAME..." */
+        size_t k = strlen(".pushsection");
+        p += k, n -= k;
+        buf_adds(out, "\t.section");
+    } else {
+        buf_addc(out, '\t');
+    }
+    buf_add(out, p, n);
+    buf_addc(out, '\n');
+}
+
+/* Divert definition d: the _GVAR_/_GCMN_ text, the deletions from the input. */
+static void divert(jas_scan *s, const jas_def *d, size_t index, char type, buf *aliases,
+                   jas_names *seen)
+{
+    jas_sym *y = &s->sym[d->sym];
+    int n = (int)y->len;
+    uint64_t align = d->align;
+    buf g = {0};
+    jas_gvar *v;
+    if (d->comm && !align) { /* as's default for .comm: the size's power of two, up to 16 */
+        align = 1;
+        while (align < 16 && align * 2 <= y->size)
+            align *= 2;
+    }
+    buf_printf(&g, "# _%s_%zu.s: %.*s from %s (generated by jumpas)\n", type == 'C' ? "GCMN" : "GVAR",
+               index, n, y->name, s->objfile);
+    section_line(s, d, &g);
+    buf_printf(&g, "\t.balign %llu\n", (unsigned long long)(align ? align : 1));
+    buf_printf(&g, "\t.%s %.*s\n\t.type %.*s, @object\n", (y->flags & JAS_S_WEAK) ? "weak" : "globl",
+               n, y->name, n, y->name);
+    if (d->comm || (y->flags & JAS_S_SIZE))
+        buf_printf(&g, "\t.size %.*s, %llu\n", n, y->name, (unsigned long long)y->size);
+    buf_printf(&g, "%.*s:\n", n, y->name);
+    if (d->comm)
+        buf_printf(&g, "\t.zero %llu\n", (unsigned long long)y->size);
+    for (size_t k = 0; k < d->ndata; k++)
+        copy_data(s, &s->span[d->data + k], &g, aliases, seen);
+    if (!d->comm && !(y->flags & JAS_S_SIZE))
+        buf_printf(&g, "\t.size %.*s, .-%.*s\n", n, y->name, n, y->name);
+    buf_adds(&g, "\t.section .note.GNU-stack,\"\",@progbits\n");
+    s->gvar = xrealloc(s->gvar, (s->ngvar + 1) * sizeof *s->gvar);
+    v = &s->gvar[s->ngvar++];
+    v->file = xasprintf("_%s_%zu.s", type == 'C' ? "GCMN" : "GVAR", index);
+    v->text = buf_cstr(&g);
+
+    add_repl(s, d->head.input, d->head.off, d->head.end, xstrdup(""));
+    for (size_t k = 0; k < d->ndata; k++) {
+        const jas_span *sp = &s->span[d->data + k];
+        add_repl(s, sp->input, sp->off, sp->end, xstrdup(""));
+    }
+}
+
+static int divert_all(jas_scan *s)
+{
+    buf aliases = {0};
+    jas_names seen = {0};
+    for (size_t i = 0; i < s->ndef; i++) {
+        const jas_def *d = &s->def[i];
+        jas_sym *y = &s->sym[d->sym];
+        char *name, type;
+        size_t index;
+        if ((y->flags & JAS_S_DIVERT) || !sym_global(y))
+            continue;
+        name = xstrndup(y->name, y->len);
+        type = vars_type(s, name, &index);
+        free(name);
+        if (!is_data_type(type))
+            continue;
+        y->flags |= JAS_S_DIVERT;
+        divert(s, d, index, type, &aliases, &seen);
+    }
+    for (size_t i = 0; i < s->nvdir; i++)
+        if (s->sym[s->vdir[i].sym].flags & JAS_S_DIVERT)
+            add_repl(s, s->vdir[i].sp.input, s->vdir[i].sp.off, s->vdir[i].sp.end, xstrdup(""));
+    if (aliases.len && s->nin) { /* global hidden aliases, at the end of the last input */
+        buf b = {0};
+        for (size_t k = 0; k < aliases.len;) {
+            const char *name = (const char *)aliases.p + k, *stv = name + strlen(name) + 1;
+            buf_printf(&b, "\n\t.globl %s\n\t.hidden %s\n\t.set %s, %s", stv, stv, stv, name);
+            k = (size_t)(stv + strlen(stv) + 1 - (const char *)aliases.p);
+        }
+        buf_addc(&b, '\n');
+        add_repl(s, s->nin - 1, s->in[s->nin - 1].len, s->in[s->nin - 1].len, buf_cstr(&b));
+    }
+    buf_free(&aliases);
+    names_free(&seen);
+    return 0;
+}
+
+/* Text for the trace: runs of blanks become one space. */
+static void trace_text(buf *out, const char *p, size_t n)
+{
+    int blank = 0;
+    for (size_t k = 0; k < n; k++) {
+        if (p[k] == ' ' || p[k] == '\t') {
+            blank = 1;
+            continue;
+        }
+        if (blank)
+            buf_addc(out, ' ');
+        blank = 0;
+        buf_addc(out, p[k]);
+    }
+}
+
+static int rewrite_all(jas_scan *s, jerr *e)
+{
+    for (size_t i = 0; i < s->ninsn; i++) {
+        const jas_insn *r = &s->insn[i];
+        const asm_tok *t = s->itok + r->tok, *last = &t[r->n - 1];
+        const jas_input *in = &s->in[r->input];
+        /* as calls standard input "{standard input}"; so do these messages. */
+        const char *name = strcmp(in->name, "-") ? in->name : "{standard input}";
+        rw_ctx c = {s->arch, in->text, classify, s, name, r->line};
+        buf b = {0};
+        int rc = rw_insn(&c, t, r->n, &b, e);
+        if (rc < 0) {
+            buf_free(&b);
+            return -1;
+        }
+        if (rc == 0)
+            continue;
+        if (!s->trace)
+            s->trace = xcalloc(1, sizeof *s->trace);
+        buf_printf(s->trace, "%s:%u: ", name, r->line);
+        trace_text(s->trace, in->text + t->off, last->off + last->len - t->off);
+        buf_adds(s->trace, "  =>  ");
+        trace_text(s->trace, (const char *)b.p, b.len);
+        buf_addc(s->trace, '\n');
+        add_repl(s, r->input, t->off, last->off + last->len, buf_cstr(&b));
+    }
+    return 0;
+}
+
 int jas_finish(jas_scan *s, jerr *e)
 {
     for (size_t i = 0; i < s->nsym; i++) {
@@ -586,6 +1149,12 @@ int jas_finish(jas_scan *s, jerr *e)
     for (size_t k = 0; k < s->nedit; k++)
         if (s->sym[s->edit[k].sym].flags & JAS_S_RENAME)
             s->in[s->edit[k].input].nedits++;
+    if (divert_all(s) != 0 || rewrite_all(s, e) != 0)
+        return -1;
+    if (s->nrepl)
+        qsort(s->repl, s->nrepl, sizeof *s->repl, repl_cmp);
+    for (size_t k = 0; k < s->nrepl; k++)
+        s->in[s->repl[k].input].nedits++;
     return 0;
 }
 
@@ -648,14 +1217,33 @@ size_t jas_log_lines(const jas_scan *s, const char *library, const char *objfile
 void jas_rewrite(const jas_scan *s, size_t i, buf *out)
 {
     const jas_input *in = &s->in[i];
-    size_t pos = 0;
-    for (size_t k = 0; k < s->nedit; k++) {
-        const jas_edit *d = &s->edit[k];
-        if (d->input != i || !(s->sym[d->sym].flags & JAS_S_RENAME) || d->off < pos)
-            continue;
-        buf_add(out, in->text + pos, d->off - pos);
-        buf_adds(out, LOCAL_SUFFIX);
-        pos = d->off;
+    size_t pos = 0, k = 0, r = 0;
+    while (r < s->nrepl && s->repl[r].input < i)
+        r++;
+    for (;;) {
+        const jas_edit *d = NULL;
+        const jas_repl *x = r < s->nrepl && s->repl[r].input == i ? &s->repl[r] : NULL;
+        while (k < s->nedit && (s->edit[k].input != i || !(s->sym[s->edit[k].sym].flags & JAS_S_RENAME)))
+            k++;
+        if (k < s->nedit)
+            d = &s->edit[k];
+        if (d && (!x || d->off <= x->off)) { /* a rename: insert the suffix */
+            k++;
+            if (d->off < pos)
+                continue;
+            buf_add(out, in->text + pos, d->off - pos);
+            buf_adds(out, LOCAL_SUFFIX);
+            pos = d->off;
+        } else if (x) { /* a replacement */
+            r++;
+            if (x->off < pos)
+                continue;
+            buf_add(out, in->text + pos, x->off - pos);
+            buf_adds(out, x->text);
+            pos = x->end;
+        } else {
+            break;
+        }
     }
     buf_add(out, in->text + pos, in->len - pos);
 }
@@ -828,15 +1416,21 @@ int jumpas_run(const jumpas_args *a)
     int was_set, rc = EXIT_OK, status;
     const char *dir = jump_dir(&was_set);
     size_t nin = a->ninput ? a->ninput : 1, extra = a->ninput ? 0 : 1;
-    char **argv = NULL, *as_path = NULL, *objfile, *logpath;
-    const char *env_as = getenv("JUMP_AS");
+    char **argv = NULL, *as_path = NULL, *objfile = objfile_name(a->output), *logpath;
+    const char *env_as = getenv("JUMP_AS"), *implied = getenv("JUMP_IMPLIED_IMPORT");
+    const char *trace = getenv("JUMP_TRACE");
     buf log = {0};
 
     if (!was_set)
         diag_warn("JUMP_DIR is not set; using the current directory");
-    if (jumpas_ctl_load(dir, &ctl, &e) != 0)
+    if (jumpas_ctl_load(dir, &ctl, &e) != 0) {
+        free(objfile);
         return fail(&e);
+    }
     jas_init(&s, &ctl);
+    s.arch = a->arch;
+    s.objfile = objfile;
+    s.implied = implied && !strcmp(implied, "1");
     for (size_t i = 0; i < nin; i++) {
         const char *path = a->ninput ? a->argv[a->input[i]] : "-";
         char *text = NULL;
@@ -896,14 +1490,25 @@ int jumpas_run(const jumpas_args *a)
         goto out;
     }
 
-    objfile = objfile_name(a->output);
+    /* The object is there: now the diversion files, the logs. */
+    for (size_t i = 0; i < s.ngvar && rc == EXIT_OK; i++) {
+        char *path = xasprintf("%s/%s", dir, s.gvar[i].file);
+        if (file_commit(path, s.gvar[i].text, strlen(s.gvar[i].text), 0644, &e) != 0)
+            rc = fail(&e);
+        free(path);
+    }
+    if (rc == EXIT_OK && s.trace && trace && !strcmp(trace, "1")) {
+        logpath = xasprintf("%s/jumpas.log", dir);
+        if (log_append(logpath, s.trace, &e) != 0)
+            rc = fail(&e);
+        free(logpath);
+    }
     {
         const char *lib = getenv("JUMP_LIB");
         if (jas_log_lines(&s, lib && *lib ? lib : "unknown", objfile, &log) && !(lib && *lib))
             diag_warn("JUMP_LIB is not set");
     }
-    free(objfile);
-    {
+    if (rc == EXIT_OK) {
         /* Even with nothing new to log the file is created, so that getfuncs/getvars after
          * a rebuild whose symbols are all described find an empty log, not a missing one. */
         logpath = xasprintf("%s/jump.log", dir);
@@ -912,6 +1517,7 @@ int jumpas_run(const jumpas_args *a)
         free(logpath);
     }
 out:
+    free(objfile);
     temps_remove();
     buf_free(&log);
     free(argv);

@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "asm_scan.h"
 #include "ctl.h"
 
 struct jerr;
@@ -69,7 +70,65 @@ enum {
     JAS_S_VARS = 1 << 10,   /* listed in jump.vars */
     JAS_S_KNOWN = 1 << 11,  /* listed in jump.funcs, jump.vars or jump.ignore */
     JAS_S_RENAME = 1 << 12, /* decided by jas_finish */
+    JAS_S_DIVERT = 1 << 13, /* a jump.vars variable this file defines: diverted (jas_finish) */
 };
+
+/* Where the current section came from: the directive statement that set it. */
+typedef struct jas_sect {
+    int cls;          /* JAS_SEC_* */
+    long input;       /* -1: as's initial .text */
+    size_t off, end;  /* the directive statement's bytes */
+    int push;         /* set by .pushsection (its head is not ".section") */
+} jas_sect;
+
+/* Bytes [off, end) of one input. */
+typedef struct jas_span {
+    size_t input, off, end;
+} jas_span;
+
+/* A definition of a jump.vars variable (a label or .comm): what diversion needs. */
+typedef struct jas_def {
+    size_t sym;
+    unsigned line;
+    jas_sect sect;       /* the section it is in */
+    uint64_t align;      /* bytes, from the last alignment directive before it; 0 if none */
+    int comm;            /* defined by .comm NAME, SIZE[, ALIGN] */
+    jas_span head;       /* the label or the .comm statement */
+    size_t data, ndata;  /* its data statements: span[data .. data + ndata) */
+} jas_def;
+
+/* A .type or .size statement naming a jump.vars variable (removed if it is diverted). */
+typedef struct jas_vdir {
+    size_t sym;
+    jas_span sp;
+} jas_vdir;
+
+/* An instruction that names a candidate variable: tokens itok[tok .. tok + n), head first. */
+typedef struct jas_insn {
+    size_t input;
+    unsigned line;
+    size_t tok, n;
+} jas_insn;
+
+/* Input bytes [off, end) replaced by text (malloc'ed; "" deletes), decided by jas_finish. */
+typedef struct jas_repl {
+    size_t input, off, end;
+    char *text;
+} jas_repl;
+
+/* A diversion file: $JUMP_DIR/<file> with the given text (both malloc'ed). */
+typedef struct jas_gvar {
+    char *file;
+    char *text;
+} jas_gvar;
+
+/* A set of names (spans, not NUL-terminated), for candidates and called names. */
+typedef struct jas_names {
+    const char **p;
+    size_t *len;
+    uint32_t *hash;
+    size_t n, cap;
+} jas_names;
 
 /* A place where "__LOCAL__" is inserted: after the name ending at `off` in input `input`. */
 typedef struct jas_edit {
@@ -95,17 +154,50 @@ typedef struct jas_scan {
     size_t capslot;
     jas_edit *edit;
     size_t nedit, capedit;
-    int cur, prev;    /* section classes */
-    int *stack;       /* .pushsection: pairs (cur, prev) */
+    jas_sect cur, prev; /* sections */
+    jas_sect *stack;    /* .pushsection: pairs (cur, prev) */
     size_t nstack, capstack;
+
+    /* Set by the caller before jas_finish (jas_init: the host, "a", explicit mode). */
+    const struct arch *arch;
+    const char *objfile;  /* the objfile column: ___STV_ names, _GVAR comments */
+    int implied;          /* implied-import mode (JUMP_IMPLIED_IMPORT=1) */
+
+    /* Collected by the scan for diversion and rewriting. */
+    jas_names cand;       /* names that may be variables (explicit mode) */
+    uint8_t cand_first[32]; /* bit set of the candidates' first bytes: a quick "no" */
+    jas_names called;     /* names called or jumped to */
+    jas_def *def;
+    size_t ndef, capdef;
+    long def_open;        /* the definition whose data statements follow, or -1 */
+    uint64_t align;       /* the last alignment directive's bytes (0 after a label or section) */
+    jas_span *span;       /* data statements of definitions */
+    size_t nspan, capspan;
+    jas_vdir *vdir;
+    size_t nvdir, capvdir;
+    asm_tok *itok;
+    size_t nitok, capitok;
+    jas_insn *insn;
+    size_t ninsn, capinsn;
+
+    /* Decided by jas_finish. */
+    jas_repl *repl;       /* sorted by input and offset */
+    size_t nrepl, caprepl;
+    jas_gvar *gvar;
+    size_t ngvar;
+    struct buf *trace;    /* "file:line: old  =>  new" lines; malloc'ed */
 } jas_scan;
 
 void jas_init(jas_scan *s, const jumpas_ctl *ctl);
 void jas_free(jas_scan *s);
 /* Scan one input. `text` is malloc'ed with two NUL bytes after len; the scan takes it over. */
 int jas_scan_text(jas_scan *s, const char *name, char *text, size_t len, struct jerr *e);
-/* After the last input: check jump.vars, decide the renames. 0 or -1 with e set. */
+/* After the last input: check jump.vars, decide the renames, the diversions (s->gvar) and
+ * the rewrites of references to variables (s->repl, s->trace). 0 or -1 with e set. */
 int jas_finish(jas_scan *s, struct jerr *e);
+/* Names of C-library variables that are always reached through a GOT cell when the file
+ * references them without defining them (stdout, environ, optarg, ...); NULL-terminated. */
+extern const char *const jas_host_vars[];
 /* The jump.log lines for this file's global definitions not described in the control files,
  * in the order the symbols first appear; appended to out. Returns the number of lines. */
 size_t jas_log_lines(const jas_scan *s, const char *library, const char *objfile, struct buf *out);
@@ -113,7 +205,7 @@ size_t jas_log_lines(const jas_scan *s, const char *library, const char *objfile
 char jas_sym_type(const jas_scan *s, size_t i, uint64_t *size);
 /* Index of a symbol by name, or -1. */
 long jas_find(const jas_scan *s, const char *name);
-/* The rewritten text of input i (renames applied) appended to out. */
+/* The rewritten text of input i (renames, diversions and rewrites applied) appended to out. */
 void jas_rewrite(const jas_scan *s, size_t i, struct buf *out);
 
 /* The whole tool: returns the exit status. */

@@ -46,11 +46,14 @@ int jerr_sys(jerr *e, const char *fmt, ...)
     return -1;
 }
 
-/* Length of a leading "file:line: " or "file:line:col: " location in msg, or 0. */
+/* Length of a leading "file:line: " or "file:line:col: " location in msg, or 0. The file
+ * may be as's "{standard input}". */
 static size_t location_len(const char *msg)
 {
     const char *p = msg;
     int colons = 0;
+    if (!strncmp(p, "{standard input}:", 17))
+        p += 16;
     while (*p && *p != ' ' && *p != '\n') {
         if (*p == ':') {
             const char *q = p + 1;
