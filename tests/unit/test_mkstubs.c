@@ -206,14 +206,16 @@ static void check_image_imports(const arch *a)
     assert_int_equal(word(w + JR_ORIGIN * ps, ps), ORIGIN);
     assert_int_equal(word(w + JR_VERSION * ps, ps), (1 << 16) + 200);
     assert_int_equal(word(w + JR_NIMPORTS * ps, ps), 2);
-    for (int k = JR_NOVERRIDES; k < JR_NWORDS; k++)
+    /* Overrides: T functions f1, f3, f4 (f2 is 't') and variables v1, c1. */
+    assert_int_equal(word(w + JR_NOVERRIDES * ps, ps), 5);
+    for (int k = JR_NUSED; k < JR_NWORDS; k++)
         assert_int_equal(word(w + (size_t)k * ps, ps), 0);
 
     /* Record relocations: soname, desc, dir into .rodata; imports and needs into .data.rel.ro. */
     elf_rel *r;
     size_t n;
     assert_int_equal(elf_relocs(&f, (size_t)(jl - f.secs), &r, &n, &e), 0);
-    assert_int_equal(n, 5);
+    assert_int_equal(n, 6);
     const char *want_str[] = {"libimg.so.1", "DLL Jump 1.2", "/usr/lib"};
     for (int i = 0; i < 3; i++) {
         assert_int_equal(r[i].offset, (JR_SONAME + i) * ps);
@@ -226,17 +228,41 @@ static void check_image_imports(const arch *a)
     assert_int_equal(r[3].addend, 0);
     assert_int_equal(r[4].offset, JR_NEEDS * ps);
     assert_int_equal(r[4].addend, 4 * ps); /* after two {name, address} pairs */
+    assert_int_equal(r[5].offset, JR_OVERRIDES * ps);
+    assert_ptr_equal(&f.secs[f.syms[r[5].sym].shndx], rr);
+    assert_int_equal(r[5].addend, 5 * ps); /* after the pairs and the needs list's NULL */
     free(r);
     /* The pairs: a name in .rodata, then a reference to the undefined symbol of that name. */
     assert_int_equal(elf_relocs(&f, (size_t)(rr - f.secs), &r, &n, &e), 0);
-    assert_int_equal(n, 4);
+    assert_int_equal(n, 4 + 5); /* two pairs, then one reference per override */
     assert_string_equal((const char *)rodata + r[0].addend, "printf");
     assert_string_equal(f.syms[r[1].sym].name, "printf");
     assert_int_equal(f.syms[r[1].sym].shndx, SHN_UNDEF_);
     assert_int_equal(r[1].type, a->r_abs);
     assert_string_equal((const char *)rodata + r[2].addend, "stdout");
     assert_string_equal(f.syms[r[3].sym].name, "stdout");
-    assert_int_equal(rr->size, 5 * ps); /* pairs + the empty needs list's NULL */
+    /* Then the overrides: {kind, where, weak reference to the name}. */
+    assert_int_equal(n, 4 + 5);
+    assert_int_equal(rr->size, 5 * ps + 5 * 3 * ps); /* pairs, needs' NULL, 5 triples */
+    {
+        const uint8_t *t = elf_section_data(&f, rr) + 5 * ps;
+        struct { unsigned kind; uint64_t where; const char *name; } want[] = {
+            {JUMP_OVERRIDE_SLOT, layout_slot(&L.l, 1), "f1"},
+            {JUMP_OVERRIDE_SLOT, layout_slot(&L.l, 3), "f3"},
+            {JUMP_OVERRIDE_SLOT, layout_slot(&L.l, 4), "f4"},
+            {JUMP_OVERRIDE_CELL, layout_cell(&L.l, 2), "v1"},
+            {JUMP_OVERRIDE_CELL, layout_cell(&L.l, 3), "c1"},
+        };
+        for (int i = 0; i < 5; i++) {
+            const elf_rel *ref = &r[4 + i];
+            assert_int_equal(word(t + (size_t)(3 * i) * ps, ps), want[i].kind);
+            assert_int_equal(word(t + (size_t)(3 * i + 1) * ps, ps), want[i].where);
+            assert_int_equal(ref->offset, 5 * ps + (size_t)(3 * i + 2) * ps);
+            assert_string_equal(f.syms[ref->sym].name, want[i].name);
+            assert_int_equal(f.syms[ref->sym].shndx, SHN_UNDEF_);
+            assert_int_equal(f.syms[ref->sym].bind, STB_WEAK_);
+        }
+    }
     free(r);
     size_t li = elf_symbol(&f, JUMP_LOADER_SYMBOL);
     assert_true(li > 0);
@@ -295,7 +321,35 @@ static void test_members(void **state)
     assert_int_equal(elf_symbol(&f, "c1"), 0); /* the common one has its own member */
     assert_int_equal(f.syms[elf_symbol(&f, "__libimg_1_2")].shndx, SHN_UNDEF_);
     assert_int_equal(f.syms[elf_symbol(&f, "__NEEDS_SHRLIB_libm_5")].shndx, SHN_UNDEF_);
-    assert_int_equal(f.nsyms, 5); /* null, f1, f4, needs libm_5, descriptor */
+    /* null, .rodata's section symbol, the descriptor, f1, f4, needs libm_5 */
+    assert_int_equal(f.nsyms, 6);
+    /* The names it defines, for the loader's check: {record, kind, index, hash, name}. */
+    {
+        const elf_sec *us = elf_section(&f, JUMP_USED_SECTION), *nro = elf_section(&f, ".rodata");
+        const uint8_t *u, *names;
+        elf_rel *ur;
+        size_t nu;
+        unsigned ps = 8;
+        assert_non_null(us);
+        assert_int_equal(us->size, 2 * JU_NWORDS * ps);
+        u = elf_section_data(&f, us);
+        names = elf_section_data(&f, nro);
+        assert_int_equal(elf_relocs(&f, (size_t)(us - f.secs), &ur, &nu, &e), 0);
+        assert_int_equal(nu, 4); /* record and name, twice */
+        const char *want[] = {"f1", "f4"};
+        uint64_t idx[] = {1, 4};
+        for (int k = 0; k < 2; k++) {
+            const uint8_t *x = u + (size_t)k * JU_NWORDS * ps;
+            assert_int_equal(ur[2 * k].offset, (size_t)(k * JU_NWORDS + JU_RECORD) * ps);
+            assert_string_equal(f.syms[ur[2 * k].sym].name, "__libimg_1_2");
+            assert_int_equal(word(x + JU_KIND * ps, ps), JUMP_OVERRIDE_SLOT);
+            assert_int_equal(word(x + JU_INDEX * ps, ps), idx[k]);
+            assert_int_equal(word(x + JU_HASH * ps, ps), jump_name_hash(want[k]));
+            assert_int_equal(ur[2 * k + 1].offset, (size_t)(k * JU_NWORDS + JU_NAME) * ps);
+            assert_string_equal((const char *)names + ur[2 * k + 1].addend, want[k]);
+        }
+        free(ur);
+    }
     elf_close(&f);
     /* objB: f3 with two needs; v1 at the data area's start. */
     assert_int_equal(elf_open(&f, "objB.o", ar.m[3].data, ar.m[3].size, &e), 0);
