@@ -18,6 +18,7 @@ int main(void)
     printf("libxyz version %s\n", xyz_version());
     printf("image constructor ran before the program's: %s\n", ready_before_main == 1 ? "yes" : "no");
     xyz_greet("world");
+    printf("greetings: %d\n", xyz_greetings);
     printf("upper: %s\n", up);
     xyz_free(up);
     printf("sum: %ld, fib(20): %ld\n", xyz_sum(v, 5), xyz_fib(20));

@@ -39,6 +39,7 @@ cat >want.out <<'OUT'
 libxyz version 1.1.0
 image constructor ran before the program's: yes
 hello, world, from libxyz 1.1.0
+greetings: 1
 upper: JUMP TABLES
 sum: 15, fib(20): 6765
 OUT
@@ -68,7 +69,12 @@ done
 gcc $M -no-pie -static -I"$TOP/examples/libxyz" -o old-static "$TOP/examples/libxyz/prog.c" \
     "$d/libxyz-1.0.0/libxyz.sa" || fail "static link"
 run 0 s.out ./old-static
-expect_in s.out "libxyz version 1.1.0" "image constructor ran before the program's: yes" "sum: 15, fib(20): 6765"
+expect_in s.out "libxyz version 1.1.0" "image constructor ran before the program's: yes" "greetings: 1" \
+    "sum: 15, fib(20): 6765"
+# The exported variable kept its address from 1.0.0 to 1.1.0.
+expect_eq "$(nm "$d/libxyz-1.1.0/libxyz.sa" | awk '$3 == "xyz_greetings" {print $1}')" \
+    "$(nm "$d/libxyz-1.0.0/libxyz.sa" | awk '$3 == "xyz_greetings" {print $1}')" "address of xyz_greetings"
+expect_in "$d/libxyz-1.1.0/jump/jump.vars" "xyz_greetings"
 
 # ldd mode: through the environment and through jump-ldd.
 JUMP_TRACE_LIBRARIES=1 "$d/prog" >trace.out 2>&1 || fail "trace mode exited non-zero"

@@ -8,6 +8,7 @@ cat >a.c <<'C'
 #include <stdio.h>
 int a_count = 10;
 int a_table[3] = {1, 2, 3};
+int *a_ptr = &a_count;                  /* an address constant: follows an override */
 int a_helper(int x) { return x + 1; }
 int a_get(void) { return a_count; }
 int a_twice(int x) { return a_helper(x) * 2; }
@@ -48,14 +49,14 @@ expect_in "$B/jump/jump.undefs" "__NEEDS_SHRLIB_libA_1"
 
 cat >plain.c <<'C'
 #include <stdio.h>
-extern int a_count, b_value;
+extern int a_count, b_value, *a_ptr;
 int a_get(void), a_twice(int), b_sum(void), b_twice(void);
 void b_bump_a(void);
 int main(void)
 {
     printf("%d %d %d %d\n", a_get(), a_twice(1), b_sum(), b_twice());
     b_bump_a();
-    printf("%d %d %d\n", a_count, a_get(), b_sum());
+    printf("%d %d %d %d\n", a_count, a_get(), b_sum(), *a_ptr);
     return 0;
 }
 C
@@ -65,13 +66,14 @@ int a_count = 1000;                           /* libA's variable */
 int a_helper(int x) { return x + 100; }       /* libA's function, called inside libA */
 int b_value = 7;                              /* libB's variable */
 int b_sum(void) { return -1; }                /* libB's function, called inside libB */
+extern int *a_ptr;
 int a_get(void), a_twice(int), b_twice(void);
 void b_bump_a(void);
 int main(void)
 {
     printf("%d %d %d\n", a_get(), a_twice(1), b_twice());
     b_bump_a();
-    printf("%d %d\n", a_count, a_get());
+    printf("%d %d %d\n", a_count, a_get(), a_ptr == &a_count);
     return 0;
 }
 C
@@ -79,13 +81,14 @@ for link in "" -static; do
     gcc $M -no-pie $link -o plain plain.c "$B/libB.sa" "$A/libA.sa" || fail "link plain $link"
     run 0 plain.out ./plain
     # a_count 10: a_get 10, a_twice(1) = (1+1)*2, b_sum = 10+100+10, b_twice = 240; then +5.
-    printf '10 4 120 240\n15 15 130\n' >want.out
+    printf '10 4 120 240\n15 15 130 15\n' >want.out
     diff -u want.out plain.out || fail "plain program ($link)"
     gcc $M -no-pie $link -o override override.c "$B/libB.sa" "$A/libA.sa" || fail "link override $link"
     run 0 override.out ./override
     # a_get reads the program's 1000; a_twice reaches the program's a_helper: (1+100)*2;
-    # b_twice calls the program's b_sum: -2; b_bump_a adds 5 to the program's a_count.
-    printf '1000 202 -2\n1005 1005\n' >want.out
+    # b_twice calls the program's b_sum: -2; b_bump_a adds 5 to the program's a_count;
+    # libA's a_ptr was corrected to point at the program's a_count.
+    printf '1000 202 -2\n1005 1005 1\n' >want.out
     diff -u want.out override.out || fail "overriding program ($link)"
 done
 # libB is loaded after libA, which it needs.
@@ -120,8 +123,8 @@ for sym in a_count a_table a_get a_helper __GOT_a_count __GOT_a_table; do
     expect_eq "$new" "$old" "address of $sym in 1.1.0"
 done
 JUMP_LIBRARY_PATH=$A11/lib run 0 plain11.out ./plain
-printf '10 4 120 240\n15 15 130\n' >want.out
+printf '10 4 120 240\n15 15 130 15\n' >want.out
 diff -u want.out plain11.out || fail "1.0 program against libA 1.1.0"
 JUMP_LIBRARY_PATH=$A11/lib run 0 override11.out ./override
-printf '1000 202 -2\n1005 1005\n' >want.out
+printf '1000 202 -2\n1005 1005 1\n' >want.out
 diff -u want.out override11.out || fail "1.0 overriding program against libA 1.1.0"
