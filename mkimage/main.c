@@ -30,52 +30,27 @@ static const char usage[] =
     "library (-lc, -lm, -ldl, -lpthread, -lrt) is not linked in: its functions become host\n"
     "imports bound when a program starts. libgcc is linked in.\n";
 
-static uint64_t num(const char *opt, const char *s)
-{
-    uint64_t v;
-    if (parse_u64(s, 0, &v))
-        diag_usage("invalid number '%s' for %s", s, opt);
-    return v;
-}
-
 int main(int argc, char **argv)
 {
     mkimage_opts o;
-    static const struct option longs[] = {{"aout-names", no_argument, NULL, 'A'},
+    static const struct option longs[] = {{"aout-names", no_argument, NULL, IMG_OPT_AOUT},
                                           {"verbose", no_argument, NULL, 'V'},
                                           {NULL, 0, NULL, 0}};
     int c;
     diag_init(argv[0]);
     diag_std_options(argc, argv, usage);
     memset(&o, 0, sizeof o);
-    o.jumpsize = 0x4000;
-    o.gotsize = 0x1000;
-    while ((c = getopt_long(argc, argv, "l:v:a:j:g:d:m:fGV", longs, NULL)) != -1) {
+    img_opts_init(&o.p);
+    while ((c = getopt_long(argc, argv, IMG_OPTSTRING "GV", longs, NULL)) != -1) {
+        if (img_opts_option(&o.p, c, optarg))
+            continue;
         switch (c) {
-        case 'l': o.image = optarg; break;
-        case 'v': o.version = optarg; break;
-        case 'a': o.origin = num("-a", optarg); break;
-        case 'j': o.jumpsize = num("-j", optarg); break;
-        case 'g': o.gotsize = num("-g", optarg); break;
-        case 'd': o.dataaddr = num("-d", optarg); break;
-        case 'm':
-            o.arch = arch_by_name(optarg);
-            if (!o.arch)
-                diag_usage("unknown architecture '%s' (i386 or x86_64)", optarg);
-            break;
-        case 'f': o.force = 1; break;
         case 'G': o.keep = 1; break;
         case 'V': o.verbose = 1; break;
-        case 'A': o.aout_names = 1; break;
         default: diag_usage("invalid option");
         }
     }
-    if (!o.image)
-        diag_usage("missing -l image");
-    if (!o.version)
-        diag_usage("missing -v version");
-    if (!o.origin)
-        diag_usage("missing -a address");
+    img_opts_require(&o.p);
     if (optind >= argc)
         diag_usage("no objects given (after --)");
     o.inputs = argv + optind;

@@ -130,7 +130,7 @@ static int load_host_symbols(build *b, const char *file, strmap *m, jerr *e)
 
 static int load_control(build *b, jerr *e)
 {
-    int flags = b->o->aout_names ? JF_AOUT : 0;
+    int flags = b->o->p.aout_names ? JF_AOUT : 0;
     char *p = jump_dir_file("jump.funcs");
     int rc = jf_load(p, JF_FUNCS, flags, &b->funcs, e);
     free(p);
@@ -169,8 +169,8 @@ static int check_params(build *b, jerr *e)
     want.data = b->l.dataaddr;
     want.jump = b->l.jumpsize;
     want.got = b->l.gotsize;
-    snprintf(want.version, sizeof want.version, "%s", b->o->version);
-    rc = jp_check_update(p, &want, b->o->force, e);
+    snprintf(want.version, sizeof want.version, "%s", b->o->p.version);
+    rc = jp_check_update(p, &want, b->o->p.force, e);
     free(p);
     return rc;
 }
@@ -718,7 +718,7 @@ static int check_registry(build *b, uint64_t end, jerr *e)
         free(table);
         return 0;
     }
-    rc = reg_check_image(table, b->root, b->l.origin, end, b->o->force, &w, e);
+    rc = reg_check_image(table, b->root, b->l.origin, end, b->o->p.force, &w, e);
     if (rc == 0 && w.len) {
         char *text = buf_cstr(&w), *line = text, *nl;
         for (; *line; line = nl + 1) {
@@ -750,24 +750,24 @@ int mkimage_run(const mkimage_opts *o)
 
     memset(&b, 0, sizeof b);
     b.o = o;
-    slash = strrchr(o->image, '/');
-    b.root = xstrdup(slash ? slash + 1 : o->image);
+    slash = strrchr(o->p.image, '/');
+    b.root = xstrdup(slash ? slash + 1 : o->p.image);
     if (!*b.root) {
-        jerr_set(&e, EXIT_USAGE, "-l '%s' does not name an image", o->image);
+        jerr_set(&e, EXIT_USAGE, "-l '%s' does not name an image", o->p.image);
         return fail(&b, &e);
     }
-    if (jump_version_parse(o->version, &b.major, &b.minor, &b.patch) != 0) {
+    if (jump_version_parse(o->p.version, &b.major, &b.minor, &b.patch) != 0) {
         jerr_set(&e, EXIT_USAGE, "invalid version '%s': expected M.m or M.m.p (minor and patch 0-99)",
-                 o->version);
+                 o->p.version);
         return fail(&b, &e);
     }
     b.vword = jump_version_word(b.major, b.minor, b.patch);
     b.soname = xasprintf("%s.so.%u", b.root, b.major);
-    b.outname = xasprintf("%s.so.%s", b.root, o->version);
-    b.a = o->arch ? o->arch : input_arch(o, &e);
+    b.outname = xasprintf("%s.so.%s", b.root, o->p.version);
+    b.a = o->p.arch ? o->p.arch : input_arch(o, &e);
     if (!b.a)
         return fail(&b, &e);
-    if (layout_init(&b.l, o->origin, o->jumpsize, o->gotsize, o->dataaddr, b.a->ptrsize,
+    if (layout_init(&b.l, o->p.origin, o->p.jumpsize, o->p.gotsize, o->p.dataaddr, b.a->ptrsize,
                     b.a->min_origin, &e) != 0)
         return fail(&b, &e);
     {

@@ -5,19 +5,12 @@
 #include <stdint.h>
 
 #include "arch.h"
+#include "imgopts.h"
 
 typedef struct mkimage_opts {
-    const char *image;      /* -l: [dir/]root */
-    const char *version;    /* -v: M.m[.p] */
-    uint64_t origin;        /* -a */
-    uint64_t jumpsize;      /* -j, default 0x4000 */
-    uint64_t gotsize;       /* -g, default 0x1000 */
-    uint64_t dataaddr;      /* -d, 0 = none */
-    int force;              /* -f: accept changed jump.params, overlaps in the registry */
+    img_opts p;             /* -l -v -a -j -g -d -m -f --aout-names */
     int keep;               /* -G: keep the generated assembly and linker script */
     int verbose;            /* -V: echo as/ld commands */
-    int aout_names;         /* --aout-names */
-    const arch *arch;       /* -m, or NULL to take it from the first object */
     char **inputs;          /* objects, archives, stubs, -l/-L options, after "--" */
     int ninputs;
 } mkimage_opts;

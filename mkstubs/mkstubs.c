@@ -132,7 +132,7 @@ static int read_image(mkstubs_lib *L, const char *path, const elf_file *f, jerr 
 
 static int load_control(mkstubs_lib *L, const mkstubs_opts *o, jerr *e)
 {
-    int flags = o->aout_names ? JF_AOUT : 0;
+    int flags = o->p.aout_names ? JF_AOUT : 0;
     char *p = jump_dir_file("jump.funcs");
     int rc = jf_load(p, JF_FUNCS, flags, &L->funcs, e);
     free(p);
@@ -191,19 +191,19 @@ int mkstubs_load(mkstubs_lib *L, const mkstubs_opts *o, jerr *e)
     int have_image = 0, rc = -1;
     struct stat st;
     memset(L, 0, sizeof *L);
-    if (jump_version_parse(o->version, &L->major, &L->minor, &L->patch) != 0)
+    if (jump_version_parse(o->p.version, &L->major, &L->minor, &L->patch) != 0)
         return jerr_set(e, EXIT_USAGE, "invalid version '%s': expected M.m or M.m.p (minor and patch 0-99)",
-                        o->version);
+                        o->p.version);
     L->vword = (uint32_t)JUMP_VERSION_WORD(L->major, L->minor, L->patch);
-    slash = strrchr(o->image, '/');
-    L->root = xstrdup(slash ? slash + 1 : o->image);
-    L->dir = slash ? xstrndup(o->image, (size_t)(slash - o->image)) : xstrdup("");
-    if (slash && slash == o->image) {
+    slash = strrchr(o->p.image, '/');
+    L->root = xstrdup(slash ? slash + 1 : o->p.image);
+    L->dir = slash ? xstrndup(o->p.image, (size_t)(slash - o->p.image)) : xstrdup("");
+    if (slash && slash == o->p.image) {
         free(L->dir);
         L->dir = xstrdup("/");
     }
     if (!*L->root)
-        return jerr_set(e, EXIT_USAGE, "invalid image name '%s': no file name after the directory", o->image);
+        return jerr_set(e, EXIT_USAGE, "invalid image name '%s': no file name after the directory", o->p.image);
     L->soname = xasprintf("%s.so.%u", L->root, L->major);
     L->desc = L->patch ? xasprintf("DLL Jump %u.%upl%u", L->major, L->minor, L->patch)
                        : xasprintf("DLL Jump %u.%u", L->major, L->minor);
@@ -215,24 +215,24 @@ int mkstubs_load(mkstubs_lib *L, const mkstubs_opts *o, jerr *e)
 
     /* The image mkimage left in the current directory tells the architecture and the
      * host imports. */
-    imgname = xasprintf("%s.so.%s", L->root, o->version);
+    imgname = xasprintf("%s.so.%s", L->root, o->p.version);
     if (stat(imgname, &st) == 0) {
         if (blob_read(imgname, &img, e) != 0 || elf_open(&f, imgname, img.p, img.len, e) != 0)
             goto out;
         have_image = 1;
-        if (o->arch && o->arch != f.arch) {
-            jerr_set(e, EXIT_BAD, "%s is an %s image, but -m says %s", imgname, f.arch->name, o->arch->name);
+        if (o->p.arch && o->p.arch != f.arch) {
+            jerr_set(e, EXIT_BAD, "%s is an %s image, but -m says %s", imgname, f.arch->name, o->p.arch->name);
             goto out;
         }
         L->a = f.arch;
-    } else if (o->arch) {
-        L->a = o->arch;
+    } else if (o->p.arch) {
+        L->a = o->p.arch;
     } else {
         jerr_set(e, EXIT_USAGE, "cannot tell the architecture: build the image %s first or pass -m i386|x86_64",
                  imgname);
         goto out;
     }
-    if (layout_init(&L->l, o->origin, o->jumpsize, o->gotsize, o->dataaddr, L->a->ptrsize, L->a->min_origin, e) != 0)
+    if (layout_init(&L->l, o->p.origin, o->p.jumpsize, o->p.gotsize, o->p.dataaddr, L->a->ptrsize, L->a->min_origin, e) != 0)
         goto out;
     if (load_control(L, o, e) != 0)
         goto out;
@@ -567,14 +567,14 @@ int mkstubs_run(const mkstubs_opts *o, FILE *progress, jerr *e)
         goto out;
     }
     memset(&want, 0, sizeof want);
-    if (strlen(L.root) >= sizeof want.name || strlen(o->version) >= sizeof want.version) {
-        jerr_set(e, EXIT_USAGE, "image name '%s' or version '%s' is too long", L.root, o->version);
+    if (strlen(L.root) >= sizeof want.name || strlen(o->p.version) >= sizeof want.version) {
+        jerr_set(e, EXIT_USAGE, "image name '%s' or version '%s' is too long", L.root, o->p.version);
         goto out;
     }
     strcpy(want.name, L.root);
-    strcpy(want.version, o->version);
+    strcpy(want.version, o->p.version);
     want.text = L.l.origin;
-    want.data = o->dataaddr;
+    want.data = o->p.dataaddr;
     want.jump = L.l.jumpsize;
     want.got = L.l.gotsize;
 
@@ -597,7 +597,7 @@ int mkstubs_run(const mkstubs_opts *o, FILE *progress, jerr *e)
     }
     {
         char *pp = jump_dir_file("jump.params");
-        int r = jp_check_update(pp, &want, o->force, e);
+        int r = jp_check_update(pp, &want, o->p.force, e);
         free(pp);
         if (r != 0)
             goto out;

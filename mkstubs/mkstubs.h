@@ -9,6 +9,7 @@
 #include <stdio.h>
 
 #include "arch.h"
+#include "imgopts.h"
 #include "ctl.h"
 #include "layout.h"
 
@@ -16,17 +17,9 @@ struct jerr;
 struct buf;
 
 typedef struct mkstubs_opts {
-    const char *image;      /* -l: [dir/]root */
-    const char *version;    /* -v: M.m[.p] */
-    uint64_t origin;        /* -a */
-    uint64_t jumpsize;      /* -j, default 0x4000 */
-    uint64_t gotsize;       /* -g, default 0x1000 */
-    uint64_t dataaddr;      /* -d, 0 = none */
-    const arch *arch;       /* -m, or NULL: from the image <root>.so.<version> */
+    img_opts p;             /* -l -v -a -j -g -d -m -f --aout-names; -m: else from the image */
     char **undefs;          /* -u symbols */
     size_t nundefs;
-    int force;              /* -f: accept changed jump.params */
-    int aout_names;         /* --aout-names */
     char **stubs;           /* stub names after "--" */
     size_t nstubs;
 } mkstubs_opts;

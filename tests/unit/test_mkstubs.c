@@ -145,11 +145,11 @@ static mkstubs_opts opts(void)
     static char *stubs[] = {"libimg"};
     mkstubs_opts o;
     memset(&o, 0, sizeof o);
-    o.image = "/usr/lib/libimg";
-    o.version = "1.2";
-    o.origin = ORIGIN;
-    o.jumpsize = 0x400;
-    o.gotsize = 0x400;
+    o.p.image = "/usr/lib/libimg";
+    o.p.version = "1.2";
+    o.p.origin = ORIGIN;
+    o.p.jumpsize = 0x400;
+    o.p.gotsize = 0x400;
     o.stubs = stubs;
     o.nstubs = 1;
     return o;

@@ -1,0 +1,35 @@
+/* imgopts: the image parameters mkimage and mkstubs share on their command lines
+ * (-l image -v version -a address -j jumpsize -g gotsize -d dataaddr -m arch -f
+ * --aout-names), parsed and checked in one place. */
+#ifndef JUMP_IMGOPTS_H
+#define JUMP_IMGOPTS_H
+
+#include <stdint.h>
+
+#include "arch.h"
+
+typedef struct img_opts {
+    const char *image;      /* -l: [dir/]root */
+    const char *version;    /* -v: M.m[.p] */
+    uint64_t origin;        /* -a */
+    uint64_t jumpsize;      /* -j, default 0x4000 */
+    uint64_t gotsize;       /* -g, default 0x1000 */
+    uint64_t dataaddr;      /* -d, 0 = none */
+    const arch *arch;       /* -m, or NULL: the tool finds out */
+    int force;              /* -f */
+    int aout_names;         /* --aout-names */
+} img_opts;
+
+/* The short options, for getopt; the long option --aout-names returns IMG_OPT_AOUT. */
+#define IMG_OPTSTRING "l:v:a:j:g:d:m:f"
+#define IMG_OPT_AOUT 0x100
+
+/* Defaults: jumpsize 0x4000, gotsize 0x1000 (classic). */
+void img_opts_init(img_opts *o);
+/* Take option c with its argument if it is one of ours (1), else 0. A bad value is a usage
+ * error (the tool exits 2). */
+int img_opts_option(img_opts *o, int c, const char *arg);
+/* -l, -v and -a are required: a usage error names the first one missing. */
+void img_opts_require(const img_opts *o);
+
+#endif
