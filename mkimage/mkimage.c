@@ -561,7 +561,9 @@ static void gen_script(build *b, buf *s)
         buf_printf(s, "  got PT_LOAD FLAGS(4);\n");
     if (vars_any_data(b))
         buf_printf(s, "  vars PT_LOAD FLAGS(6);\n");
-    buf_printf(s, "  text PT_LOAD FLAGS(5);\n  rodata PT_LOAD FLAGS(4);\n  data PT_LOAD FLAGS(6);\n"
+    /* Text and read-only data share one read/execute segment (never writable): one mapping
+     * less for the loader to make per image. */
+    buf_printf(s, "  text PT_LOAD FLAGS(5);\n  data PT_LOAD FLAGS(6);\n"
                   "  note PT_NOTE FLAGS(4);\n}\n");
     buf_printf(s, "SECTIONS\n{\n");
     buf_printf(s, "  .jump.table 0x%llx : { KEEP(*(.jump.table)) } :table\n",
@@ -585,12 +587,11 @@ static void gen_script(build *b, buf *s)
                "    *(.text .stub .text.* .gnu.linkonce.t.*)\n"
                "    *(.jump.thunks)\n"
                "  } :text\n"
-               "  . = ALIGN(0x1000);\n"
-               "  .rodata : { *(.rodata .rodata.* .gnu.linkonce.r.*) *(.rodata1) } :rodata\n"
-               "  .jump.info : { KEEP(*(.jump.info)) } :rodata\n"
-               "  .note.jump : { KEEP(*(.note.jump)) } :rodata :note\n"
-               "  .eh_frame : { KEEP(*(.eh_frame)) *(.eh_frame.*) } :rodata\n"
-               "  .gcc_except_table : { *(.gcc_except_table .gcc_except_table.*) } :rodata\n"
+               "  .rodata : { *(.rodata .rodata.* .gnu.linkonce.r.*) *(.rodata1) } :text\n"
+               "  .jump.info : { KEEP(*(.jump.info)) } :text\n"
+               "  .note.jump : { KEEP(*(.note.jump)) } :text :note\n"
+               "  .eh_frame : { KEEP(*(.eh_frame)) *(.eh_frame.*) } :text\n"
+               "  .gcc_except_table : { *(.gcc_except_table .gcc_except_table.*) } :text\n"
                "  . = ALIGN(0x1000);\n"
                "  .init_array : {\n"
                "    __jump_init_start = .;\n"

@@ -39,7 +39,7 @@ typedef Elf64_Sym Sym;
 #define MAP_FIXED_NOREPLACE 0x100000
 #endif
 
-#define MAX_LIBS 64
+#define MAX_LIBS 256
 #define MAX_PHDRS 16
 #define PATH_BYTES 1024
 
@@ -340,17 +340,26 @@ static _Noreturn void clash(struct lib *l, uintptr_t start, uintptr_t end)
 
 static void map_image(struct lib *l, int fd)
 {
-    uint8_t eh[sizeof(Ehdr)];
+    /* The ELF header and the program headers (mkimage puts them at the start) in one read. */
+    union {
+        Ehdr e;
+        uint8_t b[sizeof(Ehdr) + MAX_PHDRS * sizeof(Phdr)];
+    } hdr;
+    const uint8_t *eh = hdr.b;
     Phdr ph[MAX_PHDRS];
     uint8_t note[512];
-    const Ehdr *e = (const Ehdr *)eh;
+    const Ehdr *e = &hdr.e;
+    ssize_t got;
     uint32_t want_major;
     const uint8_t *desc = NULL;
     uintptr_t start = 0, stop = 0;
     char v1[48], v2[48], h1[24], h2[24];
     int n;
 
-    if (read_at(fd, eh, sizeof eh, 0) != 0 || memcmp(eh, ELFMAG, SELFMAG) != 0)
+    do
+        got = pread(fd, hdr.b, sizeof hdr.b, 0);
+    while (got < 0 && errno == EINTR);
+    if (got < (ssize_t)sizeof(Ehdr) || memcmp(eh, ELFMAG, SELFMAG) != 0)
         cant_load(l, "not an ELF file");
     if (eh[EI_CLASS] != LD_CLASS || eh[EI_DATA] != ELFDATA2LSB || e->e_machine != LD_MACHINE)
         cant_load(l, "built for another architecture");
@@ -358,7 +367,9 @@ static void map_image(struct lib *l, int fd)
         e->e_phnum > MAX_PHDRS)
         cant_load(l, "not a jump image (bad ELF header)");
     n = e->e_phnum;
-    if (read_at(fd, ph, sizeof(Phdr) * (size_t)n, (off_t)e->e_phoff) != 0)
+    if (e->e_phoff + sizeof(Phdr) * (size_t)n <= (size_t)got)
+        memcpy(ph, hdr.b + e->e_phoff, sizeof(Phdr) * (size_t)n);
+    else if (read_at(fd, ph, sizeof(Phdr) * (size_t)n, (off_t)e->e_phoff) != 0)
         cant_load(l, "truncated program headers");
 
     /* The note says what this image is. */
@@ -640,10 +651,17 @@ static void check_used(void)
     const uintptr_t *u = __start_jump_used;
     if (!u)
         return;
+    const uintptr_t *last_rec = NULL;
+    struct lib *l = NULL;
     for (; u + JU_NWORDS <= __stop_jump_used; u += JU_NWORDS) {
         const uintptr_t *rec = (const uintptr_t *)u[JU_RECORD];
-        struct lib *l = lib_named((const char *)rec[JR_SONAME]);
-        const uintptr_t *info = (const uintptr_t *)l->info;
+        const uintptr_t *info;
+        /* A member's entries are contiguous and share one record: look its library up once. */
+        if (rec != last_rec) {
+            l = lib_named((const char *)rec[JR_SONAME]);
+            last_rec = rec;
+        }
+        info = (const uintptr_t *)l->info;
         int slot = u[JU_KIND] == JUMP_OVERRIDE_SLOT;
         uintptr_t n = info[slot ? JI_NSLOTS : JI_NCELLS], i = u[JU_INDEX];
         const uint32_t *names = (const uint32_t *)info[slot ? JI_SLOTNAMES : JI_CELLNAMES];
