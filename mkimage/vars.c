@@ -228,6 +228,11 @@ static void place(const build *b, buf *s, const char *section, uint64_t at, int 
         buf_printf(s, "    . = 0x%llx;\n    KEEP(\"%s\"(.data .data.* .rodata .rodata.* .bss .bss.* COMMON))\n",
                    (unsigned long long)(m->addr - at), m->obj);
     }
+    /* The host-import cells, which the loader writes at every start, go after the variables:
+     * the page they dirty is then the one the variables dirty anyway. They are private to the
+     * image, so their place may change from one version to the next. */
+    if (!in_text)
+        buf_printf(s, "    . = ALIGN(%u);\n    KEEP(*(.jump.cells))\n", b->a->ptrsize);
     buf_printf(s, "  } :%s\n", in_text ? "table" : "vars");
 }
 
