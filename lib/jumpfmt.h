@@ -40,9 +40,11 @@ enum jump_info_word {
     JI_IMPORTS,      /* -> nimports pairs {cell address, name (char *)} */
     JI_NFIXUPS,      /* fixups: triples {where, GOT cell address, addend}: *where = *cell + addend */
     JI_FIXUPS,
-    JI_NSLOTS,       /* issue D: names held by slots and cells */
-    JI_SLOTNAMES,
+    JI_NSLOTS,       /* names held by the slots: jump.funcs entries */
+    JI_SLOTNAMES,    /* -> u32 jump_name_hash per slot (0: U or __DUMMY__) */
     JI_CTOR_SLOT,    /* address of the constructor slot (origin + jumpsize - 8) */
+    JI_NCELLS,       /* names held by the variable cells: jump.vars entries */
+    JI_CELLNAMES,    /* -> u32 jump_name_hash per cell (0: U or __DUMMY__) */
     JI_NWORDS
 };
 #define JUMP_INFO_MAGIC 0x4a494e46u /* "JINF" */
@@ -63,7 +65,7 @@ enum jump_rec_word {
     JR_NEEDS,        /* -> NULL-terminated array of sonames to load first */
     JR_NOVERRIDES,   /* overrides: triples {kind, where, weak reference to the name} */
     JR_OVERRIDES,
-    JR_NUSED,        /* issue D */
+    JR_NUSED,        /* reserved */
     JR_USED,
     JR_NWORDS
 };
@@ -73,6 +75,31 @@ enum jump_rec_word {
 #define JUMP_OVERRIDE_CELL 1u
 #define JUMP_REC_FORMAT 1u
 #define JUMP_REC_SECTION "jump_libs"
+
+/* ---- Names a program uses (section "jump_used" in the program) ----
+ * Every stub member a program pulls in contributes one entry per name it defines, so the
+ * loader can refuse a replacement image in which a slot or cell the program uses holds
+ * another name. Words (pointer size each): */
+enum jump_used_word {
+    JU_RECORD,       /* -> the library record of the stub the member belongs to */
+    JU_KIND,         /* JUMP_OVERRIDE_SLOT or JUMP_OVERRIDE_CELL */
+    JU_INDEX,        /* 1-based slot index, or jump.vars position */
+    JU_HASH,         /* jump_name_hash of the name */
+    JU_NAME,         /* -> the name, for the message */
+    JU_NWORDS
+};
+#define JUMP_USED_SECTION "jump_used"
+
+/* The name hash images and programs record: 32-bit FNV-1a, never 0 (0 marks an empty slot). */
+static inline unsigned long jump_name_hash(const char *s)
+{
+    unsigned long h = 2166136261u;
+    for (; *s; s++) {
+        h ^= (unsigned char)*s;
+        h = (h * 16777619u) & 0xffffffffu;
+    }
+    return h ? h : 1;
+}
 
 /* The symbol the loader member defines and every descriptor references, so that a program
  * gets exactly one loader however many stubs it links. */

@@ -448,9 +448,27 @@ static void gen_asm(build *b, buf *s)
     snprintf(tmp, sizeof tmp, "%zu", b->nfix);
     emit_word(s, b, tmp);                          /* JI_NFIXUPS */
     emit_word(s, b, b->nfix ? "__jump_fixups" : "0"); /* JI_FIXUPS */
-    emit_word(s, b, "0");                          /* JI_NSLOTS */
-    emit_word(s, b, "0");                          /* JI_SLOTNAMES */
+    snprintf(tmp, sizeof tmp, "%zu", b->funcs.n);
+    emit_word(s, b, tmp);                          /* JI_NSLOTS */
+    emit_word(s, b, b->funcs.n ? "__jump_slotnames" : "0"); /* JI_SLOTNAMES */
     emit_word(s, b, "__jump_ctor_slot");           /* JI_CTOR_SLOT */
+    snprintf(tmp, sizeof tmp, "%zu", b->vars.n);
+    emit_word(s, b, tmp);                          /* JI_NCELLS */
+    emit_word(s, b, b->vars.n ? "__jump_cellnames" : "0"); /* JI_CELLNAMES */
+    /* The name each slot and cell holds, as hashes: the loader compares them with the names
+     * a program was linked against (DESIGN §8, the load-time check). */
+    for (int pass = 0; pass < 2; pass++) {
+        const jf_file *f = pass ? &b->vars : &b->funcs;
+        if (!f->n)
+            continue;
+        buf_printf(s, "%s:\n", pass ? "__jump_cellnames" : "__jump_slotnames");
+        for (size_t i = 0; i < f->n; i++) {
+            const jf_entry *x = &f->v[i];
+            int empty = x->type == 'U' || !strcmp(x->name, JF_DUMMY);
+            buf_printf(s, "\t.long 0x%08lx\t# %s\n", empty ? 0ul : jump_name_hash(x->name), x->name);
+        }
+        buf_printf(s, "\t.balign %u\n", b->a->ptrsize);
+    }
     /* Host imports: pairs {cell, name}. Functions first (their cells are jumped through by
      * thunks), then variables (cells named __GOT_<name>, as for jump.vars entries). */
     if (b->nimports + b->ndimports) {

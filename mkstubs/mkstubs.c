@@ -435,23 +435,39 @@ static void add_needs(elf_writer *w, strmap *seen, const char *needs)
 
 static void member_object(const mkstubs_lib *L, const member *m, const size_t *next, buf *out)
 {
-    elf_writer *w = elfw_new(L->a);
+    const arch *a = L->a;
+    elf_writer *w = elfw_new(a);
     strmap seen = {0};
     size_t nf = L->funcs.n;
+    /* The names this member defines, for the loader's check that a replacement image still
+     * holds them where the program expects them (jumpfmt.h, jump_used). */
+    int ro = elfw_section(w, ".rodata", SHT_PROGBITS_, SHF_ALLOC_, 1);
+    int us = elfw_section(w, JUMP_USED_SECTION, SHT_PROGBITS_, SHF_ALLOC_ | SHF_WRITE_, a->ptrsize);
+    uint32_t rosym = elfw_section_symbol(w, ro);
+    uint32_t idsym = elfw_symbol(w, L->id, ELFW_UNDEF, 0, 0, STB_GLOBAL_, STT_NOTYPE_);
     for (size_t e1 = m->head; e1; e1 = next[e1 - 1]) {
-        size_t ent = e1 - 1;
+        size_t ent = e1 - 1, index;
         const jf_entry *x;
+        unsigned kind;
         if (ent < nf) {
             x = &L->funcs.v[ent];
             elfw_symbol(w, x->name, ELFW_ABS, layout_slot(&L->l, ent + 1), 0, STB_WEAK_, STT_FUNC_);
+            kind = JUMP_OVERRIDE_SLOT;
+            index = ent + 1;
         } else {
             x = &L->vars.v[ent - nf];
             elfw_symbol(w, x->name, ELFW_ABS, layout_var(&L->l, L->var_offset[ent - nf]), x->size, STB_WEAK_,
                         STT_OBJECT_);
+            kind = JUMP_OVERRIDE_CELL;
+            index = ent - nf + 1;
         }
+        ptr_word(w, a, us, idsym, 0);
+        buf_wn(elfw_data(w, us), kind, a->ptrsize);
+        buf_wn(elfw_data(w, us), index, a->ptrsize);
+        buf_wn(elfw_data(w, us), jump_name_hash(x->name), a->ptrsize);
+        ptr_word(w, a, us, rosym, (int64_t)rostr(elfw_data(w, ro), x->name));
         add_needs(w, &seen, x->needs);
     }
-    elfw_symbol(w, L->id, ELFW_UNDEF, 0, 0, STB_GLOBAL_, STT_NOTYPE_);
     elfw_finish(w, out);
     elfw_free(w);
     for (size_t i = 0; i < seen.cap; i++)

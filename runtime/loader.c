@@ -48,6 +48,8 @@ const int __jump_loader_1 = 1;
 
 extern const uintptr_t __start_jump_libs[] __attribute__((weak, visibility("hidden")));
 extern const uintptr_t __stop_jump_libs[] __attribute__((weak, visibility("hidden")));
+extern const uintptr_t __start_jump_used[] __attribute__((weak, visibility("hidden")));
+extern const uintptr_t __stop_jump_used[] __attribute__((weak, visibility("hidden")));
 
 struct lib {
     const char *soname;
@@ -597,14 +599,19 @@ static uintptr_t lookup(const char *name)
     return q.found;
 }
 
+/* The image information block: GOT cell 0 and the note must agree on where it is. */
+static void check_info(struct lib *l)
+{
+    const uintptr_t *info = (const uintptr_t *)l->info;
+    if (!info || *(const uintptr_t *)l->got != l->info || info[JI_MAGIC] != JUMP_INFO_MAGIC)
+        cant_load(l, "corrupt image information block");
+    l->ctor = info[JI_CTOR_SLOT];
+}
+
 static void bind_imports(struct lib *l)
 {
     const uintptr_t *info = (const uintptr_t *)l->info;
     const uintptr_t *pairs;
-    /* GOT cell 0 and the note must agree on where the block is. */
-    if (!info || *(const uintptr_t *)l->got != l->info || info[JI_MAGIC] != JUMP_INFO_MAGIC)
-        cant_load(l, "corrupt image information block");
-    l->ctor = info[JI_CTOR_SLOT];
     pairs = (const uintptr_t *)info[JI_IMPORTS];
     for (uintptr_t k = 0; k < info[JI_NIMPORTS]; k++) {
         const char *name = (const char *)pairs[2 * k + 1];
@@ -619,6 +626,57 @@ static void bind_imports(struct lib *l)
             _exit(127);
         }
         *(uintptr_t *)pairs[2 * k] = v;
+    }
+}
+
+/* ---- the load-time check of a replacement image ---- */
+
+/* Every name the program's stub members define must still be where the program was linked to
+ * find it: a replacement image that moved, renamed or withdrew a slot or a cell the program
+ * uses is refused before anything in it runs (DESIGN §8). Images record a hash per slot and
+ * per cell; the program records, per name, the slot or cell and the hash. */
+static void check_used(void)
+{
+    const uintptr_t *u = __start_jump_used;
+    if (!u)
+        return;
+    for (; u + JU_NWORDS <= __stop_jump_used; u += JU_NWORDS) {
+        const uintptr_t *rec = (const uintptr_t *)u[JU_RECORD];
+        struct lib *l = lib_named((const char *)rec[JR_SONAME]);
+        const uintptr_t *info = (const uintptr_t *)l->info;
+        int slot = u[JU_KIND] == JUMP_OVERRIDE_SLOT;
+        uintptr_t n = info[slot ? JI_NSLOTS : JI_NCELLS], i = u[JU_INDEX];
+        const uint32_t *names = (const uint32_t *)info[slot ? JI_SLOTNAMES : JI_CELLNAMES];
+        const char *what = slot ? "slot" : "GOT cell";
+        char num[24];
+        if (!info[JI_NSLOTS] && !info[JI_NCELLS])
+            continue; /* the image records no names */
+        if (i >= 1 && i <= n && names[i - 1] == (uint32_t)u[JU_HASH])
+            continue;
+        put(prog);
+        put(": can't load library '");
+        put(l->path);
+        put("'\n\t'");
+        put((const char *)u[JU_NAME]);
+        if (i < 1 || i > n) {
+            put("' needs ");
+            put(what);
+            put(" ");
+            put(dec(i, num));
+            put(", which the image does not have");
+        } else if (!names[i - 1]) {
+            put("' was withdrawn from ");
+            put(what);
+            put(" ");
+            put(dec(i, num));
+        } else {
+            put("' is no longer in ");
+            put(what);
+            put(" ");
+            put(dec(i, num));
+        }
+        put(": the image is not a compatible replacement for the one the program was linked with\n");
+        _exit(127);
     }
 }
 
@@ -744,8 +802,10 @@ static void jump_load_all(int argc, char **argv, char **envp)
             fatal3(": can't find library '", l->soname, NULL);
         map_image(l, fd);
         close(fd);
+        check_info(l);
         l->state = 3; /* mapped */
     }
+    check_used();
     for (int i = 0; i < norder; i++)
         bind_imports(order[i]);
     for (int i = 0; i < norder; i++)
