@@ -145,13 +145,27 @@ for n in $NS $MEMN; do "$here/gen.sh" main "$W/src" $n; done
 hostcc="gcc -std=c11 -D_GNU_SOURCE -Wall -Wextra -O2"
 $hostcc -o "$W/tools/runner" "$here/runner.c" || { note "bench: cannot build the runner"; exit 2; }
 
+# The cost of the load-time checks (issue D part 5): the same loader without its call of
+# check_used(), linked ahead of the stubs into a second N=50 program.
+nocheck=
+if grep -q '^ *check_used();' "$here/../runtime/loader.c" 2>/dev/null; then
+    sed 's|^\( *\)check_used();|\1/* bench: no check_used() */|' "$here/../runtime/loader.c" >"$W/tools/loader-nocheck.c"
+    nocheck=1
+else
+    note "bench: this loader has no load-time checks (check_used): that row stays empty"
+fi
+
+# Measuring tools: Debian packages, installed when missing if we are root.
+for tool in valgrind strace; do
+    command -v $tool >/dev/null && continue
+    [ "$(id -u)" = 0 ] || continue
+    note "bench: installing $tool (Debian package)"
+    { DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $tool ||
+        { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $tool; }; } >>"$log" 2>&1
+done
 have_valgrind=
 command -v valgrind >/dev/null && have_valgrind=1
 have_strace=
-if ! command -v strace >/dev/null && [ "$(id -u)" = 0 ]; then
-    note "bench: installing strace (Debian package)"
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq strace >>"$log" 2>&1
-fi
 command -v strace >/dev/null && have_strace=1
 [ -n "$have_strace" ] || note "bench: no strace (not root to install it): system calls not counted"
 [ -n "$have_valgrind" ] || note "bench: no valgrind: instructions not counted"
@@ -204,6 +218,13 @@ for a in $ARCHES; do
                 -Wl,-rpath,"$A/so-$v" -Wl,-z,$v || note "link elf-$v-$n failed"
         done
         gcc $m -no-pie -o "$A/bin/jump-$n" "$A/main$n.o" "${sa[@]}" || note "link jump-$n failed"
+        if [ -n "$nocheck" ] && [ "$n" = 50 ]; then
+            gcc $m -std=c11 -D_GNU_SOURCE -O2 -fno-pic -fno-pie -fno-stack-protector \
+                -fno-asynchronous-unwind-tables -fno-builtin -ffunction-sections -iquote "$here/../lib" \
+                -c -o "$A/loader-nocheck.o" "$W/tools/loader-nocheck.c" &&
+                gcc $m -no-pie -o "$A/bin/jump_nocheck-$n" "$A/main$n.o" "$A/loader-nocheck.o" "${sa[@]}" ||
+                note "link jump_nocheck-$n failed"
+        fi
     done
 
     # ---- 1. start-up ----
@@ -212,7 +233,9 @@ for a in $ARCHES; do
     sync
     progs=()
     for n in $NS; do
-        for v in static elf-lazy elf-now jump; do
+        vs="static elf-lazy elf-now jump"
+        [ "$n" = 50 ] && [ -x "$A/bin/jump_nocheck-$n" ] && vs="$vs jump_nocheck"
+        for v in $vs; do
             if "$A/bin/$v-$n" >/dev/null 2>"$A/run-$v-$n.err"; then
                 progs+=("$A/bin/$v-$n")
             else
@@ -408,8 +431,21 @@ SH
         record "$a" shared_inc 1 seconds NA
     fi
 
-    # ---- 5. load-time checks (issue D part 5): not in the loader yet ----
-    record "$a" jump 50 load_checks_us NA
+    # ---- 5. load-time checks (issue D part 5): the N=50 program with and without them ----
+    if [ -n "$nocheck" ]; then
+        for mt in wall_us instructions syscalls; do
+            x=$(awk -F'\t' -v a="$a" -v m="$mt" '$1 == a && $3 == 50 && $4 == m && $2 == "jump" { j = $5 }
+                $1 == a && $3 == 50 && $4 == m && $2 == "jump_nocheck" { c = $5 }
+                END { if (j != "" && c != "" && j != "NA" && c != "NA") print j - c; else print "NA" }' "$tsv")
+            record "$a" load_checks 50 "$mt" "$x"
+        done
+        # How many names the checks compare: one per stub symbol the program pulled in.
+        # (5 words an entry: lib/jumpfmt.h, enum jump_used_word).
+        sz=$(objdump -h "$A/bin/jump-50" 2>/dev/null | awk '$2 == "jump_used" { print $3 }')
+        [ -z "$sz" ] || record "$a" load_checks 50 names $((16#$sz / ($([ "$a" = i386 ] && echo 4 || echo 8) * 5)))
+    else
+        record "$a" load_checks 50 wall_us NA
+    fi
     note "   $a done ($(($(date +%s) - t_start)) s so far)"
 done
 
