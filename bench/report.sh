@@ -117,7 +117,7 @@ cpu=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo 2>/dev/null)
     echo "## 2. Per-call cost of an empty exported function"
     echo
     echo "A loop of calls to \`b001_empty\` minus the same loop without the call, best of several"
-    echo "repetitions (\`callcost\`): ns per call (clock_gettime) and TSC ticks per call (rdtsc)."
+    echo "repetitions, the best of five interleaved rounds (\`callcost\`): ns per call (clock_gettime) and TSC ticks per call (rdtsc)."
     echo "direct: linked with the static archive; slot: the jump stub (call to the slot, jmp"
     echo "rel32); PLT: the ELF library (call to the PLT, indirect jmp through the GOT). Target:"
     echo "a slot no slower than the PLT (met when slot ≤ PLT + 2% for timer noise)."
