@@ -53,6 +53,7 @@ extern const uintptr_t __stop_jump_used[] __attribute__((weak, visibility("hidde
 
 struct lib {
     const char *soname;
+    uint32_t hash;          /* gnu_hash(soname): lib_named compares strings only on a match */
     const uintptr_t *rec;   /* first record naming it, or NULL if only needed by an image */
     int state;              /* 0 new, 1 visiting, 2 ordered, 3 mapped */
     char path[PATH_BYTES];
@@ -152,14 +153,18 @@ static _Noreturn void fatal3(const char *what, const char *name, const char *rea
 
 /* ---- records ---- */
 
+static uint32_t gnu_hash(const char *s);
+
 static struct lib *lib_named(const char *soname)
 {
+    uint32_t h = gnu_hash(soname);
     for (int i = 0; i < nlibs; i++)
-        if (!strcmp(libs[i].soname, soname))
+        if (libs[i].hash == h && !strcmp(libs[i].soname, soname))
             return &libs[i];
     if (nlibs == MAX_LIBS)
         fatal3(": can't load library '", soname, "too many jump libraries");
     libs[nlibs].soname = soname;
+    libs[nlibs].hash = h;
     return &libs[nlibs++];
 }
 
@@ -194,10 +199,12 @@ static int try_open(const char *dir, size_t dlen, const char *soname, char *path
     return fd;
 }
 
+static const char *lib_path_env; /* JUMP_LIBRARY_PATH, looked up once; NULL when AT_SECURE */
+
 static int find_image(struct lib *l)
 {
     static const char *const dirs[] = {"/usr/local/lib", "/usr/lib", "/lib"};
-    const char *env = getauxval(AT_SECURE) ? NULL : env_get("JUMP_LIBRARY_PATH");
+    const char *env = lib_path_env;
     int fd;
     if (env) {
         const char *p = env;
@@ -588,20 +595,30 @@ static int search_object(struct dl_phdr_info *info, size_t size, void *data)
     return 0;
 }
 
-static uintptr_t lookup(const char *name)
+/* `name` in one record's list of host imports (resolved by the program's own link), or 0. */
+static uintptr_t lookup_in(const uintptr_t *r, const char *name)
+{
+    const uintptr_t *pairs;
+    if (!r || !r[JR_NIMPORTS])
+        return 0;
+    pairs = (const uintptr_t *)r[JR_IMPORTS];
+    for (uintptr_t k = 0; k < r[JR_NIMPORTS]; k++)
+        if (!strcmp((const char *)pairs[2 * k], name))
+            return pairs[2 * k + 1];
+    return 0;
+}
+
+static uintptr_t lookup(const struct lib *self, const char *name)
 {
     struct dyn_query q;
-    /* The names the program's stubs listed, resolved by the program's own link. */
-    for (int i = 0; i < nlibs; i++) {
-        const uintptr_t *r = libs[i].rec;
-        const uintptr_t *pairs;
-        if (!r || !r[JR_NIMPORTS])
-            continue;
-        pairs = (const uintptr_t *)r[JR_IMPORTS];
-        for (uintptr_t k = 0; k < r[JR_NIMPORTS]; k++)
-            if (!strcmp((const char *)pairs[2 * k], name))
-                return pairs[2 * k + 1];
-    }
+    uintptr_t v;
+    /* The image's own stub listed what the image imported when it was built: usually all. */
+    if ((v = lookup_in(self->rec, name)))
+        return v;
+    /* Then what the other stubs listed. */
+    for (int i = 0; i < nlibs; i++)
+        if (&libs[i] != self && (v = lookup_in(libs[i].rec, name)))
+            return v;
     /* A name the stubs did not know: the dynamic symbol tables, if the program has any. */
     q.name = name;
     q.gnu_hash = gnu_hash(name);
@@ -626,7 +643,7 @@ static void bind_imports(struct lib *l)
     pairs = (const uintptr_t *)info[JI_IMPORTS];
     for (uintptr_t k = 0; k < info[JI_NIMPORTS]; k++) {
         const char *name = (const char *)pairs[2 * k + 1];
-        uintptr_t v = lookup(name);
+        uintptr_t v = lookup(l, name);
         if (!v) {
             put(prog);
             put(": can't load library '");
@@ -805,6 +822,7 @@ static void jump_load_all(int argc, char **argv, char **envp)
 {
     const char *t;
     environment = envp;
+    lib_path_env = getauxval(AT_SECURE) ? NULL : env_get("JUMP_LIBRARY_PATH");
     if (argc > 0 && argv && argv[0])
         prog = argv[0];
     collect();
