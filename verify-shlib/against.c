@@ -295,7 +295,8 @@ static int check_registry(actx *a, uint64_t oend, jerr *e)
 static void against_checks(actx *a, const stubmap *old, const stubmap *nw)
 {
     const jimg_note *n = &a->im.note;
-    if (strcmp(old->soname, n->soname))
+    /* the major is part of the soname: the version check speaks for it */
+    if (strncmp(old->soname, a->lib, strlen(a->lib)) || strncmp(old->soname + strlen(a->lib), ".so.", 4))
         add(a, G_INCOMPAT, "soname", "the old stub is for %s, the new image is %s", old->soname, n->soname);
     if (old->arch != a->im.elf.arch) {
         add(a, G_INCOMPAT, "arch", "the old stub is for %s, the new image for %s", old->arch->name,

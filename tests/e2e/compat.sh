@@ -158,7 +158,7 @@ runs_ok() {
 JUMP_SLOTCHECK=${JUMP_SLOTCHECK:-0}
 refused() {
     local rc=0
-    JUMP_LIBRARY_PATH=$1/lib ./prog >"$1.refused.out" 2>&1 || rc=$?
+    (JUMP_LIBRARY_PATH=$1/lib ./prog >"$1.refused.out" 2>&1) 2>/dev/null || rc=$?
     if [ $rc = 127 ]; then
         expect_in "$1.refused.out" "$2"
         return
