@@ -54,26 +54,38 @@ static long append_new(const jf_file *cur, const unsigned char *used, const strm
     return n;
 }
 
-/* A retired entry of the current file at position `k` that may fill a gap (a slot or entry
- * the old stub names nothing at): not exported, not placed, not an old name. */
-static int gap_filler(const jf_file *cur, size_t k, const unsigned char *used, const strmap *old,
-                      int vars)
+/* The next entry of the current file that may fill a gap (a slot or entry the old stub
+ * names nothing at: an unexported function, a withdrawn or retired entry), in file order:
+ * not placed yet and not an old name. 0 if none is left. *cursor remembers the position. */
+static size_t gap_filler(const jf_file *cur, size_t *cursor, const unsigned char *used,
+                         const strmap *old, int vars)
 {
-    const jf_entry *x;
-    uintptr_t v;
-    if (k > cur->n || used[k])
-        return 0;
-    x = &cur->v[k - 1];
-    if (!is_dummy(x) && strmap_get(old, x->name, &v))
-        return 0;
-    return vars ? (is_dummy(x) || x->type == 'U') : x->type != 'T';
+    for (; *cursor <= cur->n; ++*cursor) {
+        size_t k = *cursor;
+        const jf_entry *x = &cur->v[k - 1];
+        uintptr_t v;
+        if (used[k] || (!is_dummy(x) && strmap_get(old, x->name, &v)))
+            continue;
+        if (vars ? (is_dummy(x) || x->type == 'U') : x->type != 'T')
+            return (*cursor)++;
+    }
+    return 0;
+}
+
+/* "libxyz" for "libxyz.so.1": the library column of the placeholders. malloc'ed. */
+static char *lib_name(const stubmap *m)
+{
+    const char *so = strstr(m->soname, ".so.");
+    return so ? xstrndup(m->soname, (size_t)(so - m->soname)) : xstrdup(m->root);
 }
 
 long mkcompat_funcs(const stubmap *m, const jf_file *cur, buf *out, buf *notes, jerr *e)
 {
     unsigned char *used = xcalloc(cur->n + 2, 1);
     strmap old = {0};
-    const char *obj = m->root;
+    char *lib = lib_name(m);
+    const char *obj = lib;
+    size_t cursor = 1, g;
     long lost = 0, added;
     (void)e;
     for (unsigned long i = 1; i <= m->maxslot; i++)
@@ -82,11 +94,11 @@ long mkcompat_funcs(const stubmap *m, const jf_file *cur, buf *out, buf *notes, 
     for (unsigned long i = 1; i <= m->maxslot; i++) {
         size_t k;
         if (!m->slot[i]) {
-            if (gap_filler(cur, i, used, &old, 0)) {
-                jf_format(out, &cur->v[i - 1]);
-                used[i] = 1;
+            if ((g = gap_filler(cur, &cursor, used, &old, 0))) {
+                jf_format(out, &cur->v[g - 1]);
+                used[g] = 1;
             } else {
-                put(out, 0, 'U', JF_DUMMY, m->root, obj, NULL);
+                put(out, 0, 'U', JF_DUMMY, lib, obj, NULL);
             }
             continue;
         }
@@ -98,7 +110,7 @@ long mkcompat_funcs(const stubmap *m, const jf_file *cur, buf *out, buf *notes, 
         } else {
             if (m->slot_obj[i])
                 obj = m->slot_obj[i];
-            put(out, 0, 'U', JF_DUMMY, m->root, obj, NULL);
+            put(out, 0, 'U', JF_DUMMY, lib, obj, NULL);
             buf_printf(notes, "Lost function '%s' (slot %lu)\n", m->slot[i], i);
             lost++;
         }
@@ -110,6 +122,7 @@ long mkcompat_funcs(const stubmap *m, const jf_file *cur, buf *out, buf *notes, 
         buf_printf(notes, "Found %ld new function(s)\n", added);
     strmap_free(&old);
     free(used);
+    free(lib);
     return lost;
 }
 
@@ -122,7 +135,9 @@ long mkcompat_vars(const stubmap *m, const jf_file *cur, buf *out, buf *notes, u
     uint64_t *size = xcalloc(nent + 2, sizeof *size);
     unsigned char *used = xcalloc(cur->n + 2, 1);
     strmap old = {0};
-    const char *obj = m->root;
+    char *lib = lib_name(m);
+    const char *obj = lib;
+    size_t cursor = 1, g;
     long lost = 0, added = -1;
 
     *overflows = 0;
@@ -170,11 +185,11 @@ long mkcompat_vars(const stubmap *m, const jf_file *cur, buf *out, buf *notes, u
         const char *name = m->cell[j + 1];
         size_t k;
         if (!name) {
-            if (gap_filler(cur, j, used, &old, 1)) {
-                put_sized(out, &cur->v[j - 1], size[j]);
-                used[j] = 1;
+            if ((g = gap_filler(cur, &cursor, used, &old, 1))) {
+                put_sized(out, &cur->v[g - 1], size[j]);
+                used[g] = 1;
             } else {
-                put(out, size[j], 'D', JF_DUMMY, m->root, obj, NULL);
+                put(out, size[j], 'D', JF_DUMMY, lib, obj, NULL);
             }
             continue;
         }
@@ -194,7 +209,7 @@ long mkcompat_vars(const stubmap *m, const jf_file *cur, buf *out, buf *notes, u
         } else {
             if (var[j])
                 obj = var[j]->objfile;
-            put(out, size[j], 'D', JF_DUMMY, m->root, obj, NULL);
+            put(out, size[j], 'D', JF_DUMMY, lib, obj, NULL);
             if (var[j])
                 buf_printf(notes, "Lost variable '%s' (cell %lu, offset 0x%llx)\n", name, j + 1,
                            (ull)var[j]->offset);
@@ -213,6 +228,7 @@ out:
     free(used);
     free(size);
     free(var);
+    free(lib);
     return added < 0 ? -1 : lost;
 }
 
