@@ -59,6 +59,13 @@ static void add(actx *a, int grade, const char *key, const char *fmt, ...)
 
 static char *keyf(const char *kind, unsigned long n) { return xasprintf("%s:%lu", kind, n); }
 
+/* How much a slot, cell or variable matters: to the library's users (--against: withdrawing
+ * it is compatible, changing it is not), to a program that uses it (neither is), or to a
+ * program that links it but never refers to it (both are compatible). */
+enum { USE_LIBRARY, USE_PROGRAM, USE_LINKED };
+static int withdraw_grade(int use) { return use == USE_PROGRAM ? G_INCOMPAT : G_COMPAT; }
+static int change_grade(int use) { return use == USE_LINKED ? G_COMPAT : G_INCOMPAT; }
+
 /* ---- the new image ---- */
 
 static int open_image(actx *a, jerr *e)
@@ -136,27 +143,27 @@ static void check_slot(actx *a, unsigned long i, const char *want, const stubmap
     uint8_t s[8];
     char *key = keyf("slot", i), *held;
     if (i > layout_max_slots(l)) {
-        add(a, G_INCOMPAT, key, "slot %lu '%s'%s lies beyond the new jump table (%lu slots)", i, want,
+        add(a, change_grade(used), key, "slot %lu '%s'%s lies beyond the new jump table (%lu slots)", i, want,
             how, layout_max_slots(l));
     } else if (elf_read_vaddr(&a->im.elf, at, s, sizeof s) != 0) {
-        add(a, G_INCOMPAT, key, "slot %lu '%s'%s: the new image has no bytes at 0x%llx", i, want, how,
+        add(a, change_grade(used), key, "slot %lu '%s'%s: the new image has no bytes at 0x%llx", i, want, how,
             (ull)at);
     } else {
         switch (jimg_slot_decode(s, at, l->cellsize, &t)) {
         case JSLOT_TRAP:
-            add(a, used ? G_INCOMPAT : G_COMPAT, key, "slot %lu '%s'%s is withdrawn (the slot traps)", i,
+            add(a, withdraw_grade(used), key, "slot %lu '%s'%s is withdrawn (the slot traps)", i,
                 want, how);
             break;
         case JSLOT_OTHER:
-            add(a, G_INCOMPAT, key, "slot %lu '%s'%s no longer holds a jump", i, want, how);
+            add(a, change_grade(used), key, "slot %lu '%s'%s no longer holds a jump", i, want, how);
             break;
         case JSLOT_JUMP:
             held = function_at(a, t);
             if (!held)
-                add(a, G_INCOMPAT, key, "slot %lu '%s'%s now jumps to 0x%llx, where the new image has no function",
+                add(a, change_grade(used), key, "slot %lu '%s'%s now jumps to 0x%llx, where the new image has no function",
                     i, want, how, (ull)t);
             else if (strcmp(held, want))
-                add(a, G_INCOMPAT, key, "slot %lu '%s'%s now holds '%s'", i, want, how, held);
+                add(a, change_grade(used), key, "slot %lu '%s'%s now holds '%s'", i, want, how, held);
             else if (newstub && (!newstub->slot[i] || strcmp(newstub->slot[i], want)))
                 add(a, G_COMPAT, key, "slot %lu '%s' is no longer exported (the slot still jumps to it)", i,
                     want);
@@ -178,10 +185,10 @@ static void check_cell(actx *a, unsigned long c, uint64_t at, const char *want, 
     const elf_sym *y = image_sym(a, want);
     char *key = keyf("cell", c);
     if (jimg_cell_index(l, at) != c) {
-        add(a, G_INCOMPAT, key, "cell %lu '%s'%s (0x%llx) is not cell %lu of the new GOT (0x%llx-0x%llx)", c,
+        add(a, change_grade(used), key, "cell %lu '%s'%s (0x%llx) is not cell %lu of the new GOT (0x%llx-0x%llx)", c,
             want, how, (ull)at, c, (ull)l->got, (ull)(l->got + l->gotsize));
     } else if (elf_read_vaddr(&a->im.elf, at, cell, l->cellsize) != 0) {
-        add(a, G_INCOMPAT, key, "cell %lu '%s'%s: the new image has no bytes at 0x%llx", c, want, how,
+        add(a, change_grade(used), key, "cell %lu '%s'%s: the new image has no bytes at 0x%llx", c, want, how,
             (ull)at);
     } else {
         held = l->cellsize == 8 ? rd64le(cell) : rd32le(cell);
@@ -193,11 +200,11 @@ static void check_cell(actx *a, unsigned long c, uint64_t at, const char *want, 
         } else if (y && held == y->value) {
             ; /* the variable moved: its own finding says so */
         } else if (!y && (!newstub || !newstub->cell[c]) && (!name || !held)) {
-            add(a, used ? G_INCOMPAT : G_COMPAT, key, "cell %lu '%s'%s is withdrawn", c, want, how);
+            add(a, withdraw_grade(used), key, "cell %lu '%s'%s is withdrawn", c, want, how);
         } else if (name) {
-            add(a, G_INCOMPAT, key, "cell %lu '%s'%s now holds '%s'", c, want, how, name);
+            add(a, change_grade(used), key, "cell %lu '%s'%s now holds '%s'", c, want, how, name);
         } else {
-            add(a, G_INCOMPAT, key, "cell %lu '%s'%s now holds 0x%llx", c, want, how, (ull)held);
+            add(a, change_grade(used), key, "cell %lu '%s'%s now holds 0x%llx", c, want, how, (ull)held);
         }
     }
     free(key);
@@ -211,16 +218,16 @@ static void check_var(actx *a, const char *name, uint64_t addr, uint64_t reserve
     const smap_var *nv = newstub ? smap_var_named(newstub, name) : NULL;
     char *key = xasprintf("var:%s", name);
     if (!y || y->shndx == SHN_UNDEF_) {
-        add(a, used ? G_INCOMPAT : G_COMPAT, key, "variable '%s'%s is withdrawn (the new image has no such symbol)",
+        add(a, withdraw_grade(used), key, "variable '%s'%s is withdrawn (the new image has no such symbol)",
             name, how);
     } else if (y->value != addr) {
-        add(a, G_INCOMPAT, key, "variable '%s'%s moved from 0x%llx to 0x%llx", name, how, (ull)addr,
+        add(a, change_grade(used), key, "variable '%s'%s moved from 0x%llx to 0x%llx", name, how, (ull)addr,
             (ull)y->value);
     } else if (reserve && y->size > reserve) {
-        add(a, G_INCOMPAT, key, "variable '%s'%s is now %llu bytes, more than the %llu the old library reserved",
+        add(a, change_grade(used), key, "variable '%s'%s is now %llu bytes, more than the %llu the old library reserved",
             name, how, (ull)y->size, (ull)reserve);
     } else if (reserve && nv && nv->size > reserve) {
-        add(a, G_INCOMPAT, key, "variable '%s' now reserves %llu bytes, more than the %llu of the old library",
+        add(a, change_grade(used), key, "variable '%s' now reserves %llu bytes, more than the %llu of the old library",
             name, (ull)nv->size, (ull)reserve);
     }
     free(key);
@@ -318,7 +325,7 @@ static void against_checks(actx *a, const stubmap *old, const stubmap *nw)
             (ull)a->im.l.data);
     for (unsigned long i = 1; i <= old->maxslot; i++)
         if (old->slot[i])
-            check_slot(a, i, old->slot[i], nw, 0, "");
+            check_slot(a, i, old->slot[i], nw, USE_LIBRARY, "");
     for (unsigned long i = 1; i <= nw->maxslot; i++) {
         if (nw->slot[i] && (i > old->maxslot || !old->slot[i])) {
             char *key = keyf("slot", i);
@@ -329,7 +336,7 @@ static void against_checks(actx *a, const stubmap *old, const stubmap *nw)
     for (unsigned long c = 2; c <= old->maxcell; c++) {
         if (old->cell[c]) {
             const smap_var *v = smap_var_named(old, old->cell[c]);
-            check_cell(a, c, layout_cell(&old->l, c), old->cell[c], v ? v->addr : 0, nw, 0, "");
+            check_cell(a, c, layout_cell(&old->l, c), old->cell[c], v ? v->addr : 0, nw, USE_LIBRARY, "");
         }
     }
     for (unsigned long c = 2; c <= nw->maxcell; c++) {
@@ -340,7 +347,7 @@ static void against_checks(actx *a, const stubmap *old, const stubmap *nw)
         }
     }
     for (size_t i = 0; i < old->nvars; i++)
-        check_var(a, old->vars[i].name, old->vars[i].addr, old->vars[i].size, nw, 0, "");
+        check_var(a, old->vars[i].name, old->vars[i].addr, old->vars[i].size, nw, USE_LIBRARY, "");
 }
 
 /* ---- the program ---- */
@@ -349,7 +356,57 @@ typedef struct prog {
     blob b;
     elf_file f;
     int open;
+    uint64_t *refs;     /* addresses the program's bytes refer to near the image, sorted */
+    size_t nrefs;
 } prog;
+
+static int cmp_u64(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* The linked program has no relocations left, so find its references the way a reader of
+ * the code would: every 4 bytes of its loaded segments read as an absolute address (i386
+ * operands, pointers in data, x86-64 32-bit immediates and the low half of 64-bit pointers)
+ * and as a rel32 relative to the next byte (calls, jumps, most %rip operands), kept when it
+ * lands in [lo, hi). A stray match only makes the check stricter. */
+static void collect_refs(prog *p, uint64_t lo, uint64_t hi, const uint64_t skip[4])
+{
+    size_t cap = 0;
+    for (size_t i = 0; i < p->f.nphdrs; i++) {
+        const elf_phdr *ph = &p->f.phdrs[i];
+        if (ph->type != PT_LOAD_ || !in_bounds(p->b.len, ph->offset, ph->filesz) || ph->filesz < 4)
+            continue;
+        for (uint64_t o = 0; o + 4 <= ph->filesz; o++) {
+            uint32_t v = rd32le(p->b.p + ph->offset + o);
+            uint64_t cand[2], va = ph->vaddr + o;
+            /* the library records and the override table name every slot: not references */
+            if ((va + 4 > skip[0] && va < skip[1]) || (va + 4 > skip[2] && va < skip[3]))
+                continue;
+            cand[0] = v;
+            cand[1] = ph->vaddr + o + 4 + (uint64_t)(int64_t)(int32_t)v;
+            if (p->f.arch->ptrsize == 4)
+                cand[1] &= 0xffffffffu;
+            for (int k = 0; k < 2; k++) {
+                if (cand[k] < lo || cand[k] >= hi)
+                    continue;
+                if (p->nrefs == cap) {
+                    cap = cap ? 2 * cap : 256;
+                    p->refs = xrealloc(p->refs, cap * sizeof *p->refs);
+                }
+                p->refs[p->nrefs++] = cand[k];
+            }
+        }
+    }
+    if (p->nrefs)
+        qsort(p->refs, p->nrefs, sizeof *p->refs, cmp_u64);
+}
+
+static int referenced(const prog *p, uint64_t addr)
+{
+    return p->nrefs && bsearch(&addr, p->refs, p->nrefs, sizeof *p->refs, cmp_u64) != NULL;
+}
 
 static uint64_t pword(const prog *p, const uint8_t *at)
 {
@@ -411,7 +468,7 @@ static int program_checks(actx *a, prog *p, jerr *e)
     ps = p->f.arch->ptrsize;
     if (p->f.type != ET_EXEC_)
         return jerr_set(e, EXIT_BAD, "%s: not a linked (non-PIE) program", path);
-    if (p->f.nsyms <= 1)
+    if (!elf_section(&p->f, ".symtab"))
         return jerr_set(e, EXIT_BAD,
                         "%s: the program has no symbol table (was it stripped?): its names are needed",
                         path);
@@ -440,6 +497,8 @@ static int program_checks(actx *a, prog *p, jerr *e)
         const uint8_t *w = d + rec * JR_NWORDS * ps;
         uint64_t n = pword(p, w + JR_NOVERRIDES * ps), at = pword(p, w + JR_OVERRIDES * ps);
         uint8_t t[24];
+        uint64_t skip[4] = {sec->addr, sec->addr + sec->size, at, at + n * 3 * ps};
+        collect_refs(p, a->im.note.origin, a->im.note.origin + 0x10000000u, skip);
         if (!check_identity(a, pword(p, w + JR_ORIGIN * ps), pword(p, w + JR_VERSION * ps), G_COMPAT))
             return 0;
         if (n > 10000000)
@@ -467,8 +526,12 @@ static int program_checks(actx *a, prog *p, jerr *e)
                     char *key = xasprintf("slot:0x%llx", (ull)where);
                     add(a, G_INCOMPAT, key, "'%s' (0x%llx) is not a slot of the new jump table", name, (ull)where);
                     free(key);
+                } else if (own && !referenced(p, where)) {
+                    /* linked with its member, never called */
+                    check_slot(a, (unsigned long)((where - l->origin) / 8), name, NULL, USE_LINKED,
+                               " (linked, never called)");
                 } else {
-                    check_slot(a, (unsigned long)((where - l->origin) / 8), name, NULL, 1,
+                    check_slot(a, (unsigned long)((where - l->origin) / 8), name, NULL, USE_PROGRAM,
                                own ? "" : " (overridden by the program)");
                 }
                 strmap_put(&seen, name, 1);
@@ -480,9 +543,15 @@ static int program_checks(actx *a, prog *p, jerr *e)
                     return jerr_set(e, EXIT_BAD, "%s: no symbol names the variable of cell 0x%llx", path,
                                     (ull)where);
                 c = (unsigned long)(where >= l->got ? (where - l->got) / l->cellsize : 0);
-                check_cell(a, c, where, name, own ? ref : 0, NULL, 1, own ? "" : " (overridden by the program)");
-                if (own)
-                    check_var(a, name, ref, 0, NULL, 1, "");
+                if (own && !referenced(p, ref) && !referenced(p, where)) {
+                    check_cell(a, c, where, name, ref, NULL, USE_LINKED, " (linked, never used)");
+                    check_var(a, name, ref, 0, NULL, USE_LINKED, " (linked, never used)");
+                } else {
+                    check_cell(a, c, where, name, own ? ref : 0, NULL, USE_PROGRAM,
+                               own ? "" : " (overridden by the program)");
+                    if (own)
+                        check_var(a, name, ref, 0, NULL, USE_PROGRAM, "");
+                }
                 strmap_put(&seen, name, 1);
             }
         }
@@ -496,10 +565,15 @@ static int program_checks(actx *a, prog *p, jerr *e)
             y->value < a->im.note.origin || strmap_get(&seen, y->name, &v))
             continue;
         if (y->type == STT_FUNC_ && jimg_slot_index(l, y->value)) {
-            check_slot(a, (unsigned long)((y->value - l->origin) / 8), y->name, NULL, 1, "");
+            int used = referenced(p, y->value);
+            check_slot(a, (unsigned long)((y->value - l->origin) / 8), y->name, NULL,
+                       used ? USE_PROGRAM : USE_LINKED,
+                       used ? "" : " (linked, never called)");
             strmap_put(&seen, y->name, 1);
         } else if (y->type == STT_OBJECT_ && y->value >= l->data) {
-            check_var(a, y->name, y->value, 0, NULL, 1, "");
+            int used = referenced(p, y->value);
+            check_var(a, y->name, y->value, 0, NULL, used ? USE_PROGRAM : USE_LINKED,
+                      used ? "" : " (linked, never used)");
             strmap_put(&seen, y->name, 1);
         }
     }
@@ -683,6 +757,7 @@ out:
     if (p.open)
         elf_close(&p.f);
     blob_free(&p.b);
+    free(p.refs);
     smap_free(&old);
     smap_free(&nw);
     strmap_free(&a.syms);
