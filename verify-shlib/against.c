@@ -668,7 +668,7 @@ static int report(actx *a, const char *old)
             ncomp++;
     }
     status = ninc ? (G_INCOMPAT | G_COMPAT) : ncomp ? G_COMPAT : 0;
-    verdict = ninc ? "incompatible" : ncomp ? "compatible" : "identical";
+    verdict = ninc ? "incompatible" : ncomp ? "compatible" : nwaived ? "waived" : "identical";
     if (a->o->json) {
         buf_adds(&b, "{\"image\": ");
         json_str(&b, a->o->image);
@@ -697,7 +697,8 @@ static int report(actx *a, const char *old)
         else
             buf_printf(&b, "%s %s\n",
                        ninc ? "is NOT a compatible replacement for"
-                            : ncomp ? "is a compatible replacement for" : "is identical to",
+                       : ncomp ? "is a compatible replacement for"
+                       : nwaived ? "is, with every finding waived, a replacement for" : "is identical to",
                        old);
     }
     fwrite(b.p, 1, b.len, stdout);
