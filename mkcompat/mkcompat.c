@@ -250,8 +250,10 @@ int mkcompat_run(const mkcompat_opts *o, FILE *out, FILE *notes, jerr *e)
     r = o->vars ? mkcompat_vars(&m, &cur, &ob, &nb, &overflows, e) : mkcompat_funcs(&m, &cur, &ob, &nb, e);
     if (r < 0)
         goto out;
-    fwrite(ob.p, 1, ob.len, out);
-    fwrite(nb.p, 1, nb.len, notes);
+    if (ob.len)
+        fwrite(ob.p, 1, ob.len, out);
+    if (nb.len) /* an empty buf has no bytes at all: fwrite must not see NULL */
+        fwrite(nb.p, 1, nb.len, notes);
     if (fflush(out) != 0) {
         jerr_set(e, EXIT_USAGE, "cannot write the output");
         goto out;
