@@ -29,6 +29,7 @@ static void build_free(build *b)
     free(b->root);
     free(b->soname);
     free(b->outname);
+    vars_free(b); /* before jf_free: it walks b->vars.n entries */
     jf_free(&b->funcs);
     jf_free(&b->vars);
     if (b->tmpdir && !b->o->keep) {
@@ -57,7 +58,6 @@ static void build_free(build *b)
     for (size_t i = 0; i < b->ndimports; i++)
         free(b->dimports[i]);
     free(b->dimports);
-    vars_free(b);
     stubs_free(b);
 }
 

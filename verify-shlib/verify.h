@@ -6,11 +6,22 @@ typedef struct verify_opts {
     const char *image;   /* -l: the image file */
     char **stubs;        /* stub libraries (.sa) */
     int nstubs;
+    /* --against / --program (issue D): */
+    char *against;       /* the old stub library */
+    const char *program; /* a linked program */
+    const char *waivers; /* file of finding keys to silence */
+    const char *registry;/* -r, else $JUMP_REGISTRY, else the installed table */
+    int json;
 } verify_opts;
 
 /* Print the used address range, then either the classic "identical symbols" line (return
  * 0) or one line per difference and their count (return 1). An unreadable or malformed
  * image or stub is reported on stderr (return 2). */
 int verify_shlib_run(const verify_opts *o);
+
+/* --against OLD.sa (with image and stubs: the new library) or --program PROG (with image):
+ * one graded finding per line (or JSON), a summary, and the status 0 identical, 4 compatible
+ * changes only, 12 incompatible, 1 error. */
+int verify_against_run(const verify_opts *o);
 
 #endif
