@@ -86,6 +86,7 @@ enum jump_used_word {
     JU_INDEX,        /* 1-based slot index, or jump.vars position */
     JU_HASH,         /* jump_name_hash of the name */
     JU_NAME,         /* -> the name, for the message */
+    JU_ADDR,         /* the address the program was linked with: slot, or variable */
     JU_NWORDS
 };
 #define JUMP_USED_SECTION "jump_used"

@@ -449,15 +449,17 @@ static void member_object(const mkstubs_lib *L, const member *m, const size_t *n
         size_t ent = e1 - 1, index;
         const jf_entry *x;
         unsigned kind;
+        uint64_t addr;
         if (ent < nf) {
             x = &L->funcs.v[ent];
-            elfw_symbol(w, x->name, ELFW_ABS, layout_slot(&L->l, ent + 1), 0, STB_WEAK_, STT_FUNC_);
+            addr = layout_slot(&L->l, ent + 1);
+            elfw_symbol(w, x->name, ELFW_ABS, addr, 0, STB_WEAK_, STT_FUNC_);
             kind = JUMP_OVERRIDE_SLOT;
             index = ent + 1;
         } else {
             x = &L->vars.v[ent - nf];
-            elfw_symbol(w, x->name, ELFW_ABS, layout_var(&L->l, L->var_offset[ent - nf]), x->size, STB_WEAK_,
-                        STT_OBJECT_);
+            addr = layout_var(&L->l, L->var_offset[ent - nf]);
+            elfw_symbol(w, x->name, ELFW_ABS, addr, x->size, STB_WEAK_, STT_OBJECT_);
             kind = JUMP_OVERRIDE_CELL;
             index = ent - nf + 1;
         }
@@ -466,6 +468,7 @@ static void member_object(const mkstubs_lib *L, const member *m, const size_t *n
         buf_wn(elfw_data(w, us), index, a->ptrsize);
         buf_wn(elfw_data(w, us), jump_name_hash(x->name), a->ptrsize);
         ptr_word(w, a, us, rosym, (int64_t)rostr(elfw_data(w, ro), x->name));
+        buf_wn(elfw_data(w, us), addr, a->ptrsize);
         add_needs(w, &seen, x->needs);
     }
     elfw_finish(w, out);

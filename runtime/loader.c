@@ -686,7 +686,30 @@ static void check_used(void)
         char num[24];
         if (!info[JI_NSLOTS] && !info[JI_NCELLS])
             continue; /* the image records no names */
-        if (i >= 1 && i <= n && names[i - 1] == (uint32_t)u[JU_HASH])
+        if (i >= 1 && i <= n && names[i - 1] == (uint32_t)u[JU_HASH]) {
+            /* A variable must also still be where the program was linked to find it (before
+             * any override, the cell holds the image's own address). */
+            uintptr_t have;
+            if (slot)
+                continue;
+            have = *(const uintptr_t *)(l->got + sizeof(uintptr_t) * (i + 1));
+            if (have == u[JU_ADDR])
+                continue;
+            put(prog);
+            put(": can't load library '");
+            put(l->path);
+            put("'\n\t'");
+            put((const char *)u[JU_NAME]);
+            put("' moved from ");
+            put(hex(u[JU_ADDR], num));
+            put(" to ");
+            put(hex(have, num));
+            put(": the image is not a compatible replacement for the one the program was linked with\n");
+            _exit(127);
+        }
+        /* A withdrawn slot is no danger: it traps if the program calls it, and the program may
+         * well not (all the names of its stub member are listed, used or not). */
+        if (slot && i >= 1 && i <= n && !names[i - 1])
             continue;
         put(prog);
         put(": can't load library '");

@@ -371,7 +371,7 @@ static int cmp_u64(const void *a, const void *b)
  * operands, pointers in data, x86-64 32-bit immediates and the low half of 64-bit pointers)
  * and as a rel32 relative to the next byte (calls, jumps, most %rip operands), kept when it
  * lands in [lo, hi). A stray match only makes the check stricter. */
-static void collect_refs(prog *p, uint64_t lo, uint64_t hi, const uint64_t skip[4])
+static void collect_refs(prog *p, uint64_t lo, uint64_t hi, const uint64_t skip[6])
 {
     size_t cap = 0;
     for (size_t i = 0; i < p->f.nphdrs; i++) {
@@ -381,8 +381,10 @@ static void collect_refs(prog *p, uint64_t lo, uint64_t hi, const uint64_t skip[
         for (uint64_t o = 0; o + 4 <= ph->filesz; o++) {
             uint32_t v = rd32le(p->b.p + ph->offset + o);
             uint64_t cand[2], va = ph->vaddr + o;
-            /* the library records and the override table name every slot: not references */
-            if ((va + 4 > skip[0] && va < skip[1]) || (va + 4 > skip[2] && va < skip[3]))
+            /* the library records, the override table and the names the loader checks
+             * (jump_used) list every slot: not references */
+            if ((va + 4 > skip[0] && va < skip[1]) || (va + 4 > skip[2] && va < skip[3]) ||
+                (va + 4 > skip[4] && va < skip[5]))
                 continue;
             cand[0] = v;
             cand[1] = ph->vaddr + o + 4 + (uint64_t)(int64_t)(int32_t)v;
@@ -497,7 +499,9 @@ static int program_checks(actx *a, prog *p, jerr *e)
         const uint8_t *w = d + rec * JR_NWORDS * ps;
         uint64_t n = pword(p, w + JR_NOVERRIDES * ps), at = pword(p, w + JR_OVERRIDES * ps);
         uint8_t t[24];
-        uint64_t skip[4] = {sec->addr, sec->addr + sec->size, at, at + n * 3 * ps};
+        const elf_sec *used = elf_section(&p->f, JUMP_USED_SECTION);
+        uint64_t skip[6] = {sec->addr, sec->addr + sec->size, at, at + n * 3 * ps,
+                            used ? used->addr : 0, used ? used->addr + used->size : 0};
         collect_refs(p, a->im.note.origin, a->im.note.origin + 0x10000000u, skip);
         if (!check_identity(a, pword(p, w + JR_ORIGIN * ps), pword(p, w + JR_VERSION * ps), G_COMPAT))
             return 0;

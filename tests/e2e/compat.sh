@@ -151,18 +151,11 @@ runs_ok() {
 }
 
 # refused DIR SYMBOL: an incompatible replacement. The 1.0 program must never run the wrong
-# function or read the wrong variable: the loader refuses it at start, naming SYMBOL.
-# TODO(issue D part 5, the lead): the load-time slot check. Until the loader refuses, this
-# records what the program does instead and does not fail; once it lands, set
-# JUMP_SLOTCHECK=1 in tests/e2e/compat.sh (or delete the fallback below) to require the refusal.
-JUMP_SLOTCHECK=${JUMP_SLOTCHECK:-0}
+# function or read the wrong variable: the loader refuses it at start (exit 127), naming
+# SYMBOL, before anything in the image runs.
 refused() {
     local rc=0
     (JUMP_LIBRARY_PATH=$1/lib ./prog >"$1.refused.out" 2>&1) 2>/dev/null || rc=$?
-    if [ $rc = 127 ]; then
-        expect_in "$1.refused.out" "$2"
-        return
-    fi
-    [ "$JUMP_SLOTCHECK" = 1 ] && { cat "$1.refused.out"; fail "the 1.0 program was not refused by $1 (exit $rc)"; }
-    echo "TODO(load-time check): the 1.0 program against $1 exited $rc instead of being refused naming '$2'"
+    [ $rc = 127 ] || { cat "$1.refused.out"; fail "the 1.0 program was not refused by $1 (exit $rc)"; }
+    expect_in "$1.refused.out" "$2"
 }

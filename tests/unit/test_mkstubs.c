@@ -347,6 +347,7 @@ static void test_members(void **state)
             assert_int_equal(word(x + JU_HASH * ps, ps), jump_name_hash(want[k]));
             assert_int_equal(ur[2 * k + 1].offset, (size_t)(k * JU_NWORDS + JU_NAME) * ps);
             assert_string_equal((const char *)names + ur[2 * k + 1].addend, want[k]);
+            assert_int_equal(word(x + JU_ADDR * ps, ps), ORIGIN + 8 * idx[k]);
         }
         free(ur);
     }
