@@ -45,6 +45,7 @@ enum jump_info_word {
     JI_CTOR_SLOT,    /* address of the constructor slot (origin + jumpsize - 8) */
     JI_NCELLS,       /* names held by the variable cells: jump.vars entries */
     JI_CELLNAMES,    /* -> u32 jump_name_hash per cell (0: U or __DUMMY__) */
+    JI_DIGEST,       /* jump_layout_digest of the slots, cells and variable addresses */
     JI_NWORDS
 };
 #define JUMP_INFO_MAGIC 0x4a494e46u /* "JINF" */
@@ -65,8 +66,9 @@ enum jump_rec_word {
     JR_NEEDS,        /* -> NULL-terminated array of sonames to load first */
     JR_NOVERRIDES,   /* overrides: triples {kind, where, weak reference to the name} */
     JR_OVERRIDES,
-    JR_NUSED,        /* reserved */
-    JR_USED,
+    JR_DIGEST,       /* the layout digest of the image the stub was made for: when the
+                      * mapped image has the same, the names need no checking one by one */
+    JR_USED,         /* reserved */
     JR_NWORDS
 };
 #define JUMP_REC_MAGIC 0x4a524543u /* "JREC" */

@@ -2,6 +2,9 @@
 #include "layout.h"
 #include "diag.h"
 #include "jumpfmt.h"
+#include "ctl.h"
+
+#include <string.h>
 
 static int size_ok(uint64_t v) { return v && v % 8 == 0 && (v <= 0x1000 || v % 0x1000 == 0); }
 
@@ -51,3 +54,41 @@ uint64_t layout_ctor_slot(const layout *l) { return l->origin + l->jumpsize - 8;
 uint64_t layout_cell(const layout *l, unsigned long n) { return l->got + (uint64_t)l->cellsize * n; }
 unsigned long layout_max_cells(const layout *l) { return (unsigned long)(l->gotsize / l->cellsize); }
 uint64_t layout_var(const layout *l, uint64_t offset) { return l->data + offset; }
+
+uint64_t layout_var_at(const layout *l, char type, uint64_t offset)
+{
+    if (type == 'K' && l->dataaddr)
+        return l->origin + l->jumpsize + offset;
+    return layout_var(l, offset);
+}
+
+static uint32_t mix(uint32_t h, uint64_t v)
+{
+    for (int i = 0; i < 8; i++) {
+        h ^= (uint8_t)(v >> (8 * i));
+        h *= 16777619u;
+    }
+    return h;
+}
+
+uint32_t layout_digest(const layout *l, const jf_file *funcs, const jf_file *vars)
+{
+    uint32_t h = 2166136261u;
+    uint64_t off = 0;
+    h = mix(h, l->origin);
+    for (size_t i = 0; i < funcs->n; i++) {
+        const jf_entry *x = &funcs->v[i];
+        int empty = x->type == 'U' || !strcmp(x->name, JF_DUMMY);
+        h = mix(h, empty ? 0 : jump_name_hash(x->name));
+    }
+    h = mix(h, funcs->n);
+    for (size_t i = 0; i < vars->n; i++) {
+        const jf_entry *x = &vars->v[i];
+        int empty = x->type == 'U' || !strcmp(x->name, JF_DUMMY);
+        h = mix(h, empty ? 0 : jump_name_hash(x->name));
+        h = mix(h, empty ? 0 : layout_var_at(l, x->type, off));
+        off += x->size;
+    }
+    h = mix(h, vars->n);
+    return h ? h : 1;
+}

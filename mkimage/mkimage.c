@@ -455,6 +455,8 @@ static void gen_asm(build *b, buf *s)
     snprintf(tmp, sizeof tmp, "%zu", b->vars.n);
     emit_word(s, b, tmp);                          /* JI_NCELLS */
     emit_word(s, b, b->vars.n ? "__jump_cellnames" : "0"); /* JI_CELLNAMES */
+    snprintf(tmp, sizeof tmp, "0x%08x", layout_digest(&b->l, &b->funcs, &b->vars));
+    emit_word(s, b, tmp);                          /* JI_DIGEST */
     /* The name each slot and cell holds, as hashes: the loader compares them with the names
      * a program was linked against (DESIGN §8, the load-time check). */
     for (int pass = 0; pass < 2; pass++) {

@@ -35,7 +35,7 @@ int vars_layout(build *b, jerr *e)
         m->offset = off;
         m->exported = is_exported(x);
         m->in_text = x->type == 'K' && b->l.dataaddr;
-        m->addr = m->in_text ? b->l.origin + b->l.jumpsize + off : layout_var(&b->l, off);
+        m->addr = layout_var_at(&b->l, x->type, off);
         if (off + x->size < off)
             return jerr_set(e, EXIT_BAD, "%s:%u: sizes overflow", b->vars.path, x->line);
         off += x->size;

@@ -351,6 +351,7 @@ void mkstubs_descriptor(const mkstubs_lib *L, const char *stub, buf *out)
             break;
         case JR_NEEDS: ptr_word(w, a, jl, rrsym, (int64_t)needs_at); break;
         case JR_NOVERRIDES: buf_wn(jb, noverrides, ps); break;
+        case JR_DIGEST: buf_wn(jb, layout_digest(&L->l, &L->funcs, &L->vars), ps); break;
         case JR_OVERRIDES:
             if (noverrides)
                 ptr_word(w, a, jl, rrsym, (int64_t)overrides_at);
@@ -458,7 +459,7 @@ static void member_object(const mkstubs_lib *L, const member *m, const size_t *n
             index = ent + 1;
         } else {
             x = &L->vars.v[ent - nf];
-            addr = layout_var(&L->l, L->var_offset[ent - nf]);
+            addr = layout_var_at(&L->l, x->type, L->var_offset[ent - nf]);
             elfw_symbol(w, x->name, ELFW_ABS, addr, x->size, STB_WEAK_, STT_OBJECT_);
             kind = JUMP_OVERRIDE_CELL;
             index = ent - nf + 1;

@@ -670,14 +670,21 @@ static void check_used(void)
         return;
     const uintptr_t *last_rec = NULL;
     struct lib *l = NULL;
+    int same = 0;
     for (; u + JU_NWORDS <= __stop_jump_used; u += JU_NWORDS) {
         const uintptr_t *rec = (const uintptr_t *)u[JU_RECORD];
         const uintptr_t *info;
-        /* A member's entries are contiguous and share one record: look its library up once. */
+        /* A member's entries are contiguous and share one record: look its library up once,
+         * and skip them all when the image is the very one the stub was made for (the same
+         * version and layout digest): only a replacement needs checking name by name. */
         if (rec != last_rec) {
             l = lib_named((const char *)rec[JR_SONAME]);
             last_rec = rec;
+            same = rec[JR_DIGEST] && rec[JR_DIGEST] == ((const uintptr_t *)l->info)[JI_DIGEST] &&
+                   rec[JR_VERSION] == l->vword;
         }
+        if (same)
+            continue;
         info = (const uintptr_t *)l->info;
         int slot = u[JU_KIND] == JUMP_OVERRIDE_SLOT;
         uintptr_t n = info[slot ? JI_NSLOTS : JI_NCELLS], i = u[JU_INDEX];

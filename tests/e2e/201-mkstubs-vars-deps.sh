@@ -63,8 +63,8 @@ int main(void)
             printf(" needs %s", (char *)*n);
         /* overrides: how many, and whether the table is there; then the unused words */
         printf(" %lu %s", (unsigned long)r[10], r[11] ? "table" : "none");
-        for (int k = 12; k < 14; k++)
-            printf(" %lu", (unsigned long)r[k]);
+        /* the layout digest (checked exactly by the unit test), then a reserved word */
+        printf(" %s %lu", r[12] ? "digest" : "none", (unsigned long)r[13]);
         printf("\n");
     }
     return 0;
@@ -81,8 +81,8 @@ expect_eq "$(sed -n 1p run.out)" "$(printf '0x%x 0x%x 0x%x 0x%x' $data $((data +
 sed 1d run.out | sort >records
 magic=4a524543
 expect_eq "$(cat records)" \
-"$magic 1 libdep.so.2|DLL Jump 2.1pl3|/opt/dep/lib 6a400000 $(printf %x $(((2 << 16) + 103))) 0 0 1 table 0 0
-$magic 1 libxyz.so.1|DLL Jump 1.2|/usr/local/lib 6a380000 $(printf %x $(((1 << 16) + 200))) 0 0 needs libdep.so.2 5 table 0 0" \
+"$magic 1 libdep.so.2|DLL Jump 2.1pl3|/opt/dep/lib 6a400000 $(printf %x $(((2 << 16) + 103))) 0 0 1 table digest 0
+$magic 1 libxyz.so.1|DLL Jump 1.2|/usr/local/lib 6a380000 $(printf %x $(((1 << 16) + 200))) 0 0 needs libdep.so.2 5 table digest 0" \
     "library records"
 
 # --aout-names: control files with a.out names.

@@ -208,7 +208,9 @@ static void check_image_imports(const arch *a)
     assert_int_equal(word(w + JR_NIMPORTS * ps, ps), 2);
     /* Overrides: T functions f1, f3, f4 (f2 is 't') and variables v1, c1. */
     assert_int_equal(word(w + JR_NOVERRIDES * ps, ps), 5);
-    for (int k = JR_NUSED; k < JR_NWORDS; k++)
+    assert_int_equal(word(w + JR_DIGEST * ps, ps), layout_digest(&L.l, &L.funcs, &L.vars));
+    assert_int_not_equal(word(w + JR_DIGEST * ps, ps), 0);
+    for (int k = JR_USED; k < JR_NWORDS; k++)
         assert_int_equal(word(w + (size_t)k * ps, ps), 0);
 
     /* Record relocations: soname, desc, dir into .rodata; imports and needs into .data.rel.ro. */
