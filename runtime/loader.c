@@ -345,6 +345,21 @@ static _Noreturn void clash(struct lib *l, uintptr_t start, uintptr_t end)
     _exit(127);
 }
 
+/* Map [addr, addr+len) exactly there, never over an existing mapping: a clash (or a kernel
+ * that ignores MAP_FIXED_NOREPLACE and picks another address) names both occupants. */
+static void map_exactly(struct lib *l, uintptr_t addr, size_t len, int prot, int flags, int fd, off_t off)
+{
+    void *m = mmap((void *)addr, len, prot, flags | MAP_FIXED_NOREPLACE, fd, off);
+    if (m == MAP_FAILED && errno == EEXIST)
+        clash(l, l->origin, l->end);
+    if (m == MAP_FAILED)
+        cant_load(l, strerror(errno));
+    if (m != (void *)addr) {
+        munmap(m, len);
+        clash(l, l->origin, l->end);
+    }
+}
+
 static void map_image(struct lib *l, int fd)
 {
     /* The ELF header and the program headers (mkimage puts them at the start) in one read. */
@@ -467,7 +482,6 @@ static void map_image(struct lib *l, int fd)
     for (int i = 0; i < n; i++) {
         uintptr_t va, pg, fend, mend, fpage;
         int prot;
-        void *m;
         if (ph[i].p_type != PT_LOAD || !ph[i].p_memsz)
             continue;
         va = ph[i].p_vaddr;
@@ -484,34 +498,15 @@ static void map_image(struct lib *l, int fd)
         l->nseg++;
         fpage = (fend + JUMP_PAGE - 1) & ~(uintptr_t)(JUMP_PAGE - 1);
         if (ph[i].p_filesz) {
-            m = mmap((void *)pg, fend - pg, prot, MAP_PRIVATE | MAP_FIXED_NOREPLACE, fd,
-                     (off_t)(ph[i].p_offset - (va - pg)));
-            if (m == MAP_FAILED && errno == EEXIST)
-                clash(l, l->origin, l->end);
-            if (m == MAP_FAILED)
-                cant_load(l, strerror(errno));
-            if (m != (void *)pg) {
-                munmap(m, fend - pg);
-                clash(l, l->origin, l->end);
-            }
+            map_exactly(l, pg, fend - pg, prot, MAP_PRIVATE, fd, (off_t)(ph[i].p_offset - (va - pg)));
             /* The rest of the last file page belongs to .bss: zero it. */
             if (mend > fend && (prot & PROT_WRITE))
                 memset((void *)fend, 0, (mend < fpage ? mend : fpage) - fend);
         } else {
             fpage = pg;
         }
-        if (mend > fpage) {
-            m = mmap((void *)fpage, mend - fpage, prot, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE,
-                     -1, 0);
-            if (m == MAP_FAILED && errno == EEXIST)
-                clash(l, l->origin, l->end);
-            if (m == MAP_FAILED)
-                cant_load(l, strerror(errno));
-            if (m != (void *)fpage) {
-                munmap(m, mend - fpage);
-                clash(l, l->origin, l->end);
-            }
-        }
+        if (mend > fpage)
+            map_exactly(l, fpage, mend - fpage, prot, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     }
     if (*(const uint32_t *)l->origin != l->vword)
         cant_load(l, "the version word at its load address does not match its note");
