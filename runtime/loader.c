@@ -65,6 +65,8 @@ struct lib {
 
 static struct lib libs[MAX_LIBS];
 static int nlibs;
+/* The library of each record, by the record's position in the jump_libs array. */
+static struct lib *rec_lib[MAX_LIBS * 4];
 static struct lib *order[MAX_LIBS];
 static int norder;
 static const char *prog = "program";
@@ -181,6 +183,8 @@ static void collect(void)
         l = lib_named((const char *)r[JR_SONAME]);
         if (!l->rec)
             l->rec = r;
+        if ((size_t)(r - __start_jump_libs) / JR_NWORDS < sizeof rec_lib / sizeof rec_lib[0])
+            rec_lib[(r - __start_jump_libs) / JR_NWORDS] = l;
     }
 }
 
@@ -673,7 +677,9 @@ static void check_used(void)
          * and skip them all when the image is the very one the stub was made for (the same
          * version and layout digest): only a replacement needs checking name by name. */
         if (rec != last_rec) {
-            l = lib_named((const char *)rec[JR_SONAME]);
+            size_t k = (size_t)(rec - __start_jump_libs) / JR_NWORDS;
+            l = k < sizeof rec_lib / sizeof rec_lib[0] && rec_lib[k] ? rec_lib[k]
+                                                                   : lib_named((const char *)rec[JR_SONAME]);
             last_rec = rec;
             same = rec[JR_DIGEST] && rec[JR_DIGEST] == ((const uintptr_t *)l->info)[JI_DIGEST] &&
                    rec[JR_VERSION] == l->vword;
