@@ -330,14 +330,21 @@ static void name_occupant(const struct lib *self, uintptr_t start, uintptr_t end
     }
 }
 
+/* "prog: can't load library 'path'" and a tab: the start of every refusal with details. */
+static void cant_load_begin(const struct lib *l)
+{
+    put(prog);
+    put(": can't load library '");
+    put(l->path);
+    put("'\n\t");
+}
+
 static _Noreturn void clash(struct lib *l, uintptr_t start, uintptr_t end)
 {
     char who[PATH_BYTES + 64], a[24], b[24];
     name_occupant(l, start, end, who, sizeof who);
-    put(prog);
-    put(": can't load library '");
-    put(l->path);
-    put("'\n\taddress range ");
+    cant_load_begin(l);
+    put("address range ");
     put(hex(start, a));
     put("-");
     put(hex(end, b));
@@ -450,10 +457,8 @@ static void map_image(struct lib *l, int fd)
         _exit(127);
     }
     if (l->rec && l->origin != l->rec[JR_ORIGIN]) {
-        put(prog);
-        put(": can't load library '");
-        put(l->path);
-        put("'\n\tthe program was linked for address ");
+        cant_load_begin(l);
+        put("the program was linked for address ");
         put(hex(l->rec[JR_ORIGIN], h1));
         put(" but the image is built for ");
         put(hex(l->origin, h2));
@@ -644,10 +649,8 @@ static void bind_imports(struct lib *l)
         const char *name = (const char *)pairs[2 * k + 1];
         uintptr_t v = lookup(l, name);
         if (!v) {
-            put(prog);
-            put(": can't load library '");
-            put(l->path);
-            put("'\n\tundefined symbol '");
+            cant_load_begin(l);
+            put("undefined symbol '");
             put(name);
             put("': the program does not provide it (link the program dynamically, or relink it against the new stub)\n");
             _exit(127);
@@ -703,10 +706,8 @@ static void check_used(void)
             have = *(const uintptr_t *)(l->got + sizeof(uintptr_t) * (i + 1));
             if (have == u[JU_ADDR])
                 continue;
-            put(prog);
-            put(": can't load library '");
-            put(l->path);
-            put("'\n\t'");
+            cant_load_begin(l);
+            put("'");
             put((const char *)u[JU_NAME]);
             put("' moved from ");
             put(hex(u[JU_ADDR], num));
@@ -719,10 +720,8 @@ static void check_used(void)
          * well not (all the names of its stub member are listed, used or not). */
         if (slot && i >= 1 && i <= n && !names[i - 1])
             continue;
-        put(prog);
-        put(": can't load library '");
-        put(l->path);
-        put("'\n\t'");
+        cant_load_begin(l);
+        put("'");
         put((const char *)u[JU_NAME]);
         if (i < 1 || i > n) {
             put("' needs ");
