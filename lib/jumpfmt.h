@@ -64,33 +64,44 @@ enum jump_rec_word {
     JR_NIMPORTS,     /* host imports the image had when the stub was made */
     JR_IMPORTS,      /* -> nimports pairs {name (char *), address in the program} */
     JR_NEEDS,        /* -> NULL-terminated array of sonames to load first */
-    JR_NOVERRIDES,   /* overrides: triples {kind, where, weak reference to the name} */
-    JR_OVERRIDES,
+    JR_NOVERRIDES,   /* overrides: one per slot and cell the stub exports */
+    JR_OVERRIDES,    /* -> three arrays of NOVERRIDES words: a weak reference to each name;
+                      * a weak reference to its JUMP_DEF_PREFIX twin, which only the name's
+                      * stub member defines (the library's own address when the program
+                      * linked the member, else 0); the slot or cell or'ed with its kind.
+                      * The first two are equal unless the program defines the name itself,
+                      * so the loader compares them in bulk. */
     JR_DIGEST,       /* the layout digest of the image the stub was made for: when the
                       * mapped image has the same, the names need no checking one by one */
-    JR_USED,         /* reserved */
+    JR_RESERVED,
     JR_NWORDS
 };
 #define JUMP_REC_MAGIC 0x4a524543u /* "JREC" */
 /* Kinds of override: re-point the slot at `where`, or store into the GOT cell at `where`. */
 #define JUMP_OVERRIDE_SLOT 0u
 #define JUMP_OVERRIDE_CELL 1u
-#define JUMP_REC_FORMAT 1u
+#define JUMP_OVERRIDE_KIND 1u /* the kind's bit in an address of the third array */
+#define JUMP_DEF_PREFIX "__JUMP_DEF_"
+/* 2: overrides as three arrays; jump_used entries grouped per member. */
+#define JUMP_REC_FORMAT 2u
 #define JUMP_REC_SECTION "jump_libs"
 
 /* ---- Names a program uses (section "jump_used" in the program) ----
- * Every stub member a program pulls in contributes one entry per name it defines, so the
+ * Every stub member a program pulls in contributes a group: a head entry (kind
+ * JUMP_USED_GROUP, index = how many entries follow) and one entry per name it defines, so the
  * loader can refuse a replacement image in which a slot or cell the program uses holds
- * another name. Words (pointer size each): */
+ * another name, and skip a whole member when the image is the one the stub was made for.
+ * Words (pointer size each): */
 enum jump_used_word {
     JU_RECORD,       /* -> the library record of the stub the member belongs to */
-    JU_KIND,         /* JUMP_OVERRIDE_SLOT or JUMP_OVERRIDE_CELL */
-    JU_INDEX,        /* 1-based slot index, or jump.vars position */
+    JU_KIND,         /* JUMP_OVERRIDE_SLOT, JUMP_OVERRIDE_CELL or JUMP_USED_GROUP */
+    JU_INDEX,        /* 1-based slot index, or jump.vars position; in a head, the count */
     JU_HASH,         /* jump_name_hash of the name */
     JU_NAME,         /* -> the name, for the message */
     JU_ADDR,         /* the address the program was linked with: slot, or variable */
     JU_NWORDS
 };
+#define JUMP_USED_GROUP 2u
 #define JUMP_USED_SECTION "jump_used"
 
 /* The name hash images and programs record: 32-bit FNV-1a, never 0 (0 marks an empty slot). */

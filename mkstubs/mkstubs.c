@@ -303,34 +303,36 @@ void mkstubs_descriptor(const mkstubs_lib *L, const char *stub, buf *out)
     }
     buf_zero(elfw_data(w, rr), ps);
 
-    /* Overrides (DESIGN §6): {kind, where, weak reference to the name} for every slot and
-     * cell this stub exports. The program's link resolves the reference to the program's own
-     * definition if it has one (then the loader re-points the slot or the cell), to the
-     * stub's absolute address if it uses the library's, and to 0 if it uses neither. */
+    /* Overrides (DESIGN §6), three arrays over every name this stub exports. A weak reference
+     * to the name: the program's link resolves it to the program's own definition if it has
+     * one (then the loader re-points the slot or the cell), to the stub's absolute address if
+     * the program linked the name's member, and to 0 if neither. A weak reference to the
+     * name's twin, which only the member defines, at the same address: the library's address
+     * if the member is linked, else 0. The two agree unless the program overrides the name,
+     * so the loader compares them in bulk. Then the slot or cell, or'ed with the kind. */
+    buf wheres = {0};
     uint64_t overrides_at = elfw_data(w, rr)->len;
     size_t noverrides = 0;
-    for (size_t i = 0; i < L->funcs.n; i++) {
-        const jf_entry *x = &L->funcs.v[i];
-        uint32_t u;
-        if (x->type != 'T' || is_dummy(x) || !mkstubs_in_stub(x->library, stub))
-            continue;
-        u = elfw_symbol(w, x->name, ELFW_UNDEF, 0, 0, STB_WEAK_, STT_NOTYPE_);
-        buf_wn(elfw_data(w, rr), JUMP_OVERRIDE_SLOT, ps);
-        buf_wn(elfw_data(w, rr), layout_slot(&L->l, i + 1), ps);
-        ptr_word(w, a, rr, u, 0);
-        noverrides++;
+    for (int pass = 0; pass < 2; pass++) {
+        for (size_t i = 0; i < L->funcs.n + L->vars.n; i++) {
+            int fn = i < L->funcs.n;
+            const jf_entry *x = fn ? &L->funcs.v[i] : &L->vars.v[i - L->funcs.n];
+            if ((fn ? x->type != 'T' : x->type == 'U') || is_dummy(x) || !mkstubs_in_stub(x->library, stub))
+                continue;
+            if (pass == 0) {
+                ptr_word(w, a, rr, elfw_symbol(w, x->name, ELFW_UNDEF, 0, 0, STB_WEAK_, STT_NOTYPE_), 0);
+                buf_wn(&wheres, fn ? layout_slot(&L->l, i + 1) | JUMP_OVERRIDE_SLOT
+                                   : layout_cell(&L->l, i - L->funcs.n + 2) | JUMP_OVERRIDE_CELL, ps);
+                noverrides++;
+            } else {
+                char *twin = xasprintf(JUMP_DEF_PREFIX "%s", x->name);
+                ptr_word(w, a, rr, elfw_symbol(w, twin, ELFW_UNDEF, 0, 0, STB_WEAK_, STT_NOTYPE_), 0);
+                free(twin);
+            }
+        }
     }
-    for (size_t i = 0; i < L->vars.n; i++) {
-        const jf_entry *x = &L->vars.v[i];
-        uint32_t u;
-        if (x->type == 'U' || is_dummy(x) || !mkstubs_in_stub(x->library, stub))
-            continue;
-        u = elfw_symbol(w, x->name, ELFW_UNDEF, 0, 0, STB_WEAK_, STT_NOTYPE_);
-        buf_wn(elfw_data(w, rr), JUMP_OVERRIDE_CELL, ps);
-        buf_wn(elfw_data(w, rr), layout_cell(&L->l, i + 2), ps);
-        ptr_word(w, a, rr, u, 0);
-        noverrides++;
-    }
+    buf_add(elfw_data(w, rr), wheres.p, wheres.len);
+    buf_free(&wheres);
 
     /* The record. */
     for (int k = 0; k < JR_NWORDS; k++) {
@@ -446,6 +448,15 @@ static void member_object(const mkstubs_lib *L, const member *m, const size_t *n
     int us = elfw_section(w, JUMP_USED_SECTION, SHT_PROGBITS_, SHF_ALLOC_ | SHF_WRITE_, a->ptrsize);
     uint32_t rosym = elfw_section_symbol(w, ro);
     uint32_t idsym = elfw_symbol(w, L->id, ELFW_UNDEF, 0, 0, STB_GLOBAL_, STT_NOTYPE_);
+    size_t count = 0;
+    for (size_t e1 = m->head; e1; e1 = next[e1 - 1])
+        count++;
+    /* The group's head: the loader skips the whole member when the image is the very one the
+     * stub was made for. */
+    ptr_word(w, a, us, idsym, 0);
+    buf_wn(elfw_data(w, us), JUMP_USED_GROUP, a->ptrsize);
+    buf_wn(elfw_data(w, us), count, a->ptrsize);
+    buf_zero(elfw_data(w, us), (JU_NWORDS - JU_HASH) * a->ptrsize);
     for (size_t e1 = m->head; e1; e1 = next[e1 - 1]) {
         size_t ent = e1 - 1, index;
         const jf_entry *x;
@@ -464,6 +475,10 @@ static void member_object(const mkstubs_lib *L, const member *m, const size_t *n
             kind = JUMP_OVERRIDE_CELL;
             index = ent - nf + 1;
         }
+        /* The twin the record's override table compares with (jumpfmt.h, JR_OVERRIDES). */
+        char *twin = xasprintf(JUMP_DEF_PREFIX "%s", x->name);
+        elfw_symbol(w, twin, ELFW_ABS, addr, 0, STB_WEAK_, STT_NOTYPE_);
+        free(twin);
         ptr_word(w, a, us, idsym, 0);
         buf_wn(elfw_data(w, us), kind, a->ptrsize);
         buf_wn(elfw_data(w, us), index, a->ptrsize);

@@ -78,7 +78,7 @@ static const char *env_get(const char *name)
 {
     size_t n = strlen(name);
     for (char **e = environment; e && *e; e++)
-        if (!strncmp(*e, name, n) && (*e)[n] == '=')
+        if (**e == *name && !strncmp(*e, name, n) && (*e)[n] == '=')
             return *e + n + 1;
     return NULL;
 }
@@ -157,16 +157,24 @@ static _Noreturn void fatal3(const char *what, const char *name, const char *rea
 
 static uint32_t gnu_hash(const char *s);
 
+/* The library of a soname: found through an open-addressing index by the name's hash, so that
+ * many libraries and many records cost no quadratic search. */
+static uint16_t lib_index[2 * MAX_LIBS]; /* 1 + position in libs[], 0 = empty */
+
 static struct lib *lib_named(const char *soname)
 {
     uint32_t h = gnu_hash(soname);
-    for (int i = 0; i < nlibs; i++)
-        if (libs[i].hash == h && !strcmp(libs[i].soname, soname))
-            return &libs[i];
+    unsigned k = h % (2 * MAX_LIBS);
+    for (; lib_index[k]; k = (k + 1) % (2 * MAX_LIBS)) {
+        struct lib *l = &libs[lib_index[k] - 1];
+        if (l->hash == h && !strcmp(l->soname, soname))
+            return l;
+    }
     if (nlibs == MAX_LIBS)
         fatal3(": can't load library '", soname, "too many jump libraries");
     libs[nlibs].soname = soname;
     libs[nlibs].hash = h;
+    lib_index[k] = (uint16_t)(nlibs + 1);
     return &libs[nlibs++];
 }
 
@@ -430,9 +438,10 @@ static void map_image(struct lib *l, int fd)
     l->info = (uintptr_t)le64(desc + 56);
     {
         /* Same library: the names agree up to ".so."; the major is judged below. */
-        const char *have = (const char *)desc + JUMP_NOTE_FIXED, *so = strstr(l->soname, ".so.");
-        size_t root = so ? (size_t)(so - l->soname) + 4 : strlen(l->soname);
-        if (strncmp(have, l->soname, root) != 0)
+        const char *have = (const char *)desc + JUMP_NOTE_FIXED, *p = l->soname;
+        while (*p && !(p[0] == '.' && p[1] == 's' && p[2] == 'o' && p[3] == '.'))
+            p++;
+        if (strncmp(have, l->soname, (size_t)(p - l->soname) + (*p ? 4 : 0)) != 0)
             cant_load(l, "the image is another library (its name differs)");
     }
 
@@ -670,25 +679,25 @@ static void check_used(void)
     const uintptr_t *u = __start_jump_used;
     if (!u)
         return;
-    const uintptr_t *last_rec = NULL;
     struct lib *l = NULL;
-    int same = 0;
     for (; u + JU_NWORDS <= __stop_jump_used; u += JU_NWORDS) {
-        const uintptr_t *rec = (const uintptr_t *)u[JU_RECORD];
         const uintptr_t *info;
-        /* A member's entries are contiguous and share one record: look its library up once,
-         * and skip them all when the image is the very one the stub was made for (the same
-         * version and layout digest): only a replacement needs checking name by name. */
-        if (rec != last_rec) {
+        /* A member's group: look its library up once, and skip the whole member when the image
+         * is the very one the stub was made for (the same version and layout digest): only a
+         * replacement needs checking name by name. */
+        if (u[JU_KIND] == JUMP_USED_GROUP) {
+            const uintptr_t *rec = (const uintptr_t *)u[JU_RECORD];
             size_t k = (size_t)(rec - __start_jump_libs) / JR_NWORDS;
             l = k < sizeof rec_lib / sizeof rec_lib[0] && rec_lib[k] ? rec_lib[k]
                                                                    : lib_named((const char *)rec[JR_SONAME]);
-            last_rec = rec;
-            same = rec[JR_DIGEST] && rec[JR_DIGEST] == ((const uintptr_t *)l->info)[JI_DIGEST] &&
-                   rec[JR_VERSION] == l->vword;
-        }
-        if (same)
+            if (rec[JR_DIGEST] && rec[JR_DIGEST] == ((const uintptr_t *)l->info)[JI_DIGEST] &&
+                rec[JR_VERSION] == l->vword)
+                u += JU_NWORDS * u[JU_INDEX];
             continue;
+        }
+        if (!l)
+            fatal3(": can't load libraries '", "(jump_used)",
+                   "corrupt list of used names: the program was linked with an incompatible stub");
         info = (const uintptr_t *)l->info;
         int slot = u[JU_KIND] == JUMP_OVERRIDE_SLOT;
         uintptr_t n = info[slot ? JI_NSLOTS : JI_NCELLS], i = u[JU_INDEX];
@@ -769,31 +778,45 @@ static void poke(struct lib *l, uintptr_t where, const void *bytes, size_t n)
 /* The program defines an exported name itself (DESIGN §6): its definition wins. A variable's
  * GOT cell gets the program's address, so the library reads and writes the program's copy;
  * a function's slot jumps to the program's function, so the library's own calls reach it. */
+static void override_one(struct lib *l, uintptr_t wk, uintptr_t to)
+{
+    uintptr_t at = wk & ~(uintptr_t)JUMP_OVERRIDE_KIND;
+    if ((wk & JUMP_OVERRIDE_KIND) == JUMP_OVERRIDE_CELL) {
+        if (*(const uintptr_t *)at != to)
+            poke(l, at, &to, sizeof to);
+    } else if (to != at) {
+        uint8_t jmp[5];
+        intptr_t rel = (intptr_t)(to - (at + 5));
+        if ((intptr_t)(int32_t)rel != rel)
+            cant_load(l, "a function the program overrides is out of reach of its jump slot");
+        jmp[0] = 0xe9;
+        jmp[1] = (uint8_t)rel;
+        jmp[2] = (uint8_t)(rel >> 8);
+        jmp[3] = (uint8_t)(rel >> 16);
+        jmp[4] = (uint8_t)(rel >> 24);
+        poke(l, at, jmp, sizeof jmp);
+    }
+}
+
 static void apply_overrides(struct lib *l)
 {
-    const uintptr_t *t;
-    if (!l->rec || !l->rec[JR_NOVERRIDES])
+    enum { CHUNK = 64 };
+    const uintptr_t *ref, *twin, *where;
+    uintptr_t n;
+    if (!l->rec || !(n = l->rec[JR_NOVERRIDES]))
         return;
-    t = (const uintptr_t *)l->rec[JR_OVERRIDES];
-    for (uintptr_t k = 0; k < l->rec[JR_NOVERRIDES]; k++) {
-        uintptr_t kind = t[3 * k], where = t[3 * k + 1], ref = t[3 * k + 2];
-        if (!ref)
-            continue; /* the program uses neither the library's definition nor its own */
-        if (kind == JUMP_OVERRIDE_CELL) {
-            if (*(const uintptr_t *)where != ref)
-                poke(l, where, &ref, sizeof ref);
-        } else if (ref != where) {
-            uint8_t jmp[5];
-            intptr_t rel = (intptr_t)(ref - (where + 5));
-            if ((intptr_t)(int32_t)rel != rel)
-                cant_load(l, "a function the program overrides is out of reach of its jump slot");
-            jmp[0] = 0xe9;
-            jmp[1] = (uint8_t)rel;
-            jmp[2] = (uint8_t)(rel >> 8);
-            jmp[3] = (uint8_t)(rel >> 16);
-            jmp[4] = (uint8_t)(rel >> 24);
-            poke(l, where, jmp, sizeof jmp);
-        }
+    ref = (const uintptr_t *)l->rec[JR_OVERRIDES];
+    twin = ref + n;
+    where = twin + n;
+    /* A name's reference and its twin agree unless the program defines the name: compare them
+     * a chunk at a time, and name by name only in a chunk that differs. */
+    for (uintptr_t k = 0; k < n; k += CHUNK) {
+        uintptr_t m = n - k < CHUNK ? n - k : CHUNK;
+        if (!memcmp(ref + k, twin + k, m * sizeof *ref))
+            continue;
+        for (uintptr_t i = k; i < k + m; i++)
+            if (ref[i] != twin[i])
+                override_one(l, where[i], ref[i]);
     }
 }
 

@@ -498,26 +498,30 @@ static int program_checks(actx *a, prog *p, jerr *e)
     {
         const uint8_t *w = d + rec * JR_NWORDS * ps;
         uint64_t n = pword(p, w + JR_NOVERRIDES * ps), at = pword(p, w + JR_OVERRIDES * ps);
-        uint8_t t[24];
+        uint64_t wat = at + 2 * n * ps;
+        uint8_t t[16];
         const elf_sec *used = elf_section(&p->f, JUMP_USED_SECTION);
-        uint64_t skip[6] = {sec->addr, sec->addr + sec->size, at, at + n * 3 * ps,
+        uint64_t skip[6] = {sec->addr, sec->addr + sec->size, at, at + 3 * n * ps,
                             used ? used->addr : 0, used ? used->addr + used->size : 0};
         collect_refs(p, a->im.note.origin, a->im.note.origin + 0x10000000u, skip);
         if (!check_identity(a, pword(p, w + JR_ORIGIN * ps), pword(p, w + JR_VERSION * ps), G_COMPAT))
             return 0;
         if (n > 10000000)
             return jerr_set(e, EXIT_BAD, "%s: implausible override count %llu", path, (ull)n);
-        /* {kind, where, ref}: ref is the library's own address when the program uses the
-         * library's definition, the program's own when it overrides it, 0 when unused. */
+        /* Three arrays (jumpfmt.h): ref[k] is the library's own address when the program uses
+         * the library's definition, the program's own when it overrides it, 0 when unused;
+         * where[k], after the twins, is the slot or the cell, or'ed with the kind. */
         for (uint64_t k = 0; k < n; k++) {
             uint64_t kind, where, ref;
             const char *name;
             int own;
-            if (elf_read_vaddr(&p->f, at + k * 3 * ps, t, 3 * ps) != 0)
+            if (elf_read_vaddr(&p->f, at + k * ps, t, ps) != 0 ||
+                elf_read_vaddr(&p->f, wat + k * ps, t + ps, ps) != 0)
                 return jerr_set(e, EXIT_BAD, "%s: override %llu lies outside the program", path, (ull)k);
-            kind = pword(p, t);
+            ref = pword(p, t);
             where = pword(p, t + ps);
-            ref = pword(p, t + 2 * ps);
+            kind = where & JUMP_OVERRIDE_KIND;
+            where &= ~(uint64_t)JUMP_OVERRIDE_KIND;
             if (!ref)
                 continue;
             if (kind == JUMP_OVERRIDE_SLOT) {

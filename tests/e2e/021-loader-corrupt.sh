@@ -66,6 +66,19 @@ gcc $M -no-pie -o badrec p.c rec.o v/libc9.sa || fail "link badrec"
 run 127 rec.out ./badrec
 expect_in rec.out "corrupt library record: the program was linked with an incompatible stub"
 
+# A list of used names that does not start with a member's group head.
+[ "$ARCH" = i386 ] && word=.long || word=.quad
+cat >used.s <<S
+	.section jump_used,"aw",@progbits
+	.balign 8
+	$word 0, 0, 1, 1, 0, 0
+	.section .note.GNU-stack,"",@progbits
+S
+as --${M#-m} -o used.o used.s || fail "as used.s"
+gcc $M -no-pie -o badused p.c used.o v/libc9.sa || fail "link badused"
+run 127 used.out ./badused
+expect_in used.out "corrupt list of used names: the program was linked with an incompatible stub"
+
 # Two libraries that need each other.
 export JUMP_LIB=x
 mk_dep() { # NAME ADDRESS NEEDS

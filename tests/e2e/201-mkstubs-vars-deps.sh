@@ -81,8 +81,8 @@ expect_eq "$(sed -n 1p run.out)" "$(printf '0x%x 0x%x 0x%x 0x%x' $data $((data +
 sed 1d run.out | sort >records
 magic=4a524543
 expect_eq "$(cat records)" \
-"$magic 1 libdep.so.2|DLL Jump 2.1pl3|/opt/dep/lib 6a400000 $(printf %x $(((2 << 16) + 103))) 0 0 1 table digest 0
-$magic 1 libxyz.so.1|DLL Jump 1.2|/usr/local/lib 6a380000 $(printf %x $(((1 << 16) + 200))) 0 0 needs libdep.so.2 5 table digest 0" \
+"$magic 2 libdep.so.2|DLL Jump 2.1pl3|/opt/dep/lib 6a400000 $(printf %x $(((2 << 16) + 103))) 0 0 1 table digest 0
+$magic 2 libxyz.so.1|DLL Jump 1.2|/usr/local/lib 6a380000 $(printf %x $(((1 << 16) + 200))) 0 0 needs libdep.so.2 5 table digest 0" \
     "library records"
 
 # --aout-names: control files with a.out names.

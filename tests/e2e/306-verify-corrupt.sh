@@ -54,9 +54,9 @@ expect_in odd.out "odd.sa(odd.o): 'xyz_odd' is an absolute symbol ($(slot 1)) th
 off=$(grep -obUa CERJ libxyz.sa | head -n 1 | cut -d: -f1)
 [ -n "$off" ] || fail "no record magic in libxyz.sa"
 cp libxyz.sa fmt.sa
-printf '\x02' | dd of=fmt.sa bs=1 seek=$((off + PS)) conv=notrunc status=none
+printf '\x03' | dd of=fmt.sa bs=1 seek=$((off + PS)) conv=notrunc status=none
 run 1 fmt.out verify-shlib -l $img fmt.sa
-expect_in fmt.out "fmt.sa(__libxyz.o): the library record has format 2, not 1" "1 difference between"
+expect_in fmt.out "fmt.sa(__libxyz.o): the library record has format 3, not 2" "1 difference between"
 cp libxyz.sa magic.sa
 printf 'X' | dd of=magic.sa bs=1 seek=$off conv=notrunc status=none
 run 1 magic.out verify-shlib -l $img magic.sa

@@ -210,14 +210,13 @@ static void check_image_imports(const arch *a)
     assert_int_equal(word(w + JR_NOVERRIDES * ps, ps), 5);
     assert_int_equal(word(w + JR_DIGEST * ps, ps), layout_digest(&L.l, &L.funcs, &L.vars));
     assert_int_not_equal(word(w + JR_DIGEST * ps, ps), 0);
-    for (int k = JR_USED; k < JR_NWORDS; k++)
-        assert_int_equal(word(w + (size_t)k * ps, ps), 0);
 
-    /* Record relocations: soname, desc, dir into .rodata; imports and needs into .data.rel.ro. */
+    /* Record relocations: soname, desc, dir into .rodata; imports, needs and the override
+     * tables into .data.rel.ro. */
     elf_rel *r;
     size_t n;
     assert_int_equal(elf_relocs(&f, (size_t)(jl - f.secs), &r, &n, &e), 0);
-    assert_int_equal(n, 6);
+    assert_int_equal(n, 7);
     const char *want_str[] = {"libimg.so.1", "DLL Jump 1.2", "/usr/lib"};
     for (int i = 0; i < 3; i++) {
         assert_int_equal(r[i].offset, (JR_SONAME + i) * ps);
@@ -233,6 +232,9 @@ static void check_image_imports(const arch *a)
     assert_int_equal(r[5].offset, JR_OVERRIDES * ps);
     assert_ptr_equal(&f.secs[f.syms[r[5].sym].shndx], rr);
     assert_int_equal(r[5].addend, 5 * ps); /* after the pairs and the needs list's NULL */
+    assert_int_equal(r[6].offset, JR_OVERWHERE * ps);
+    assert_ptr_equal(&f.secs[f.syms[r[6].sym].shndx], rr);
+    assert_int_equal(r[6].addend, 5 * ps + 6 * ps); /* after the 5 references and the end mark */
     free(r);
     /* The pairs: a name in .rodata, then a reference to the undefined symbol of that name. */
     assert_int_equal(elf_relocs(&f, (size_t)(rr - f.secs), &r, &n, &e), 0);
@@ -243,9 +245,10 @@ static void check_image_imports(const arch *a)
     assert_int_equal(r[1].type, a->r_abs);
     assert_string_equal((const char *)rodata + r[2].addend, "stdout");
     assert_string_equal(f.syms[r[3].sym].name, "stdout");
-    /* Then the overrides: {kind, where, weak reference to the name}. */
+    /* Then the overrides: a weak reference to each name, the end mark, and each name's slot or
+     * cell or'ed with its kind. */
     assert_int_equal(n, 4 + 5);
-    assert_int_equal(rr->size, 5 * ps + 5 * 3 * ps); /* pairs, needs' NULL, 5 triples */
+    assert_int_equal(rr->size, 5 * ps + 6 * ps + 5 * ps); /* pairs, needs' NULL, refs + end, wheres */
     {
         const uint8_t *t = elf_section_data(&f, rr) + 5 * ps;
         struct { unsigned kind; uint64_t where; const char *name; } want[] = {
@@ -255,11 +258,13 @@ static void check_image_imports(const arch *a)
             {JUMP_OVERRIDE_CELL, layout_cell(&L.l, 2), "v1"},
             {JUMP_OVERRIDE_CELL, layout_cell(&L.l, 3), "c1"},
         };
+        assert_int_equal(word(t + 5 * ps, ps), ps == 4 ? 0xffffffffu : ~0ull);
         for (int i = 0; i < 5; i++) {
             const elf_rel *ref = &r[4 + i];
-            assert_int_equal(word(t + (size_t)(3 * i) * ps, ps), want[i].kind);
-            assert_int_equal(word(t + (size_t)(3 * i + 1) * ps, ps), want[i].where);
-            assert_int_equal(ref->offset, 5 * ps + (size_t)(3 * i + 2) * ps);
+            assert_int_equal(word(t + (size_t)i * ps, ps), 0); /* the link fills it */
+            assert_int_equal(word(t + (size_t)(6 + i) * ps, ps), want[i].where | want[i].kind);
+            assert_int_equal(want[i].where & JUMP_OVERRIDE_KIND, 0);
+            assert_int_equal(ref->offset, 5 * ps + (size_t)i * ps);
             assert_string_equal(f.syms[ref->sym].name, want[i].name);
             assert_int_equal(f.syms[ref->sym].shndx, SHN_UNDEF_);
             assert_int_equal(f.syms[ref->sym].bind, STB_WEAK_);
@@ -333,22 +338,28 @@ static void test_members(void **state)
         size_t nu;
         unsigned ps = 8;
         assert_non_null(us);
-        assert_int_equal(us->size, 2 * JU_NWORDS * ps);
+        assert_int_equal(us->size, 3 * JU_NWORDS * ps); /* the group's head, then two names */
         u = elf_section_data(&f, us);
         names = elf_section_data(&f, nro);
         assert_int_equal(elf_relocs(&f, (size_t)(us - f.secs), &ur, &nu, &e), 0);
-        assert_int_equal(nu, 4); /* record and name, twice */
+        assert_int_equal(nu, 5); /* the head's record, then record and name twice */
+        assert_int_equal(ur[0].offset, JU_RECORD * ps);
+        assert_string_equal(f.syms[ur[0].sym].name, "__libimg_1_2");
+        assert_int_equal(word(u + JU_KIND * ps, ps), JUMP_USED_GROUP);
+        assert_int_equal(word(u + JU_INDEX * ps, ps), 2);
+        for (int k = JU_HASH; k < JU_NWORDS; k++)
+            assert_int_equal(word(u + (size_t)k * ps, ps), 0);
         const char *want[] = {"f1", "f4"};
         uint64_t idx[] = {1, 4};
         for (int k = 0; k < 2; k++) {
-            const uint8_t *x = u + (size_t)k * JU_NWORDS * ps;
-            assert_int_equal(ur[2 * k].offset, (size_t)(k * JU_NWORDS + JU_RECORD) * ps);
-            assert_string_equal(f.syms[ur[2 * k].sym].name, "__libimg_1_2");
+            const uint8_t *x = u + (size_t)(k + 1) * JU_NWORDS * ps;
+            assert_int_equal(ur[1 + 2 * k].offset, (size_t)((k + 1) * JU_NWORDS + JU_RECORD) * ps);
+            assert_string_equal(f.syms[ur[1 + 2 * k].sym].name, "__libimg_1_2");
             assert_int_equal(word(x + JU_KIND * ps, ps), JUMP_OVERRIDE_SLOT);
             assert_int_equal(word(x + JU_INDEX * ps, ps), idx[k]);
             assert_int_equal(word(x + JU_HASH * ps, ps), jump_name_hash(want[k]));
-            assert_int_equal(ur[2 * k + 1].offset, (size_t)(k * JU_NWORDS + JU_NAME) * ps);
-            assert_string_equal((const char *)names + ur[2 * k + 1].addend, want[k]);
+            assert_int_equal(ur[2 + 2 * k].offset, (size_t)((k + 1) * JU_NWORDS + JU_NAME) * ps);
+            assert_string_equal((const char *)names + ur[2 + 2 * k].addend, want[k]);
             assert_int_equal(word(x + JU_ADDR * ps, ps), ORIGIN + 8 * idx[k]);
         }
         free(ur);
