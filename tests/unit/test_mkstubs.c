@@ -216,7 +216,7 @@ static void check_image_imports(const arch *a)
     elf_rel *r;
     size_t n;
     assert_int_equal(elf_relocs(&f, (size_t)(jl - f.secs), &r, &n, &e), 0);
-    assert_int_equal(n, 7);
+    assert_int_equal(n, 6);
     const char *want_str[] = {"libimg.so.1", "DLL Jump 1.2", "/usr/lib"};
     for (int i = 0; i < 3; i++) {
         assert_int_equal(r[i].offset, (JR_SONAME + i) * ps);
@@ -232,23 +232,19 @@ static void check_image_imports(const arch *a)
     assert_int_equal(r[5].offset, JR_OVERRIDES * ps);
     assert_ptr_equal(&f.secs[f.syms[r[5].sym].shndx], rr);
     assert_int_equal(r[5].addend, 5 * ps); /* after the pairs and the needs list's NULL */
-    assert_int_equal(r[6].offset, JR_OVERWHERE * ps);
-    assert_ptr_equal(&f.secs[f.syms[r[6].sym].shndx], rr);
-    assert_int_equal(r[6].addend, 5 * ps + 6 * ps); /* after the 5 references and the end mark */
     free(r);
     /* The pairs: a name in .rodata, then a reference to the undefined symbol of that name. */
     assert_int_equal(elf_relocs(&f, (size_t)(rr - f.secs), &r, &n, &e), 0);
-    assert_int_equal(n, 4 + 5); /* two pairs, then one reference per override */
+    assert_int_equal(n, 4 + 5 + 5); /* two pairs, then two references per override */
     assert_string_equal((const char *)rodata + r[0].addend, "printf");
     assert_string_equal(f.syms[r[1].sym].name, "printf");
     assert_int_equal(f.syms[r[1].sym].shndx, SHN_UNDEF_);
     assert_int_equal(r[1].type, a->r_abs);
     assert_string_equal((const char *)rodata + r[2].addend, "stdout");
     assert_string_equal(f.syms[r[3].sym].name, "stdout");
-    /* Then the overrides: a weak reference to each name, the end mark, and each name's slot or
-     * cell or'ed with its kind. */
-    assert_int_equal(n, 4 + 5);
-    assert_int_equal(rr->size, 5 * ps + 6 * ps + 5 * ps); /* pairs, needs' NULL, refs + end, wheres */
+    /* Then the overrides, three arrays: a weak reference to each name, a weak reference to
+     * its twin, and each name's slot or cell or'ed with its kind. */
+    assert_int_equal(rr->size, 5 * ps + 3 * 5 * ps); /* pairs, needs' NULL, the three arrays */
     {
         const uint8_t *t = elf_section_data(&f, rr) + 5 * ps;
         struct { unsigned kind; uint64_t where; const char *name; } want[] = {
@@ -258,16 +254,22 @@ static void check_image_imports(const arch *a)
             {JUMP_OVERRIDE_CELL, layout_cell(&L.l, 2), "v1"},
             {JUMP_OVERRIDE_CELL, layout_cell(&L.l, 3), "c1"},
         };
-        assert_int_equal(word(t + 5 * ps, ps), ps == 4 ? 0xffffffffu : ~0ull);
         for (int i = 0; i < 5; i++) {
-            const elf_rel *ref = &r[4 + i];
-            assert_int_equal(word(t + (size_t)i * ps, ps), 0); /* the link fills it */
-            assert_int_equal(word(t + (size_t)(6 + i) * ps, ps), want[i].where | want[i].kind);
+            const elf_rel *ref = &r[4 + i], *twin = &r[9 + i];
+            char tname[16];
+            assert_int_equal(word(t + (size_t)i * ps, ps), 0);       /* the link fills them */
+            assert_int_equal(word(t + (size_t)(5 + i) * ps, ps), 0);
+            assert_int_equal(word(t + (size_t)(10 + i) * ps, ps), want[i].where | want[i].kind);
             assert_int_equal(want[i].where & JUMP_OVERRIDE_KIND, 0);
             assert_int_equal(ref->offset, 5 * ps + (size_t)i * ps);
             assert_string_equal(f.syms[ref->sym].name, want[i].name);
             assert_int_equal(f.syms[ref->sym].shndx, SHN_UNDEF_);
             assert_int_equal(f.syms[ref->sym].bind, STB_WEAK_);
+            snprintf(tname, sizeof tname, "__JUMP_DEF_%s", want[i].name);
+            assert_int_equal(twin->offset, 5 * ps + (size_t)(5 + i) * ps);
+            assert_string_equal(f.syms[twin->sym].name, tname);
+            assert_int_equal(f.syms[twin->sym].shndx, SHN_UNDEF_);
+            assert_int_equal(f.syms[twin->sym].bind, STB_WEAK_);
         }
     }
     free(r);
@@ -328,8 +330,12 @@ static void test_members(void **state)
     assert_int_equal(elf_symbol(&f, "c1"), 0); /* the common one has its own member */
     assert_int_equal(f.syms[elf_symbol(&f, "__libimg_1_2")].shndx, SHN_UNDEF_);
     assert_int_equal(f.syms[elf_symbol(&f, "__NEEDS_SHRLIB_libm_5")].shndx, SHN_UNDEF_);
-    /* null, .rodata's section symbol, the descriptor, f1, f4, needs libm_5 */
-    assert_int_equal(f.nsyms, 6);
+    /* null, .rodata's section symbol, the descriptor, f1, f4, their twins, needs libm_5 */
+    assert_int_equal(f.nsyms, 8);
+    i = elf_symbol(&f, "__JUMP_DEF_f4");
+    assert_int_equal(f.syms[i].value, ORIGIN + 32);
+    assert_int_equal(f.syms[i].shndx, SHN_ABS_);
+    assert_int_equal(f.syms[i].bind, STB_WEAK_);
     /* The names it defines, for the loader's check: {record, kind, index, hash, name}. */
     {
         const elf_sec *us = elf_section(&f, JUMP_USED_SECTION), *nro = elf_section(&f, ".rodata");
