@@ -2,7 +2,10 @@
  * (round r starts at program r mod count, so no program always follows the same one), each
  * spawned with posix_spawn (vfork-like) and its output sent to /dev/null, and prints per
  * program: median and minimum wall time from spawn to reaped exit in microseconds, the median
- * minor and major page faults the child reported (wait4), and how many runs failed. */
+ * minor and major page faults the child reported (wait4), and how many runs failed.
+ *
+ * `runner ROUNDS -c COMMAND...` runs command lines instead (words split at spaces, the program
+ * found on PATH), so that tools are timed the same way: bench/run.sh times as and jumpas so. */
 #include <fcntl.h>
 #include <spawn.h>
 #include <stdint.h>
@@ -36,18 +39,43 @@ static uint64_t now_ns(void)
 
 int main(int argc, char **argv)
 {
-    int rounds, nprog, warm = 3;
+    int rounds, nprog, warm = 3, cmd = 0;
+    char ***args;
     uint64_t *wall, *minflt, *majflt;
     int *bad;
     posix_spawn_file_actions_t fa;
     if (argc < 3) {
-        fprintf(stderr, "usage: runner ROUNDS PROGRAM...\n");
+        fprintf(stderr, "usage: runner ROUNDS PROGRAM...\n       runner ROUNDS -c COMMAND...\n");
         return 2;
     }
     rounds = atoi(argv[1]);
+    if (!strcmp(argv[2], "-c")) {
+        cmd = 1;
+        argv++;
+        argc--;
+    }
     nprog = argc - 2;
-    if (rounds < 1)
+    if (rounds < 1 || nprog < 1)
         return 2;
+    args = calloc((size_t)nprog, sizeof *args);
+    if (!args)
+        return 2;
+    for (int i = 0; i < nprog; i++) {
+        /* A program alone, or a command line split into words at spaces (in a copy: the
+         * original stays whole for the output). */
+        char *line = strdup(argv[2 + i]), *save = NULL;
+        int nw = 0;
+        args[i] = calloc(strlen(argv[2 + i]) / 2 + 2, sizeof *args[i]);
+        if (!line || !args[i])
+            return 2;
+        if (!cmd)
+            args[i][nw++] = line;
+        else
+            for (char *w = strtok_r(line, " ", &save); w; w = strtok_r(NULL, " ", &save))
+                args[i][nw++] = w;
+        if (nw == 0)
+            return 2;
+    }
     wall = calloc((size_t)(rounds * nprog), sizeof *wall);
     minflt = calloc((size_t)(rounds * nprog), sizeof *minflt);
     majflt = calloc((size_t)(rounds * nprog), sizeof *majflt);
@@ -60,11 +88,10 @@ int main(int argc, char **argv)
     for (int r = -warm; r < rounds; r++) {
         for (int j = 0; j < nprog; j++) {
             int i = (j + (r < 0 ? 0 : r)) % nprog, status;
-            char *args[] = {argv[2 + i], NULL};
             struct rusage ru;
             pid_t pid;
             uint64_t t0 = now_ns(), t1;
-            if (posix_spawn(&pid, args[0], &fa, NULL, args, environ) != 0) {
+            if ((cmd ? posix_spawnp : posix_spawn)(&pid, args[i][0], &fa, NULL, args[i], environ) != 0) {
                 bad[i]++;
                 continue;
             }
