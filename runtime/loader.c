@@ -56,7 +56,8 @@ struct lib {
     uint32_t hash;          /* gnu_hash(soname): lib_named compares strings only on a match */
     const uintptr_t *rec;   /* first record naming it, or NULL if only needed by an image */
     int state;              /* 0 new, 1 visiting, 2 ordered, 3 mapped */
-    char path[PATH_BYTES];
+    const char *dir;        /* where the image was found: dir/soname (NULL: not found) */
+    size_t dlen;
     uintptr_t origin, end, info, got, ctor;
     uint32_t vword;
     int nseg;
@@ -198,16 +199,23 @@ static void collect(void)
 
 /* ---- finding an image ---- */
 
-static int try_open(const char *dir, size_t dlen, const char *soname, char *path)
+/* Open dir/soname; on success remember the directory (the path is put together again only
+ * for messages: no per-library path buffer to fault in). */
+static int try_open(struct lib *l, const char *dir, size_t dlen)
 {
-    size_t n = strlen(soname);
+    char path[PATH_BYTES];
+    size_t n = strlen(l->soname);
     int fd;
     if (dlen == 0 || dlen + 1 + n + 1 > PATH_BYTES)
         return -1;
     memcpy(path, dir, dlen);
     path[dlen] = '/';
-    memcpy(path + dlen + 1, soname, n + 1);
+    memcpy(path + dlen + 1, l->soname, n + 1);
     fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd >= 0) {
+        l->dir = dir;
+        l->dlen = dlen;
+    }
     return fd;
 }
 
@@ -222,7 +230,7 @@ static int find_image(struct lib *l)
         const char *p = env;
         while (*p) {
             size_t n = strcspn(p, ":");
-            if ((fd = try_open(p, n, l->soname, l->path)) >= 0)
+            if ((fd = try_open(l, p, n)) >= 0)
                 return fd;
             p += n;
             if (*p == ':')
@@ -231,13 +239,13 @@ static int find_image(struct lib *l)
     }
     if (l->rec) {
         const char *d = (const char *)l->rec[JR_DIR];
-        if (d && *d && (fd = try_open(d, strlen(d), l->soname, l->path)) >= 0)
+        if (d && *d && (fd = try_open(l, d, strlen(d))) >= 0)
             return fd;
     }
     for (unsigned i = 0; i < sizeof dirs / sizeof dirs[0]; i++)
-        if ((fd = try_open(dirs[i], strlen(dirs[i]), l->soname, l->path)) >= 0)
+        if ((fd = try_open(l, dirs[i], strlen(dirs[i]))) >= 0)
             return fd;
-    l->path[0] = 0;
+    l->dir = NULL;
     return -1;
 }
 
@@ -266,9 +274,32 @@ static uint32_t le32(const uint8_t *p)
 
 static uint64_t le64(const uint8_t *p) { return le32(p) | (uint64_t)le32(p + 4) << 32; }
 
+/* The image's path, dir/soname, on fd 1 or 2. */
+static void put_path(int fd, const struct lib *l)
+{
+    char dir[PATH_BYTES];
+    memcpy(dir, l->dir, l->dlen);
+    dir[l->dlen] = 0;
+    write_str(fd, dir);
+    write_str(fd, "/");
+    write_str(fd, l->soname);
+}
+
+/* "prog: can't load library 'path'" and a tab: the start of every refusal with details. */
+static void cant_load_begin(const struct lib *l)
+{
+    put(prog);
+    put(": can't load library '");
+    put_path(2, l);
+    put("'\n\t");
+}
+
 static _Noreturn void cant_load(struct lib *l, const char *reason)
 {
-    fatal3(": can't load library '", l->path, reason);
+    cant_load_begin(l);
+    put(reason);
+    put("\n");
+    _exit(127);
 }
 
 /* Name whatever occupies [start, end) for a clash message: one of our images, or the
@@ -280,11 +311,14 @@ static void name_occupant(const struct lib *self, uintptr_t start, uintptr_t end
     ssize_t n, total = 0;
     for (int i = 0; i < norder; i++) {
         if (order[i] != self && order[i]->state == 3 && order[i]->origin < end && start < order[i]->end) {
-            size_t k = strlen(order[i]->soname);
-            if (k + 3 + strlen(order[i]->path) + 2 < cap) {
-                strcpy(out, order[i]->soname);
+            const struct lib *o = order[i];
+            size_t k = strlen(o->soname);
+            if (2 * k + o->dlen + 5 < cap) {
+                strcpy(out, o->soname);
                 strcat(out, " (");
-                strcat(out, order[i]->path);
+                strncat(out, o->dir, o->dlen);
+                strcat(out, "/");
+                strcat(out, o->soname);
                 strcat(out, ")");
                 return;
             }
@@ -336,15 +370,6 @@ static void name_occupant(const struct lib *self, uintptr_t start, uintptr_t end
             break;
         line = nl + 1;
     }
-}
-
-/* "prog: can't load library 'path'" and a tab: the start of every refusal with details. */
-static void cant_load_begin(const struct lib *l)
-{
-    put(prog);
-    put(": can't load library '");
-    put(l->path);
-    put("'\n\t");
 }
 
 static _Noreturn void clash(struct lib *l, uintptr_t start, uintptr_t end)
@@ -457,7 +482,7 @@ static void map_image(struct lib *l, int fd)
         char t1[24], t2[24];
         put(prog);
         put(": incompatible library '");
-        put(l->path);
+        put_path(2, l);
         put("'\n\tRequire major version ");
         put(dec(want_major, t1));
         put(" and found ");
@@ -478,7 +503,7 @@ static void map_image(struct lib *l, int fd)
         !env_get("JUMP_NOWARN")) {
         put(prog);
         put(": warning: using older library version '");
-        put(l->path);
+        put_path(2, l);
         put("'\n\tRequire version ");
         put(version_text((uint32_t)l->rec[JR_VERSION], v1));
         put(" and found ");
@@ -863,7 +888,10 @@ static void trace(void)
             put_out(")");
         }
         put_out(" => ");
-        put_out(fd >= 0 ? l->path : "not found");
+        if (fd >= 0)
+            put_path(1, l);
+        else
+            put_out("not found");
         put_out("\n");
         if (fd >= 0)
             close(fd);
