@@ -23,60 +23,19 @@ void cc_loop_call(long n);
 void cc_loop_empty(long n);
 
 #if defined(__x86_64__)
-__asm__(".text\n"
-        ".p2align 6\n"
-        ".globl cc_loop_call\n"
-        ".type cc_loop_call, @function\n"
-        "cc_loop_call:\n"
-        "    push %rbx\n"
-        "    mov %rdi, %rbx\n"
-        "    .p2align 5\n"
-        "1:  call b001_empty\n"
-        "    dec %rbx\n"
-        "    jnz 1b\n"
-        "    pop %rbx\n"
-        "    ret\n"
-        ".size cc_loop_call, .-cc_loop_call\n"
-        ".p2align 6\n"
-        ".globl cc_loop_empty\n"
-        ".type cc_loop_empty, @function\n"
-        "cc_loop_empty:\n"
-        "    push %rbx\n"
-        "    mov %rdi, %rbx\n"
-        "    .p2align 5\n"
-        "1:  dec %rbx\n"
-        "    jnz 1b\n"
-        "    pop %rbx\n"
-        "    ret\n"
-        ".size cc_loop_empty, .-cc_loop_empty\n");
+#define CC_ENTER "    push %rbx\n    mov %rdi, %rbx\n"
+#define CC_COUNT "%rbx"
+#define CC_LEAVE "    pop %rbx\n    ret\n"
 #else
-__asm__(".text\n"
-        ".p2align 6\n"
-        ".globl cc_loop_call\n"
-        ".type cc_loop_call, @function\n"
-        "cc_loop_call:\n"
-        "    push %ebx\n"
-        "    mov 8(%esp), %ebx\n"
-        "    .p2align 5\n"
-        "1:  call b001_empty\n"
-        "    dec %ebx\n"
-        "    jnz 1b\n"
-        "    pop %ebx\n"
-        "    ret\n"
-        ".size cc_loop_call, .-cc_loop_call\n"
-        ".p2align 6\n"
-        ".globl cc_loop_empty\n"
-        ".type cc_loop_empty, @function\n"
-        "cc_loop_empty:\n"
-        "    push %ebx\n"
-        "    mov 8(%esp), %ebx\n"
-        "    .p2align 5\n"
-        "1:  dec %ebx\n"
-        "    jnz 1b\n"
-        "    pop %ebx\n"
-        "    ret\n"
-        ".size cc_loop_empty, .-cc_loop_empty\n");
+#define CC_ENTER "    push %ebx\n    mov 8(%esp), %ebx\n"
+#define CC_COUNT "%ebx"
+#define CC_LEAVE "    pop %ebx\n    ret\n"
 #endif
+/* A loop of COUNT iterations, its body at a 32-byte boundary, the function at 64 bytes. */
+#define CC_LOOP(name, body)                                                                    \
+    ".p2align 6\n.globl " name "\n.type " name ", @function\n" name ":\n" CC_ENTER              \
+    "    .p2align 5\n1:" body "    dec " CC_COUNT "\n    jnz 1b\n" CC_LEAVE ".size " name ", .-" name "\n"
+__asm__(".text\n" CC_LOOP("cc_loop_call", "  call b001_empty\n") CC_LOOP("cc_loop_empty", "\n"));
 
 static uint64_t now_ns(void)
 {
