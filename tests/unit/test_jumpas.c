@@ -78,6 +78,35 @@ static void test_scanner_tokens(void **state)
     free(s);
 }
 
+/* Bytes above 0x7f (UTF-8 in comments and strings) are ordinary characters: the scanner's
+ * tables cover all 256 byte values (a 7-bit table read past its rows for them, and split
+ * "# caf\xc3\xa9" into a label and more). */
+static void test_scanner_high_bytes(void **state)
+{
+    char *s;
+    (void)state;
+    s = tokens("# caf\xc3\xa9 comment\n\t.string \"h\xc3\xa9llo \xe2\x82\xac\"\n"
+               "\t.byte '\xc3\n/* \xff */ f\xc3: ret\n");
+    assert_string_equal(s, "COM:# caf\xc3\xa9 comment|NL1|DIR:.string|STR:\"h\xc3\xa9llo "
+                           "\xe2\x82\xac\"|NL2|DIR:.byte|CHR:'\xc3|NL3|COM:/* \xff */|MN:f|"
+                           "P:\xc3|P::|ID:ret|NL4");
+    free(s);
+}
+
+/* The forms where the scanner's longest match falls back to a shorter one (the rules that
+ * keep it from backing up must give the same tokens): a number that is not a label at the
+ * head, a character constant cut by the end of the line, a string followed by a backslash,
+ * and a string whose backslash is the last byte of the text. */
+static void test_scanner_fallbacks(void **state)
+{
+    char *s;
+    (void)state;
+    s = tokens("12 x\n1a:\n.byte '\\\n.ascii \"a\"\\, 1\n.ascii \"b\\");
+    assert_string_equal(s, "P:1|NUM:2|ID:x|NL1|P:1|ID:a|P::|NL2|DIR:.byte|P:'|P:\\|NL3|"
+                           "DIR:.ascii|STR:\"a\"|P:\\|P:,|NUM:1|NL4|DIR:.ascii|STR:\"b|P:\\");
+    free(s);
+}
+
 static void test_scanner_statements(void **state)
 {
     size_t len;
@@ -778,6 +807,8 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_scanner_tokens),
+        cmocka_unit_test(test_scanner_high_bytes),
+        cmocka_unit_test(test_scanner_fallbacks),
         cmocka_unit_test(test_scanner_statements),
         cmocka_unit_test(test_log_gcc_i386),
         cmocka_unit_test(test_log_skips_described),
