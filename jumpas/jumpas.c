@@ -549,6 +549,12 @@ static void on_set(scan_ctx *c, const asm_tok *name, const asm_tok *expr, size_t
 enum { D_TEXT = 1, D_DATA, D_BSS, D_SECTION, D_PUSH, D_POP, D_PREVIOUS, D_GLOBL, D_WEAK,
        D_LOCAL, D_VIS, D_TYPE, D_SIZE, D_COMM, D_LCOMM, D_SET };
 
+/* .cfi_*: the most frequent directives in gcc's output, none of those the scan looks at. */
+static int is_cfi(const char *p, size_t n)
+{
+    return n > 5 && p[1] == 'c' && !memcmp(p, ".cfi_", 5);
+}
+
 static int directive_id(const char *p, size_t n)
 {
     static const struct { const char *name; int id; } d[] = {
@@ -560,7 +566,7 @@ static int directive_id(const char *p, size_t n)
         {".equ", D_SET}, {".equiv", D_SET},
     };
     /* Most directives in gcc output (.loc, .cfi_*, .byte, .long, .string) are none of these. */
-    if (n < 4 || n > 12)
+    if (n < 4 || n > 12 || is_cfi(p, n))
         return 0;
     for (size_t i = 0; i < sizeof d / sizeof d[0]; i++)
         if (d[i].name[1] == p[1] && strlen(d[i].name) == n && !memcmp(d[i].name, p, n))
@@ -580,6 +586,8 @@ static int data_directive(const char *p, size_t n)
         DD(".single"), DD(".double"), DD(".tfloat"), DD(".uleb128"), DD(".sleb128"),
     };
 #undef DD
+    if (is_cfi(p, n))
+        return 0;
     if (n > 4 && !memcmp(p, ".dc.", 4))
         return 1;
     for (size_t i = 0; i < sizeof d / sizeof d[0]; i++)
@@ -803,6 +811,7 @@ int jas_scan_text(jas_scan *s, const char *name, char *text, size_t len, jerr *e
     scan_ctx c;
     asm_stmt st;
     asm_lexer *lx;
+    size_t reported = 0;
     (void)e; /* issue B's rewrite reports forms it cannot handle through e */
     s->in = xrealloc(s->in, (s->nin + 1) * sizeof *s->in);
     s->in[s->nin] = (jas_input){xstrdup(name), text, len, 0};
@@ -812,6 +821,14 @@ int jas_scan_text(jas_scan *s, const char *name, char *text, size_t len, jerr *e
     lx = asm_lexer_new(text, len);
     while (asm_next_stmt(lx, &st)) {
         const asm_tok *h = &st.t[st.nlabels];
+        if (s->progress) {
+            size_t done = st.t[0].off;  /* the statements before this one are complete */
+            if (done - reported >= JAS_PROGRESS_BYTES) {
+                reported = done;
+                if (s->progress(s->progress_ctx, c.input, done))
+                    s->progress = NULL;
+            }
+        }
         for (size_t k = 0; k < st.nlabels; k++)
             on_label(&c, &st.t[k]);
         if (!st.has_head)
@@ -1214,19 +1231,40 @@ size_t jas_log_lines(const jas_scan *s, const char *library, const char *objfile
     return n;
 }
 
-void jas_rewrite(const jas_scan *s, size_t i, buf *out)
+/* The first element of a (input, off)-sorted array at or after (i, from). */
+#define FIRST_AT(v, n, i, from)                                                          \
+    do {                                                                                 \
+        size_t lo_ = 0, hi_ = (n);                                                       \
+        while (lo_ < hi_) {                                                              \
+            size_t mid_ = lo_ + (hi_ - lo_) / 2;                                         \
+            if ((v)[mid_].input < (i) || ((v)[mid_].input == (i) && (v)[mid_].off < (from))) \
+                lo_ = mid_ + 1;                                                          \
+            else                                                                         \
+                hi_ = mid_;                                                              \
+        }                                                                                \
+        first_ = lo_;                                                                    \
+    } while (0)
+
+void jas_rewrite_range(const jas_scan *s, size_t i, size_t from, size_t to, buf *out)
 {
     const jas_input *in = &s->in[i];
-    size_t pos = 0, k = 0, r = 0;
-    while (r < s->nrepl && s->repl[r].input < i)
-        r++;
+    size_t pos = from, k, r, first_;
+    /* Edits and replacements are sorted by input and offset (the scan's order; qsort). */
+    FIRST_AT(s->edit, s->nedit, i, from);
+    k = first_;
+    FIRST_AT(s->repl, s->nrepl, i, from);
+    r = first_;
     for (;;) {
         const jas_edit *d = NULL;
         const jas_repl *x = r < s->nrepl && s->repl[r].input == i ? &s->repl[r] : NULL;
-        while (k < s->nedit && (s->edit[k].input != i || !(s->sym[s->edit[k].sym].flags & JAS_S_RENAME)))
+        while (k < s->nedit && s->edit[k].input == i && !(s->sym[s->edit[k].sym].flags & JAS_S_RENAME))
             k++;
-        if (k < s->nedit)
+        if (k < s->nedit && s->edit[k].input == i)
             d = &s->edit[k];
+        if (d && d->off >= to && to < in->len)
+            d = NULL;
+        if (x && x->off >= to && to < in->len)
+            x = NULL;
         if (d && (!x || d->off <= x->off)) { /* a rename: insert the suffix */
             k++;
             if (d->off < pos)
@@ -1245,7 +1283,39 @@ void jas_rewrite(const jas_scan *s, size_t i, buf *out)
             break;
         }
     }
-    buf_add(out, in->text + pos, in->len - pos);
+    if (pos < to)
+        buf_add(out, in->text + pos, to - pos);
+}
+#undef FIRST_AT
+
+void jas_rewrite(const jas_scan *s, size_t i, buf *out)
+{
+    jas_rewrite_range(s, i, 0, s->in[i].len, out);
+}
+
+size_t jas_settled(jas_scan *s, size_t upto)
+{
+    size_t limit = upto;
+    if (s->nin != 1)
+        return 0;
+    for (; s->settled_edit < s->nedit; s->settled_edit++) {
+        const jas_edit *d = &s->edit[s->settled_edit];
+        jas_sym *y = &s->sym[d->sym];
+        if (d->off >= limit)
+            break;
+        if (!defined(y)) { /* its definition may come later */
+            limit = d->off;
+            break;
+        }
+        y->flags |= JAS_S_RENAME; /* what jas_finish decides for it */
+    }
+    if (s->ninsn && s->itok[s->insn[0].tok].off < limit)
+        limit = s->itok[s->insn[0].tok].off;
+    if (s->ndef && s->def[0].head.off < limit)
+        limit = s->def[0].head.off;
+    if (s->nvdir && s->vdir[0].sp.off < limit)
+        limit = s->vdir[0].sp.off;
+    return limit;
 }
 
 /* ---- running ---- */
@@ -1402,6 +1472,109 @@ static void line_marker(const jumpas_args *a, const char *name, buf *out)
     buf_printf(out, "# 1 \"%s\"\n", name);
 }
 
+/* Does as need input i rewritten (standard input always: jumpas has read it)? */
+static int rewritten(const jas_scan *s, size_t i)
+{
+    return s->in[i].nedits || !strcmp(s->in[i].name, "-");
+}
+
+/* The line marker for input i: as calls standard input "{standard input}" in messages and
+ * debug information. */
+static void input_marker(const jumpas_args *a, const jas_scan *s, size_t i, buf *out)
+{
+    const char *name = s->in[i].name;
+    line_marker(a, strcmp(name, "-") ? name : "{standard input}", out);
+}
+
+/* The real as and its arguments (a's, the inputs in place); NULL if as is not found. The
+ * caller frees argv[0] and argv. */
+static char **as_command(const jumpas_args *a)
+{
+    const char *env_as = getenv("JUMP_AS");
+    char *as_path, **argv;
+    if (env_as && *env_as)
+        as_path = xstrdup(env_as);
+    else if (!(as_path = spawn_which("as", "/proc/self/exe")))
+        return NULL;
+    argv = xcalloc((size_t)a->argc + 3, sizeof *argv);
+    argv[0] = as_path;
+    for (int i = 0; i < a->argc; i++)
+        argv[i + 1] = a->argv[i];
+    return argv;
+}
+
+/* Where as finds input i in its argv: its own place, or after the options for standard input
+ * that jumpas read because no input was named. */
+static char **input_slot(const jumpas_args *a, char **argv, size_t i)
+{
+    return a->ninput ? &argv[a->input[i] + 1] : &argv[a->argc + 1];
+}
+
+/* Streaming: with one input, as starts before the control files are read and reads the
+ * text through a pipe while it is scanned, each prefix as soon as it is settled (jas_settled)
+ * once the first rename is decided (the input will be rewritten), so that as starts up and
+ * assembles while jumpas reads and scans. An input that turns out to need no rewrite is
+ * read by as itself (that as is stopped and another one run), as before; so is every input
+ * with -v, which echoes the as command that does the work. */
+typedef struct stream {
+    jas_scan *s;
+    const jumpas_args *a;
+    char **argv;      /* as's command, once started */
+    spawn_pipe as;
+    int started;
+    int marked;       /* the line marker is sent */
+    int werr;         /* errno of a failed write: nothing more is sent */
+    size_t sent;      /* bytes of the input whose text as has */
+} stream;
+
+static void stream_send(stream *st, size_t upto)
+{
+    buf t = {0};
+    if (!st->marked)
+        input_marker(st->a, st->s, 0, &t);
+    st->marked = 1;
+    jas_rewrite_range(st->s, 0, st->sent, upto, &t);
+    st->sent = upto;
+    if (!st->werr && t.len && write_all(st->as.fd, t.p, t.len) != 0)
+        st->werr = errno ? errno : EIO;
+    buf_free(&t);
+}
+
+/* Start as on standard input (jumpas_run goes the ordinary way if it cannot, and says why
+ * there, in its order). */
+static void stream_start(stream *st)
+{
+    jerr e;
+    if (!(st->argv = as_command(st->a)))
+        return;
+    *input_slot(st->a, st->argv, 0) = "-";
+    st->started = spawn_pipe_start(st->argv, 0, &st->as, &e) == 0;
+}
+
+static int stream_progress(void *ctx, size_t input, size_t done)
+{
+    stream *st = ctx;
+    size_t upto = jas_settled(st->s, done);
+    (void)input;
+    if (st->s->settled_edit == 0)
+        return 0; /* no rename decided yet */
+    if (upto > st->sent)
+        stream_send(st, upto);
+    return st->werr != 0;
+}
+
+/* jumpas gives up after as started: as is killed, and the object it may have begun removed
+ * (as deletes it itself on its own errors; only a regular file, never a device). */
+static void stream_abort(stream *st, int remove_output)
+{
+    const char *out = st->a->output ? st->a->output : "a.out";
+    struct stat sb;
+    spawn_pipe_abort(&st->as);
+    st->started = 0;
+    if (remove_output && lstat(out, &sb) == 0 && S_ISREG(sb.st_mode))
+        unlink(out);
+}
+
 static int fail(const jerr *e)
 {
     diag_report(e);
@@ -1415,22 +1588,34 @@ int jumpas_run(const jumpas_args *a)
     jerr e;
     int was_set, rc = EXIT_OK, status;
     const char *dir = jump_dir(&was_set);
-    size_t nin = a->ninput ? a->ninput : 1, extra = a->ninput ? 0 : 1;
-    char **argv = NULL, *as_path = NULL, *objfile = objfile_name(a->output), *logpath;
-    const char *env_as = getenv("JUMP_AS"), *implied = getenv("JUMP_IMPLIED_IMPORT");
+    size_t nin = a->ninput ? a->ninput : 1;
+    char **argv = NULL, *objfile = objfile_name(a->output), *logpath;
+    const char *implied = getenv("JUMP_IMPLIED_IMPORT");
     const char *trace = getenv("JUMP_TRACE");
     buf log = {0};
+    stream st = {0};
 
     if (!was_set)
         diag_warn("JUMP_DIR is not set; using the current directory");
+    memset(&s, 0, sizeof s);
+    memset(&ctl, 0, sizeof ctl);
+    if (nin == 1 && !a->verbose) { /* -v echoes only the as that does the work */
+        st.s = &s;
+        st.a = a;
+        stream_start(&st);
+    }
     if (jumpas_ctl_load(dir, &ctl, &e) != 0) {
-        free(objfile);
-        return fail(&e);
+        rc = fail(&e);
+        goto out;
     }
     jas_init(&s, &ctl);
     s.arch = a->arch;
     s.objfile = objfile;
     s.implied = implied && !strcmp(implied, "1");
+    if (st.started) {
+        s.progress = stream_progress;
+        s.progress_ctx = &st;
+    }
     for (size_t i = 0; i < nin; i++) {
         const char *path = a->ninput ? a->argv[a->input[i]] : "-";
         char *text = NULL;
@@ -1446,40 +1631,58 @@ int jumpas_run(const jumpas_args *a)
         goto out;
     }
 
-    /* The command: the real as, the same arguments, rewritten inputs in temporary files. */
-    if (env_as && *env_as) {
-        as_path = xstrdup(env_as);
-    } else if (!(as_path = spawn_which("as", "/proc/self/exe"))) {
-        diag_error("cannot find the real 'as' in PATH");
-        rc = EXIT_USAGE;
-        goto out;
-    }
-    argv = xcalloc((size_t)a->argc + extra + 2, sizeof *argv);
-    argv[0] = as_path;
-    for (int i = 0; i < a->argc; i++)
-        argv[i + 1] = a->argv[i];
-    for (size_t i = 0; i < nin; i++) {
-        const jas_input *in = &s.in[i];
-        int is_stdin = !strcmp(in->name, "-");
-        buf t = {0};
-        char *tmp = NULL;
-        if (!is_stdin && in->nedits == 0)
-            continue; /* as reads the original */
-        /* as calls standard input "{standard input}" in messages and debug information. */
-        line_marker(a, is_stdin ? "{standard input}" : in->name, &t);
-        jas_rewrite(&s, i, &t);
-        rc = temp_write(t.p, t.len, &tmp, &e);
-        buf_free(&t);
-        if (rc != 0) {
-            rc = fail(&e);
+    if (st.started && !rewritten(&s, 0))
+        stream_abort(&st, 0); /* as reads the original: the ordinary way */
+    if (st.started) {
+        stream_send(&st, s.in[0].len);
+        status = spawn_pipe_finish(&st.as, st.werr, &e);
+        st.started = 0;
+    } else {
+        /* The real as, the same arguments; the first rewritten input through a pipe, the
+         * others in temporary files. */
+        long piped = -1;
+        spawn_pipe as;
+        if (!(argv = as_command(a))) {
+            diag_error("cannot find the real 'as' in PATH");
+            rc = EXIT_USAGE;
             goto out;
         }
-        if (a->ninput)
-            argv[a->input[i] + 1] = tmp;
-        else
-            argv[a->argc + 1] = tmp;
+        for (size_t i = 0; i < nin; i++) {
+            buf t = {0};
+            char *tmp = NULL;
+            if (!rewritten(&s, i))
+                continue; /* as reads the original */
+            if (piped < 0) {
+                piped = (long)i;
+                *input_slot(a, argv, i) = "-";
+                continue;
+            }
+            input_marker(a, &s, i, &t);
+            jas_rewrite(&s, i, &t);
+            rc = temp_write(t.p, t.len, &tmp, &e);
+            buf_free(&t);
+            if (rc != 0) {
+                rc = fail(&e);
+                goto out;
+            }
+            *input_slot(a, argv, i) = tmp;
+        }
+        if (piped < 0) {
+            status = spawn_status(argv, a->verbose, &e);
+        } else if (spawn_pipe_start(argv, a->verbose, &as, &e) != 0) {
+            status = -1;
+        } else {
+            /* as starts up while the text is made, and assembles while it is written. */
+            buf t = {0};
+            int werr = 0;
+            input_marker(a, &s, (size_t)piped, &t);
+            jas_rewrite(&s, (size_t)piped, &t);
+            if (write_all(as.fd, t.p, t.len) != 0)
+                werr = errno ? errno : EIO;
+            buf_free(&t);
+            status = spawn_pipe_finish(&as, werr, &e);
+        }
     }
-    status = spawn_status(argv, a->verbose, &e);
     temps_remove();
     if (status < 0) {
         rc = fail(&e);
@@ -1517,11 +1720,17 @@ int jumpas_run(const jumpas_args *a)
         free(logpath);
     }
 out:
+    if (st.started)
+        stream_abort(&st, 1);
+    if (st.argv)
+        free(st.argv[0]);
+    free(st.argv);
     free(objfile);
     temps_remove();
     buf_free(&log);
+    if (argv)
+        free(argv[0]);
     free(argv);
-    free(as_path);
     jas_free(&s);
     jumpas_ctl_free(&ctl);
     return rc;

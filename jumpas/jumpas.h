@@ -180,6 +180,13 @@ typedef struct jas_scan {
     jas_insn *insn;
     size_t ninsn, capinsn;
 
+    /* Set by the caller to see the scan progress (jumpas streams the settled text to as):
+     * called after a statement ending at byte `done` of input `input`, about every
+     * JAS_PROGRESS_BYTES; a non-zero return stops the calls. */
+    int (*progress)(void *ctx, size_t input, size_t done);
+    void *progress_ctx;
+    size_t settled_edit;  /* jas_settled: the edits before it are decided renames */
+
     /* Decided by jas_finish. */
     jas_repl *repl;       /* sorted by input and offset */
     size_t nrepl, caprepl;
@@ -207,6 +214,18 @@ char jas_sym_type(const jas_scan *s, size_t i, uint64_t *size);
 long jas_find(const jas_scan *s, const char *name);
 /* The rewritten text of input i (renames, diversions and rewrites applied) appended to out. */
 void jas_rewrite(const jas_scan *s, size_t i, struct buf *out);
+/* The same for bytes [from, to) of input i only: a rename or replacement at `to` belongs to
+ * the next range (to the end of the input, it belongs to this one). Ranges that follow one
+ * another, cut nowhere inside a replaced statement, add up to jas_rewrite's text. */
+void jas_rewrite_range(const jas_scan *s, size_t i, size_t from, size_t to, struct buf *out);
+
+#define JAS_PROGRESS_BYTES 32768
+/* During the scan of the only input, the end of the prefix of its text (at most `upto`, the
+ * end of a statement scanned) that the rest of the scan cannot change, the renames in it
+ * decided: it stops at the first rename whose symbol is not defined yet, and at the first
+ * statement jas_finish may replace (a kept instruction, a jump.vars definition or directive).
+ * Before jas_finish, jas_rewrite_range gives the prefix's final text. */
+size_t jas_settled(jas_scan *s, size_t upto);
 
 /* The whole tool: returns the exit status. */
 int jumpas_run(const jumpas_args *a);

@@ -117,6 +117,81 @@ int spawn_status(char *const argv[], int verbose, jerr *e)
     return xstatus;
 }
 
+int spawn_pipe_start(char *const argv[], int verbose, spawn_pipe *p, jerr *e)
+{
+    posix_spawn_file_actions_t fa;
+    posix_spawnattr_t at;
+    struct sigaction ign;
+    sigset_t dfl;
+    int pfd[2], rc;
+
+    p->name = strrchr(argv[0], '/') ? strrchr(argv[0], '/') + 1 : argv[0];
+    if (verbose)
+        echo(argv);
+    if (pipe2(pfd, O_CLOEXEC) != 0)
+        return jerr_sys(e, "cannot create a pipe for %s", p->name);
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_adddup2(&fa, pfd[0], 0);
+    posix_spawnattr_init(&at);
+    sigemptyset(&dfl);
+    sigaddset(&dfl, SIGPIPE);
+    posix_spawnattr_setsigdefault(&at, &dfl);
+    posix_spawnattr_setflags(&at, POSIX_SPAWN_SETSIGDEF);
+    memset(&ign, 0, sizeof ign);
+    ign.sa_handler = SIG_IGN;
+    sigaction(SIGPIPE, &ign, &p->old);
+    rc = posix_spawnp(&p->pid, argv[0], &fa, &at, argv, environ);
+    posix_spawn_file_actions_destroy(&fa);
+    posix_spawnattr_destroy(&at);
+    close(pfd[0]);
+    if (rc != 0) {
+        close(pfd[1]);
+        sigaction(SIGPIPE, &p->old, NULL);
+        errno = rc;
+        return jerr_sys(e, "cannot run %s", argv[0]);
+    }
+    p->fd = pfd[1];
+    return 0;
+}
+
+static int pipe_wait(spawn_pipe *p, int *status)
+{
+    int rc = 0;
+    close(p->fd);
+    p->fd = -1;
+    while (waitpid(p->pid, status, 0) < 0) {
+        if (errno != EINTR) {
+            rc = -1;
+            break;
+        }
+    }
+    sigaction(SIGPIPE, &p->old, NULL);
+    return rc;
+}
+
+int spawn_pipe_finish(spawn_pipe *p, int write_errno, jerr *e)
+{
+    int status;
+    if (pipe_wait(p, &status) != 0)
+        return jerr_sys(e, "cannot wait for %s", p->name);
+    if (WIFEXITED(status) && WEXITSTATUS(status) != 0)
+        return WEXITSTATUS(status);
+    if (judge(p->name, status, e) != 0)
+        return -1;
+    if (write_errno) {
+        errno = write_errno;
+        return jerr_sys(e, "cannot write to %s", p->name);
+    }
+    return 0;
+}
+
+void spawn_pipe_abort(spawn_pipe *p)
+{
+    int status;
+    kill(p->pid, SIGKILL);
+    pipe_wait(p, &status);
+}
+
 char *spawn_which(const char *prog, const char *skip)
 {
     const char *path = getenv("PATH");

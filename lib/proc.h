@@ -2,6 +2,9 @@
 #ifndef JUMP_PROC_H
 #define JUMP_PROC_H
 
+#include <signal.h>
+#include <sys/types.h>
+
 struct jerr;
 
 /* Run argv (argv[0] looked up in PATH unless it has a '/') and wait. With verbose, the
@@ -17,6 +20,24 @@ int spawn_capture(char *const argv[], int verbose, char **out, struct jerr *e);
  * the exit status of a child that exited (0..255); -1 with e set when it could not be run
  * or was killed by a signal (named, as spawn_run does). */
 int spawn_status(char *const argv[], int verbose, struct jerr *e);
+
+/* A child reading its standard input from a pipe the caller writes (jumpas feeding as).
+ * While it runs SIGPIPE is ignored (a write to a child that stopped reading fails with
+ * EPIPE); the child gets the default action. One at a time. */
+typedef struct spawn_pipe {
+    pid_t pid;
+    int fd;                   /* the pipe's write end */
+    const char *name;         /* argv[0]'s last component, for messages */
+    struct sigaction old;     /* SIGPIPE's action before */
+} spawn_pipe;
+
+/* Start argv with the pipe as its standard input (echoed with verbose). 0, or -1 with e set. */
+int spawn_pipe_start(char *const argv[], int verbose, spawn_pipe *p, struct jerr *e);
+/* Close the pipe and wait, returning like spawn_status; write_errno: 0, or the errno of a
+ * failed write, an error only if the child exits 0 (else its status says why). */
+int spawn_pipe_finish(spawn_pipe *p, int write_errno, struct jerr *e);
+/* Kill the child (SIGKILL) and wait for it: the caller gives up on its work. */
+void spawn_pipe_abort(spawn_pipe *p);
 
 /* Look a program up in PATH, skipping the file `skip` (compared by device and inode; may be
  * NULL). Returns a malloc'ed path or NULL. */

@@ -62,17 +62,18 @@ mkdir -p adir
 expect 2 "jumpas: error: cannot read adir: Is a directory" -- "$J" $flag -o t.o adir
 expect 2 "jumpas: error: cannot read standard input: Is a directory" -- "$J" $flag -o t.o - < adir
 expect 2 "jumpas: error: cannot find the real 'as' in PATH" -- env PATH="$STAGE/bin" "$J" $flag -o t.o t.s
-TMPDIR=$PWD/notthere expect 2 "jumpas: error: cannot create a temporary file in $PWD/notthere: No such file or directory" -- "$J" $flag -o t.o - < t.s
+# The first rewritten input reaches as through a pipe, the others through temporary files.
+TMPDIR=$PWD/notthere expect 2 "jumpas: error: cannot create a temporary file in $PWD/notthere: No such file or directory" -- "$J" $flag -o t.o t.s - < d.s
 (   # no file can grow (stderr goes to a pipe): the temporary copy cannot be written
     trap '' XFSZ
     ulimit -f 0
-    msg=$("$J" $flag -o t.o t.s 2>&1 >/dev/null)
+    msg=$("$J" $flag -o t.o t.s - < d.s 2>&1 >/dev/null)
     rc=$?
     [ $rc = 2 ] || fail "temp write: exit status $rc: $msg"
     [[ $msg =~ ^jumpas:\ error:\ cannot\ write\ .*/jumpas[A-Za-z0-9]{6}\.s:\ File\ too\ large$ ]] ||
         fail "temp write: $msg"
 ) || exit 1
-for i in $(seq 1 65); do printf '\t.text\n\t.globl f%d\nf%d: ret\n' $i $i > many$i.s; printf '0 T f%d libe many\n' $i; done > ctl/jump.funcs
+for i in $(seq 1 66); do printf '\t.text\n\t.globl f%d\nf%d: ret\n' $i $i > many$i.s; printf '0 T f%d libe many\n' $i; done > ctl/jump.funcs
 expect 2 "jumpas: error: too many input files" -- "$J" $flag -o many.o many*.s
 rm ctl/jump.funcs
 

@@ -78,6 +78,35 @@ static void test_scanner_tokens(void **state)
     free(s);
 }
 
+/* Bytes above 0x7f (UTF-8 in comments and strings) are ordinary characters: the scanner's
+ * tables cover all 256 byte values (a 7-bit table read past its rows for them, and split
+ * "# caf\xc3\xa9" into a label and more). */
+static void test_scanner_high_bytes(void **state)
+{
+    char *s;
+    (void)state;
+    s = tokens("# caf\xc3\xa9 comment\n\t.string \"h\xc3\xa9llo \xe2\x82\xac\"\n"
+               "\t.byte '\xc3\n/* \xff */ f\xc3: ret\n");
+    assert_string_equal(s, "COM:# caf\xc3\xa9 comment|NL1|DIR:.string|STR:\"h\xc3\xa9llo "
+                           "\xe2\x82\xac\"|NL2|DIR:.byte|CHR:'\xc3|NL3|COM:/* \xff */|MN:f|"
+                           "P:\xc3|P::|ID:ret|NL4");
+    free(s);
+}
+
+/* The forms where the scanner's longest match falls back to a shorter one (the rules that
+ * keep it from backing up must give the same tokens): a number that is not a label at the
+ * head, a character constant cut by the end of the line, a string followed by a backslash,
+ * and a string whose backslash is the last byte of the text. */
+static void test_scanner_fallbacks(void **state)
+{
+    char *s;
+    (void)state;
+    s = tokens("12 x\n1a:\n.byte '\\\n.ascii \"a\"\\, 1\n.ascii \"b\\");
+    assert_string_equal(s, "P:1|NUM:2|ID:x|NL1|P:1|ID:a|P::|NL2|DIR:.byte|P:'|P:\\|NL3|"
+                           "DIR:.ascii|STR:\"a\"|P:\\|P:,|NUM:1|NL4|DIR:.ascii|STR:\"b|P:\\");
+    free(s);
+}
+
 static void test_scanner_statements(void **state)
 {
     size_t len;
@@ -454,6 +483,61 @@ static void test_rename_only_definitions(void **state)
     done(&x);
 }
 
+/* Streaming (jumpas sends as each settled prefix during the scan): jas_settled stops at the
+ * first rename whose symbol is not defined yet and at the first instruction the rewrite may
+ * replace; the settled prefix's text is the final one; jas_rewrite_range pieces cut anywhere
+ * but inside a replaced statement add up to jas_rewrite's text. */
+static void test_settled_prefix_and_ranges(void **state)
+{
+    static const char head[] = "\t.globl\tg\ng:\tret\n\t.globl\tf\n";
+    static const char src[] = "\t.globl\tg\ng:\tret\n\t.globl\tf\n\tnop\nf:\tret\n"
+                              "\tmovl\tv(%rip), %eax\n\tret\n";
+    fixture x;
+    size_t len, settled;
+    char *text = dup2nul(head, &len), *prefix, *whole;
+    buf b = {0};
+    (void)state;
+    memset(&x, 0, sizeof x);
+    load(&x.ctl.funcs, "jump.funcs", JF_FUNCS, "00000000 T f libxyz t\n00000000 T g libxyz t\n");
+    load(&x.ctl.vars, "jump.vars", JF_VARS, "00000004 D v libxyz t\n");
+    /* f is not defined (yet): the prefix ends where its suffix would go. */
+    jas_init(&x.s, &x.ctl);
+    assert_int_equal(jas_scan_text(&x.s, "t.s", text, len, &x.e), 0);
+    assert_int_equal(jas_settled(&x.s, len), strlen("\t.globl\tg\ng:\tret\n\t.globl\tf"));
+    jas_free(&x.s);
+    /* f defined: the prefix runs to the instruction naming the variable v. */
+    text = dup2nul(src, &len);
+    jas_init(&x.s, &x.ctl);
+    assert_int_equal(jas_scan_text(&x.s, "t.s", text, len, &x.e), 0);
+    settled = jas_settled(&x.s, len);
+    assert_int_equal(settled, strstr(src, "movl") - src);
+    jas_rewrite_range(&x.s, 0, 0, settled, &b);
+    prefix = buf_cstr(&b);
+    assert_string_equal(prefix, "\t.globl\tg__LOCAL__\ng__LOCAL__:\tret\n\t.globl\tf__LOCAL__\n"
+                                "\tnop\nf__LOCAL__:\tret\n\t");
+    assert_int_equal(jas_finish(&x.s, &x.e), 0);
+    memset(&b, 0, sizeof b);
+    jas_rewrite(&x.s, 0, &b);
+    whole = buf_cstr(&b);
+    assert_true(strncmp(whole, prefix, strlen(prefix)) == 0);
+    assert_non_null(strstr(whole + strlen(prefix), "__GOT_v"));
+    assert_int_equal(x.s.nrepl, 1);
+    for (size_t cut = 0; cut <= len; cut++) {
+        char *joined;
+        if (cut > x.s.repl[0].off && cut < x.s.repl[0].end)
+            continue; /* never inside a replaced instruction */
+        memset(&b, 0, sizeof b);
+        jas_rewrite_range(&x.s, 0, 0, cut, &b);
+        jas_rewrite_range(&x.s, 0, cut, len, &b);
+        joined = buf_cstr(&b);
+        assert_string_equal(joined, whole);
+        free(joined);
+    }
+    free(prefix);
+    free(whole);
+    done(&x);
+}
+
 static void test_no_controls_no_change(void **state)
 {
     fixture x;
@@ -778,6 +862,8 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_scanner_tokens),
+        cmocka_unit_test(test_scanner_high_bytes),
+        cmocka_unit_test(test_scanner_fallbacks),
         cmocka_unit_test(test_scanner_statements),
         cmocka_unit_test(test_log_gcc_i386),
         cmocka_unit_test(test_log_skips_described),
@@ -785,6 +871,7 @@ int main(void)
         cmocka_unit_test(test_globals_and_commons),
         cmocka_unit_test(test_rename_x86_64),
         cmocka_unit_test(test_rename_only_definitions),
+        cmocka_unit_test(test_settled_prefix_and_ranges),
         cmocka_unit_test(test_no_controls_no_change),
         cmocka_unit_test(test_function_listed_in_vars),
         cmocka_unit_test(test_operand_grammar),

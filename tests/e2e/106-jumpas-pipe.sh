@@ -1,0 +1,68 @@
+#!/bin/bash
+# The rewritten text reaches as through a pipe (as's standard input), not a temporary file:
+# no temporary file is needed for one input, the object is the one as makes from the same
+# text in a file, as's messages name the user's file and line, a large input is written
+# whole, and every way the pipe can fail is reported with its status.
+set -u
+fail() { echo "FAIL: $*"; exit 1; }
+m=-m64 flag=--64; [ "$ARCH" = i386 ] && m=-m32 flag=--32
+J=$STAGE/bin/jumpas
+export JUMP_DIR=$PWD/ctl JUMP_LIB=libp
+mkdir -p ctl
+
+expect() {
+    local want=$1 line=$2 rc
+    shift 3
+    "$@" > out.txt 2> err.txt
+    rc=$?
+    [ $rc = "$want" ] || { cat err.txt; fail "'$*': exit status $rc, expected $want"; }
+    [ -z "$line" ] || grep -qxF -- "$line" err.txt || { cat err.txt; fail "'$*': missing '$line'"; }
+}
+
+# A large file (well over a pipe's 64 KiB), every function renamed.
+awk 'BEGIN { for (i = 0; i < 4000; i++) printf "int f%d(int x);\n", i; for (i = 0; i < 4000; i++) printf "int f%d(int x) { return x * %d + f%d(x); }\n", i, i, (i + 1) % 4000 }' > big.c
+gcc $m -O2 -fno-pic -fno-pie -S -o big.s big.c || fail "compiling big.c"
+awk 'BEGIN { for (i = 0; i < 4000; i++) printf "00000000 T f%d libp big\n", i }' > ctl/jump.funcs
+[ "$(wc -c < big.s)" -gt 200000 ] || fail "big.s is too small to test the pipe"
+
+# No temporary file for one input: TMPDIR need not even exist.
+TMPDIR=$PWD/notthere expect 0 "" -- "$J" $flag -o big.o big.s
+# The text as reads: each definition renamed (labels, .globl, .type, .size; calls stay),
+# after a line marker naming the file; the object is the one as makes from it in a file.
+sed -E '/^(\t\.(globl|type|size)\t|f[0-9]+:)/ s/\<(f[0-9]+)\>/\1__LOCAL__/g' big.s |
+    sed '1i # 1 "big.s"' > want.s
+grep -q $'\tcall\tf[0-9]*__LOCAL__' want.s && fail "the expected text renames calls"
+grep -q $'\tcall\tf[0-9]' want.s || fail "the expected text has no calls"
+as $flag -o want.o want.s || fail "as on want.s"
+cmp big.o want.o || fail "big.o differs from as on the rewritten text in a file"
+[ "$(nm big.o | grep -c ' T f[0-9]*__LOCAL__$')" = 4000 ] || fail "not every definition renamed"
+
+# as's errors name the user's file and line through the pipe; standard input too.
+printf '\t.text\n\t.globl f1\nf1:\n\tbogus %%eax\n' > bad.s
+expect 1 "bad.s:4: Error: no such instruction: \`bogus %eax'" -- "$J" $flag -o bad.o bad.s
+[ -e bad.o ] && fail "as left an object behind"
+expect 1 "{standard input}:4: Error: no such instruction: \`bogus %eax'" -- "$J" $flag -o bad.o - < bad.s
+
+# An as that stops reading: its non-zero status passes through (as said why), and one that
+# exits 0 without reading everything is an error.
+printf '#!/bin/sh\nexit 4\n' > four; chmod +x four
+JUMP_AS=$PWD/four expect 4 "" -- "$J" $flag -o big.o big.s
+[ -s err.txt ] && fail "jumpas added a message to as's exit status 4: $(cat err.txt)"
+printf '#!/bin/sh\nexit 0\n' > lazy; chmod +x lazy
+JUMP_AS=$PWD/lazy expect 2 "jumpas: error: cannot write to lazy: Broken pipe" -- "$J" $flag -o big.o big.s
+printf '#!/bin/sh\nhead -c 1000 > /dev/null; kill -TERM $$\n' > quitter; chmod +x quitter
+JUMP_AS=$PWD/quitter expect 2 "jumpas: error: quitter was killed by signal 15 (Terminated)" -- "$J" $flag -o big.o big.s
+# What as is run with: its standard input in place of the file.
+printf '#!/bin/sh\necho "$@"; exec cat > fed.s\n' > show; chmod +x show
+JUMP_AS=$PWD/show expect 0 "" -- "$J" $flag -o big.o big.s
+grep -qx -- "$flag -o big.o -" out.txt || fail "as's arguments: $(cat out.txt)"
+cmp -s fed.s want.s || fail "the text fed to as differs from the expected rewrite"
+
+# The pipe cannot be made (no descriptors left), as cannot be run.
+( ulimit -n 4; exec "$J" $flag -o big.o big.s ) > out.txt 2> err.txt
+rc=$?
+[ $rc = 2 ] && grep -qxF "jumpas: error: cannot create a pipe for as: Too many open files" err.txt ||
+    { cat err.txt; fail "no pipe: exit status $rc"; }
+printf 'not a program\n' > noexec
+JUMP_AS=$PWD/noexec expect 2 "jumpas: error: cannot run $PWD/noexec: Permission denied" -- "$J" $flag -o big.o big.s
+echo ok
