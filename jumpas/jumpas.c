@@ -57,6 +57,7 @@ int jumpas_parse_args(int argc, char **argv, jumpas_args *a, jerr *e)
     memset(a, 0, sizeof *a);
     a->argc = argc;
     a->argv = argv;
+    a->output_at = -1;
     a->arch = arch_host();
     a->input = xmalloc((size_t)(argc + 1) * sizeof *a->input);
     for (int i = 0; i < argc; i++) {
@@ -78,11 +79,14 @@ int jumpas_parse_args(int argc, char **argv, jumpas_args *a, jerr *e)
                 jumpas_args_free(a);
                 return jerr_set(e, EXIT_USAGE, "option '%s' requires an argument", s);
             }
-            if (!strcmp(s, "-o"))
+            if (!strcmp(s, "-o")) {
                 a->output = argv[i + 1];
+                a->output_at = i + 1;
+            }
             i++;
         } else if (s[1] == 'o') {
             a->output = s + 2; /* -oFILE */
+            a->output_at = i;
         }
     }
     return 0;
@@ -1341,6 +1345,18 @@ static void on_fatal_signal(int sig)
     raise(sig);
 }
 
+/* Remember a temporary file (room checked by the caller). */
+static void temps_add(char *path)
+{
+    if (ntemps == 0) {
+        signal(SIGINT, on_fatal_signal);
+        signal(SIGTERM, on_fatal_signal);
+        signal(SIGHUP, on_fatal_signal);
+    }
+    temps[ntemps] = path;
+    ntemps++;
+}
+
 static int write_all(int fd, const void *p, size_t n)
 {
     const char *c = p;
@@ -1364,19 +1380,13 @@ static int temp_write(const void *p, size_t n, char **path, jerr *e)
     if (ntemps == (sig_atomic_t)(sizeof temps / sizeof temps[0]))
         return jerr_set(e, EXIT_USAGE, "too many input files");
     tmpl = xasprintf("%s/jumpasXXXXXX.s", dir && *dir ? dir : "/tmp");
-    if (ntemps == 0) {
-        signal(SIGINT, on_fatal_signal);
-        signal(SIGTERM, on_fatal_signal);
-        signal(SIGHUP, on_fatal_signal);
-    }
     fd = mkstemps(tmpl, 2);
     if (fd < 0) {
         jerr_sys(e, "cannot create a temporary file in %s", dir && *dir ? dir : "/tmp");
         free(tmpl);
         return -1;
     }
-    temps[ntemps] = tmpl;
-    ntemps++;
+    temps_add(tmpl);
     if (write_all(fd, p, n) != 0) {
         jerr_sys(e, "cannot write %s", tmpl);
         close(fd);
@@ -1503,6 +1513,52 @@ static char **as_command(const jumpas_args *a)
     return argv;
 }
 
+/* The object as writes when its text comes through a pipe: a temporary beside the output
+ * (".NAME.jumpasXXXXXX", a temps[] entry, so removed on every way out), which as's argv names
+ * instead of the output and which object_commit renames into place once as and jumpas both
+ * succeeded. A jumpas that dies while as reads the pipe (as then assembles a truncated text)
+ * leaves no object that make would take for a good one. NULL, and as writes the output
+ * itself, when the output is not a regular file (/dev/null) or no temporary can be made. */
+static char *object_temp(const jumpas_args *a, char **argv)
+{
+    static char *joined; /* "-oTEMP" for an output given as -oFILE */
+    struct stat sb;
+    const char *out = a->output, *base;
+    char *tmpl;
+    int fd;
+    if (a->output_at < 0 || !*out || (stat(out, &sb) == 0 && !S_ISREG(sb.st_mode)) ||
+        ntemps == (sig_atomic_t)(sizeof temps / sizeof temps[0]))
+        return NULL;
+    base = strrchr(out, '/') ? strrchr(out, '/') + 1 : out;
+    tmpl = xasprintf("%.*s.%s.jumpasXXXXXX", (int)(base - out), out, base);
+    if ((fd = mkstemp(tmpl)) < 0) {
+        free(tmpl);
+        return NULL;
+    }
+    {
+        mode_t mask = umask(0); /* the mode as would give a new file, not mkstemp's 0600 */
+        umask(mask);
+        fchmod(fd, 0666 & ~mask);
+    }
+    close(fd);
+    temps_add(tmpl);
+    if (a->argv[a->output_at] == out) {
+        argv[a->output_at + 1] = tmpl;
+    } else {
+        free(joined);
+        argv[a->output_at + 1] = joined = xasprintf("-o%s", tmpl);
+    }
+    return tmpl;
+}
+
+/* The object as wrote under `tmp` becomes the output. */
+static int object_commit(const jumpas_args *a, const char *tmp, jerr *e)
+{
+    if (tmp && rename(tmp, a->output) != 0)
+        return jerr_sys(e, "cannot rename %s to %s", tmp, a->output);
+    return 0;
+}
+
 /* Where as finds input i in its argv: its own place, or after the options for standard input
  * that jumpas read because no input was named. */
 static char **input_slot(const jumpas_args *a, char **argv, size_t i)
@@ -1520,6 +1576,7 @@ typedef struct stream {
     jas_scan *s;
     const jumpas_args *a;
     char **argv;      /* as's command, once started */
+    char *object;     /* the temporary it writes (object_temp), or NULL */
     spawn_pipe as;
     int started;
     int marked;       /* the line marker is sent */
@@ -1548,6 +1605,7 @@ static void stream_start(stream *st)
     if (!(st->argv = as_command(st->a)))
         return;
     *input_slot(st->a, st->argv, 0) = "-";
+    st->object = object_temp(st->a, st->argv);
     st->started = spawn_pipe_start(st->argv, 0, &st->as, &e) == 0;
 }
 
@@ -1637,10 +1695,13 @@ int jumpas_run(const jumpas_args *a)
         stream_send(&st, s.in[0].len);
         status = spawn_pipe_finish(&st.as, st.werr, &e);
         st.started = 0;
+        if (status == 0 && object_commit(a, st.object, &e) != 0)
+            status = -1;
     } else {
         /* The real as, the same arguments; the first rewritten input through a pipe, the
          * others in temporary files. */
         long piped = -1;
+        char *object = NULL;
         spawn_pipe as;
         if (!(argv = as_command(a))) {
             diag_error("cannot find the real 'as' in PATH");
@@ -1667,6 +1728,8 @@ int jumpas_run(const jumpas_args *a)
             }
             *input_slot(a, argv, i) = tmp;
         }
+        if (piped >= 0)
+            object = object_temp(a, argv);
         if (piped < 0) {
             status = spawn_status(argv, a->verbose, &e);
         } else if (spawn_pipe_start(argv, a->verbose, &as, &e) != 0) {
@@ -1681,6 +1744,8 @@ int jumpas_run(const jumpas_args *a)
                 werr = errno ? errno : EIO;
             buf_free(&t);
             status = spawn_pipe_finish(&as, werr, &e);
+            if (status == 0 && object_commit(a, object, &e) != 0)
+                status = -1;
         }
     }
     temps_remove();

@@ -20,6 +20,7 @@ typedef struct jumpas_args {
     size_t *input;           /* positions in argv of the input files ("-" included); malloc'ed */
     size_t ninput;
     const char *output;      /* the -o value, or NULL (as writes a.out) */
+    int output_at;           /* the position in argv of the argument holding it, or -1 */
     const struct arch *arch; /* --32 / --64, else the host's */
     int verbose;             /* -v */
     int no_preprocess;       /* -f: as skips comment preprocessing */

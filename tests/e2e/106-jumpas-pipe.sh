@@ -55,8 +55,30 @@ JUMP_AS=$PWD/quitter expect 2 "jumpas: error: quitter was killed by signal 15 (T
 # What as is run with: its standard input in place of the file.
 printf '#!/bin/sh\necho "$@"; exec cat > fed.s\n' > show; chmod +x show
 JUMP_AS=$PWD/show expect 0 "" -- "$J" $flag -o big.o big.s
-grep -qx -- "$flag -o big.o -" out.txt || fail "as's arguments: $(cat out.txt)"
+grep -qxE -- "$flag -o \.big\.o\.jumpas[A-Za-z0-9]{6} -" out.txt || fail "as's arguments: $(cat out.txt)"
 cmp -s fed.s want.s || fail "the text fed to as differs from the expected rewrite"
+ls -A | grep -q '^\.big\.o\.jumpas' && fail "the temporary object was left behind"
+# -oFILE is given the temporary the same way.
+JUMP_AS=$PWD/show expect 0 "" -- "$J" $flag -obig.o big.s
+grep -qxE -- "$flag -o\.big\.o\.jumpas[A-Za-z0-9]{6} -" out.txt || fail "as's arguments for -oFILE: $(cat out.txt)"
+# An output that is no regular file is written by as itself.
+JUMP_AS=$PWD/show expect 0 "" -- "$J" $flag -o /dev/null big.s
+grep -qx -- "$flag -o /dev/null -" out.txt || fail "as's arguments for /dev/null: $(cat out.txt)"
+
+# jumpas dies while as reads the pipe: as still writes an object (here from the whole text it
+# is given, as it would from the truncated part), but under the temporary name, so nothing
+# takes the output's place for make to trust.
+rm -f big.o as.done
+printf '#!/bin/sh\nhead -c 4096 > /dev/null; kill -KILL $PPID; as "$@" < want.s; echo $? > as.done\n' > killer
+chmod +x killer
+( JUMP_AS=$PWD/killer exec "$J" $flag -o big.o big.s ) > out.txt 2> err.txt
+rc=$?
+[ $rc = 137 ] || fail "jumpas was not killed: exit status $rc"
+for _ in $(seq 100); do [ -s as.done ] && break; sleep 0.1; done
+[ "$(cat as.done 2>/dev/null)" = 0 ] || fail "as did not assemble"
+[ -e big.o ] && fail "an object was left as big.o by an as whose jumpas died"
+nm .big.o.jumpas* 2>/dev/null | grep -q ' T f0__LOCAL__$' || fail "as did not write the temporary object"
+rm -f .big.o.jumpas*
 
 # The pipe cannot be made (no descriptors left), as cannot be run.
 ( ulimit -n 4; exec "$J" $flag -o big.o big.s ) > out.txt 2> err.txt
