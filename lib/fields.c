@@ -14,32 +14,28 @@ struct yy_buffer_state *fields_yy_scan_bytes(const char *bytes, int len, yyscan_
 struct fields_scan_extra *fields_yyget_extra(yyscan_t scanner);
 int fields_yyparse(void *scanner, struct fields_state *st);
 
-/* Locations: flex calls this for every token with its text; we track line and column. */
+/* Locations: flex calls this for every token with its text; we track line and column. Only
+ * the newline token holds a newline (fields_scan.l). */
 void fields_loc_step(void *vloc, struct fields_scan_extra *x, const char *text, int len)
 {
     FIELDS_YYLTYPE *loc = vloc;
     loc->first_line = x->line;
     loc->first_column = x->col;
-    for (int i = 0; i < len; i++) {
-        if (text[i] == '\n') {
-            x->line++;
-            x->col = 1;
-        } else {
-            x->col++;
-        }
+    if (len == 1 && text[0] == '\n') {
+        x->line++;
+        x->col = 1;
+    } else {
+        x->col += len;
     }
     loc->last_line = x->line;
     loc->last_column = x->col;
 }
 
+/* A line's words and comment are copied into one buffer, reused line after line. */
 static void clear_line(struct fields_state *st)
 {
-    for (int i = 0; i < st->cur.n; i++) {
-        free(st->store[i]);
-        st->store[i] = NULL;
-    }
-    free(st->comment);
-    st->comment = NULL;
+    st->text->len = 0;
+    st->comment_off = -1;
     st->cur.n = 0;
     st->cur.comment = NULL;
 }
@@ -52,8 +48,8 @@ int fields_add(struct fields_state *st, const char *word, int line, int col)
         st->failed = 1;
         return -1;
     }
-    st->store[st->cur.n] = xstrdup(word);
-    st->cur.f[st->cur.n] = st->store[st->cur.n];
+    st->off[st->cur.n] = st->text->len;
+    buf_add(st->text, word, strlen(word) + 1);
     st->cur.col[st->cur.n] = (unsigned)col;
     st->cur.n++;
     return 0;
@@ -61,15 +57,17 @@ int fields_add(struct fields_state *st, const char *word, int line, int col)
 
 void fields_comment(struct fields_state *st, const char *text)
 {
-    free(st->comment);
-    st->comment = xstrdup(text);
-    st->cur.comment = st->comment;
+    st->comment_off = (long)st->text->len;
+    buf_add(st->text, text, strlen(text) + 1);
 }
 
 int fields_end_line(struct fields_state *st, int line)
 {
     int rc;
     st->cur.line = (unsigned)line;
+    for (int i = 0; i < st->cur.n; i++)
+        st->cur.f[i] = (char *)st->text->p + st->off[i];
+    st->cur.comment = st->comment_off >= 0 ? (const char *)st->text->p + st->comment_off : NULL;
     rc = st->fn(st->ctx, &st->cur, st->e);
     clear_line(st);
     if (rc) {
@@ -90,6 +88,7 @@ int fields_parse(const char *path, const char *text, size_t len, fields_fn fn, v
 {
     struct fields_scan_extra extra = {1, 1};
     struct fields_state st;
+    buf words = {0};
     yyscan_t scanner;
     int rc;
 
@@ -107,6 +106,8 @@ int fields_parse(const char *path, const char *text, size_t len, fields_fn fn, v
     st.fn = fn;
     st.ctx = ctx;
     st.e = e;
+    st.comment_off = -1;
+    st.text = &words;
     if (fields_yylex_init_extra(&extra, &scanner) != 0)
         return jerr_sys(e, "%s: cannot start the scanner", path);
     if (len && text[len - 1] != '\n') {
@@ -121,7 +122,7 @@ int fields_parse(const char *path, const char *text, size_t len, fields_fn fn, v
     }
     rc = fields_yyparse(scanner, &st);
     fields_yylex_destroy(scanner);
-    clear_line(&st);
+    buf_free(&words);
     if (rc != 0 || st.failed) {
         if (!st.failed)
             jerr_set(e, EXIT_BAD, "%s: cannot parse", path);

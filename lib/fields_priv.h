@@ -5,6 +5,8 @@
 #include "fields.h"
 #include "diag.h"
 
+struct buf;
+
 struct fields_scan_extra {
     int line, col;
 };
@@ -16,8 +18,9 @@ struct fields_state {
     jerr *e;
     int failed;
     fields_line cur;
-    char *store[FIELDS_MAX];
-    char *comment;
+    struct buf *text;          /* this line's fields and comment, each NUL-terminated */
+    size_t off[FIELDS_MAX];    /* where each field starts in text */
+    long comment_off;          /* where the comment starts, or -1 */
 };
 
 struct FIELDS_YYLTYPE;
