@@ -62,7 +62,8 @@ enum jump_rec_word {
     JR_ORIGIN,       /* load address */
     JR_VERSION,      /* version word the program was linked against */
     JR_NIMPORTS,     /* host imports the image had when the stub was made */
-    JR_IMPORTS,      /* -> nimports pairs {name (char *), address in the program} */
+    JR_IMPORTS,      /* -> nimports pairs {name (char *), address in the program}, in
+                      * section JUMP_IMPORTS_SECTION */
     JR_NEEDS,        /* -> NULL-terminated array of sonames to load first */
     JR_NOVERRIDES,   /* overrides: one per slot and cell the stub exports */
     JR_OVERRIDES,    /* -> three arrays of NOVERRIDES words: a weak reference to each name;
@@ -85,6 +86,7 @@ enum jump_rec_word {
 /* 2: overrides as three arrays; jump_used entries grouped per member. */
 #define JUMP_REC_FORMAT 2u
 #define JUMP_REC_SECTION "jump_libs"
+#define JUMP_IMPORTS_SECTION "jump_imports"
 
 /* ---- Names a program uses (section "jump_used" in the program) ----
  * Every stub member a program pulls in contributes a group: a head entry (kind

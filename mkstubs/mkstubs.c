@@ -287,12 +287,15 @@ void mkstubs_descriptor(const mkstubs_lib *L, const char *stub, buf *out)
 
     uint64_t s_soname = rostr(rob, L->soname), s_desc = rostr(rob, L->desc), s_dir = rostr(rob, L->dir);
     /* Host imports: {name, address in the program}; the reference makes the program's own
-     * link resolve each name against its C library. */
-    uint64_t imports_at = elfw_data(w, rr)->len;
+     * link resolve each name against its C library. In a section of their own, which the link
+     * gathers from every stub into one place: on x86-64 each address is a dynamic relocation,
+     * and spread over the records' pages they cost a copy-on-write fault each at start-up. */
+    int im = L->nimports ? elfw_section(w, JUMP_IMPORTS_SECTION, SHT_PROGBITS_, SHF_ALLOC_ | SHF_WRITE_, ps) : 0;
+    uint32_t imsym = im ? elfw_section_symbol(w, im) : 0;
     for (size_t i = 0; i < L->nimports; i++) {
         uint32_t u = elfw_symbol(w, L->imports[i], ELFW_UNDEF, 0, 0, STB_GLOBAL_, STT_NOTYPE_);
-        ptr_word(w, a, rr, rosym, (int64_t)rostr(rob, L->imports[i]));
-        ptr_word(w, a, rr, u, 0);
+        ptr_word(w, a, im, rosym, (int64_t)rostr(rob, L->imports[i]));
+        ptr_word(w, a, im, u, 0);
     }
     /* Libraries to load first. */
     uint64_t needs_at = elfw_data(w, rr)->len;
@@ -347,7 +350,7 @@ void mkstubs_descriptor(const mkstubs_lib *L, const char *stub, buf *out)
         case JR_NIMPORTS: buf_wn(jb, L->nimports, ps); break;
         case JR_IMPORTS:
             if (L->nimports)
-                ptr_word(w, a, jl, rrsym, (int64_t)imports_at);
+                ptr_word(w, a, jl, imsym, 0);
             else
                 buf_wn(jb, 0, ps);
             break;

@@ -195,7 +195,7 @@ static void check_image_imports(const arch *a)
     mkstubs_descriptor(&L, "libimg", &d);
     assert_int_equal(elf_open(&f, "__libimg.o", d.p, d.len, &e), 0);
     const elf_sec *jl = elf_section(&f, "jump_libs"), *rr = elf_section(&f, ".data.rel.ro"),
-                  *ro = elf_section(&f, ".rodata");
+                  *ro = elf_section(&f, ".rodata"), *im = elf_section(&f, JUMP_IMPORTS_SECTION);
     assert_non_null(jl);
     assert_int_equal(jl->size, JR_NWORDS * ps);
     assert_int_equal(jl->align, ps);
@@ -211,8 +211,8 @@ static void check_image_imports(const arch *a)
     assert_int_equal(word(w + JR_DIGEST * ps, ps), layout_digest(&L.l, &L.funcs, &L.vars));
     assert_int_not_equal(word(w + JR_DIGEST * ps, ps), 0);
 
-    /* Record relocations: soname, desc, dir into .rodata; imports, needs and the override
-     * tables into .data.rel.ro. */
+    /* Record relocations: soname, desc, dir into .rodata; imports into their own section;
+     * needs and the override tables into .data.rel.ro. */
     elf_rel *r;
     size_t n;
     assert_int_equal(elf_relocs(&f, (size_t)(jl - f.secs), &r, &n, &e), 0);
@@ -224,29 +224,36 @@ static void check_image_imports(const arch *a)
         assert_ptr_equal(&f.secs[f.syms[r[i].sym].shndx], ro);
         assert_string_equal((const char *)rodata + r[i].addend, want_str[i]);
     }
+    assert_non_null(im);
     assert_int_equal(r[3].offset, JR_IMPORTS * ps);
-    assert_ptr_equal(&f.secs[f.syms[r[3].sym].shndx], rr);
+    assert_ptr_equal(&f.secs[f.syms[r[3].sym].shndx], im);
     assert_int_equal(r[3].addend, 0);
     assert_int_equal(r[4].offset, JR_NEEDS * ps);
-    assert_int_equal(r[4].addend, 4 * ps); /* after two {name, address} pairs */
+    assert_ptr_equal(&f.secs[f.syms[r[4].sym].shndx], rr);
+    assert_int_equal(r[4].addend, 0);
     assert_int_equal(r[5].offset, JR_OVERRIDES * ps);
     assert_ptr_equal(&f.secs[f.syms[r[5].sym].shndx], rr);
-    assert_int_equal(r[5].addend, 5 * ps); /* after the pairs and the needs list's NULL */
+    assert_int_equal(r[5].addend, ps); /* after the needs list's NULL */
     free(r);
     /* The pairs: a name in .rodata, then a reference to the undefined symbol of that name. */
-    assert_int_equal(elf_relocs(&f, (size_t)(rr - f.secs), &r, &n, &e), 0);
-    assert_int_equal(n, 4 + 5 + 5); /* two pairs, then two references per override */
+    assert_int_equal(im->size, 4 * ps);
+    assert_int_equal(im->flags, SHF_ALLOC_ | SHF_WRITE_);
+    assert_int_equal(elf_relocs(&f, (size_t)(im - f.secs), &r, &n, &e), 0);
+    assert_int_equal(n, 4);
     assert_string_equal((const char *)rodata + r[0].addend, "printf");
     assert_string_equal(f.syms[r[1].sym].name, "printf");
     assert_int_equal(f.syms[r[1].sym].shndx, SHN_UNDEF_);
     assert_int_equal(r[1].type, a->r_abs);
     assert_string_equal((const char *)rodata + r[2].addend, "stdout");
     assert_string_equal(f.syms[r[3].sym].name, "stdout");
-    /* Then the overrides, three arrays: a weak reference to each name, a weak reference to
-     * its twin, and each name's slot or cell or'ed with its kind. */
-    assert_int_equal(rr->size, 5 * ps + 3 * 5 * ps); /* pairs, needs' NULL, the three arrays */
+    free(r);
+    /* The overrides, three arrays: a weak reference to each name, a weak reference to its
+     * twin, and each name's slot or cell or'ed with its kind. */
+    assert_int_equal(elf_relocs(&f, (size_t)(rr - f.secs), &r, &n, &e), 0);
+    assert_int_equal(n, 5 + 5); /* two references per override */
+    assert_int_equal(rr->size, ps + 3 * 5 * ps); /* needs' NULL, the three arrays */
     {
-        const uint8_t *t = elf_section_data(&f, rr) + 5 * ps;
+        const uint8_t *t = elf_section_data(&f, rr) + ps;
         struct { unsigned kind; uint64_t where; const char *name; } want[] = {
             {JUMP_OVERRIDE_SLOT, layout_slot(&L.l, 1), "f1"},
             {JUMP_OVERRIDE_SLOT, layout_slot(&L.l, 3), "f3"},
@@ -255,18 +262,18 @@ static void check_image_imports(const arch *a)
             {JUMP_OVERRIDE_CELL, layout_cell(&L.l, 3), "c1"},
         };
         for (int i = 0; i < 5; i++) {
-            const elf_rel *ref = &r[4 + i], *twin = &r[9 + i];
+            const elf_rel *ref = &r[i], *twin = &r[5 + i];
             char tname[16];
             assert_int_equal(word(t + (size_t)i * ps, ps), 0);       /* the link fills them */
             assert_int_equal(word(t + (size_t)(5 + i) * ps, ps), 0);
             assert_int_equal(word(t + (size_t)(10 + i) * ps, ps), want[i].where | want[i].kind);
             assert_int_equal(want[i].where & JUMP_OVERRIDE_KIND, 0);
-            assert_int_equal(ref->offset, 5 * ps + (size_t)i * ps);
+            assert_int_equal(ref->offset, ps + (size_t)i * ps);
             assert_string_equal(f.syms[ref->sym].name, want[i].name);
             assert_int_equal(f.syms[ref->sym].shndx, SHN_UNDEF_);
             assert_int_equal(f.syms[ref->sym].bind, STB_WEAK_);
             snprintf(tname, sizeof tname, "__JUMP_DEF_%s", want[i].name);
-            assert_int_equal(twin->offset, 5 * ps + (size_t)(5 + i) * ps);
+            assert_int_equal(twin->offset, ps + (size_t)(5 + i) * ps);
             assert_string_equal(f.syms[twin->sym].name, tname);
             assert_int_equal(f.syms[twin->sym].shndx, SHN_UNDEF_);
             assert_int_equal(f.syms[twin->sym].bind, STB_WEAK_);
