@@ -2,23 +2,11 @@
 # Every message jumpas can print, each with its exit status: control-file and jump.vars
 # errors (1), as's own errors passed through with as's status, a killed as named (2), I/O
 # and usage errors (2), and the JUMP_DIR / JUMP_LIB warnings.
-set -u
-fail() { echo "FAIL: $*"; exit 1; }
+. "$TOP/tests/e2e/lib.sh"
 m=-m64 flag=--64; [ "$ARCH" = i386 ] && m=-m32 flag=--32
 J=$STAGE/bin/jumpas
 export JUMP_DIR=$PWD/ctl JUMP_LIB=libe
 mkdir -p ctl
-
-# expect STATUS STDERR-LINE -- command...: the exit status, and the whole stderr line present
-# (an empty STDERR-LINE: the caller checks err.txt itself).
-expect() {
-    local want=$1 line=$2 rc
-    shift 3
-    "$@" > out.txt 2> err.txt
-    rc=$?
-    [ $rc = "$want" ] || { cat err.txt; fail "'$*': exit status $rc, expected $want"; }
-    [ -z "$line" ] || grep -qxF -- "$line" err.txt || { cat err.txt; fail "'$*': missing '$line'"; }
-}
 
 printf '\t.text\n\t.globl foo\n\t.type foo, @function\nfoo:\n\tret\n\t.globl bar\nbar:\tret\n' > t.s
 printf '\t.data\n\t.globl dv\ndv:\t.long 1\n' > d.s

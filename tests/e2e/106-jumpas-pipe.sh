@@ -3,21 +3,11 @@
 # no temporary file is needed for one input, the object is the one as makes from the same
 # text in a file, as's messages name the user's file and line, a large input is written
 # whole, and every way the pipe can fail is reported with its status.
-set -u
-fail() { echo "FAIL: $*"; exit 1; }
+. "$TOP/tests/e2e/lib.sh"
 m=-m64 flag=--64; [ "$ARCH" = i386 ] && m=-m32 flag=--32
 J=$STAGE/bin/jumpas
 export JUMP_DIR=$PWD/ctl JUMP_LIB=libp
 mkdir -p ctl
-
-expect() {
-    local want=$1 line=$2 rc
-    shift 3
-    "$@" > out.txt 2> err.txt
-    rc=$?
-    [ $rc = "$want" ] || { cat err.txt; fail "'$*': exit status $rc, expected $want"; }
-    [ -z "$line" ] || grep -qxF -- "$line" err.txt || { cat err.txt; fail "'$*': missing '$line'"; }
-}
 
 # A large file (well over a pipe's 64 KiB), every function renamed.
 awk 'BEGIN { for (i = 0; i < 4000; i++) printf "int f%d(int x);\n", i; for (i = 0; i < 4000; i++) printf "int f%d(int x) { return x * %d + f%d(x); }\n", i, i, (i + 1) % 4000 }' > big.c

@@ -35,6 +35,17 @@ run() {
     [ "$rc" = "$want" ] || { echo "--- $out:"; cat "$out"; fail "'$*' exited $rc, expected $want"; }
 }
 
+# expect STATUS STDERR-LINE -- CMD...: run CMD, stdout into out.txt and stderr into err.txt,
+# and require exit status STATUS and the whole line STDERR-LINE in err.txt (an empty
+# STDERR-LINE: the caller checks err.txt itself).
+expect() {
+    local want=$1 line=$2 rc=0
+    shift 3
+    "$@" >out.txt 2>err.txt || rc=$?
+    [ "$rc" = "$want" ] || { cat err.txt; fail "'$*': exit status $rc, expected $want"; }
+    [ -z "$line" ] || grep -qxF -- "$line" err.txt || { cat err.txt; fail "'$*': missing '$line'"; }
+}
+
 # mkjump DIR NAME VERSION ORIGIN SRC.c...: build a jump library the short way (what
 # Shared.inc does, without make): compile with jumpas, getfuncs, compile again, mkimage,
 # mkstubs. The image is installed as DIR/lib/NAME.so.VERSION with its NAME.so.MAJOR link;
