@@ -24,6 +24,34 @@ le() {
     awk -v x="$1" -v l="$2" 'BEGIN { print (x + 0 <= l + 0) ? "met" : "**MISSED**" }'
 }
 
+# ratio_rows METRIC UNIT TARGET: the rows of a table of METRIC for every variant, each with
+# its ratio to static, and for jump at N=50 the target ratio TARGET met or MISSED.
+ratio_rows() {
+    local m=$1 unit=$2 target=$3 a n v s x r row t
+    for a in $arches; do
+        for n in $ns; do
+            s=$(get "$a" static "$n" "$m")
+            row="| $a | $n | $(num "$s")$unit"
+            for v in elf-lazy elf-now floor jump; do
+                x=$(get "$a" "$v" "$n" "$m")
+                r=$(rat "$x" "$s")
+                if [ "$(get "$a" "$v" "$n" runs)" = 0 ]; then
+                    row="$row | does not run"
+                else
+                    row="$row | $(num "$x")$unit${r:+ (${r}×)}"
+                fi
+            done
+            t=""
+            if [ "$n" = 50 ]; then t="≤ ${target}×: $(le "$(rat "$(get "$a" jump 50 "$m")" "$s")" "$target")"; fi
+            echo "$row | $t |"
+        done
+    done
+}
+# sys_by_name ARCH VARIANT: the N=50 program's system calls by name, "mmap 158, pread64 102, ..."
+sys_by_name() {
+    awk -F'\t' -v a="$1" -v v="$2" '$1 == a && $2 == v && $3 == 50 && $4 ~ /^sys:/ { sub(/^sys:/, "", $4); printf "%s%s %s", sep, $4, $5; sep = ", " }' "$tsv"
+}
+
 arches=$(awk -F'\t' 'NR > 1 && $1 != "all" { print $1 }' "$tsv" | awk '!s[$0]++' | tr '\n' ' ')
 ns=$(awk -F'\t' 'NR > 1 && $4 == "wall_us" { print $3 }' "$tsv" | sort -n | uniq | tr '\n' ' ')
 [ -n "$ns" ] || ns="1 10 50 100"
@@ -58,24 +86,7 @@ cpu=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo 2>/dev/null)
     echo
     echo "| arch | N | static | ELF lazy | ELF -z now | floor | jump | jump target |"
     echo "|---|---|---|---|---|---|---|---|"
-    for a in $arches; do
-        for n in $ns; do
-            s=$(get "$a" static "$n" wall_us)
-            row="| $a | $n | $(num "$s") µs"
-            for v in elf-lazy elf-now floor jump; do
-                x=$(get "$a" "$v" "$n" wall_us)
-                r=$(rat "$x" "$s")
-                if [ "$(get "$a" "$v" "$n" runs)" = 0 ]; then
-                    row="$row | does not run"
-                else
-                    row="$row | $(num "$x") µs${r:+ (${r}×)}"
-                fi
-            done
-            t=""
-            if [ "$n" = 50 ]; then t="≤ 1.25×: $(le "$(rat "$(get "$a" jump 50 wall_us)" "$s")" 1.25)"; fi
-            echo "$row | $t |"
-        done
-    done
+    ratio_rows wall_us " µs" 1.25
     awk -F'\t' '$4 == "error" { printf "\n%s %s-%s does not run: `%s`\n", $1, $2, $3, $5 }' "$tsv"
     # The target against the floor, and what jump costs over the floor per library.
     for a in $arches; do
@@ -117,20 +128,7 @@ cpu=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo 2>/dev/null)
     echo
     echo "| arch | N | static | ELF lazy | ELF -z now | floor | jump | jump target |"
     echo "|---|---|---|---|---|---|---|---|"
-    for a in $arches; do
-        for n in $ns; do
-            s=$(get "$a" static "$n" instructions)
-            row="| $a | $n | $(num "$s")"
-            for v in elf-lazy elf-now floor jump; do
-                x=$(get "$a" "$v" "$n" instructions)
-                r=$(rat "$x" "$s")
-                row="$row | $(num "$x")${r:+ (${r}×)}"
-            done
-            t=""
-            if [ "$n" = 50 ]; then t="≤ 2×: $(le "$(rat "$(get "$a" jump 50 instructions)" "$s")" 2)"; fi
-            echo "$row | $t |"
-        done
-    done
+    ratio_rows instructions "" 2
     echo
     echo "System calls (strace -f -c) / minor page faults (wait4 rusage, median). No target; the"
     echo "loader's share is what jump adds over static."
@@ -147,9 +145,7 @@ cpu=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo 2>/dev/null)
         done
     done
     for a in $arches; do
-        line=$(awk -F'\t' -v a="$a" '$1 == a && $2 == "jump" && $3 == 50 && $4 ~ /^sys:/ { sub(/^sys:/, "", $4); printf "%s%s %s", sep, $4, $5; sep = ", " }' "$tsv")
-        sl=$(awk -F'\t' -v a="$a" '$1 == a && $2 == "static" && $3 == 50 && $4 ~ /^sys:/ { sub(/^sys:/, "", $4); printf "%s%s %s", sep, $4, $5; sep = ", " }' "$tsv")
-        fl=$(awk -F'\t' -v a="$a" '$1 == a && $2 == "floor" && $3 == 50 && $4 ~ /^sys:/ { sub(/^sys:/, "", $4); printf "%s%s %s", sep, $4, $5; sep = ", " }' "$tsv")
+        line=$(sys_by_name "$a" jump) sl=$(sys_by_name "$a" static) fl=$(sys_by_name "$a" floor)
         [ -z "$line" ] || printf '\n%s, N=50, system calls by name: jump: %s; floor: %s; static: %s.\n' "$a" "$line" "${fl:-—}" "$sl"
     done
     echo

@@ -344,6 +344,21 @@ int elf_read_vaddr(const elf_file *f, uint64_t vaddr, void *out, size_t n)
     return -1;
 }
 
+char *elf_read_cstr(const elf_file *f, uint64_t vaddr)
+{
+    buf b = {0};
+    for (size_t i = 0; i < 4096; i++) {
+        char c;
+        if (elf_read_vaddr(f, vaddr + i, &c, 1) != 0)
+            break;
+        if (!c)
+            return buf_cstr(&b);
+        buf_addc(&b, c);
+    }
+    buf_free(&b);
+    return NULL;
+}
+
 /* Walk the notes in [p, p+len) with entries padded to `al` (4, or 8 for 8-aligned notes). */
 static int scan_notes(const uint8_t *p, uint64_t len, uint64_t al, const char *owner, uint32_t type,
                       const uint8_t **desc, size_t *desclen)

@@ -83,6 +83,9 @@ const uint8_t *elf_section_data(const elf_file *f, const elf_sec *s);
 /* Copy n bytes at a virtual address inside a PT_LOAD segment's file image (bytes in the
  * segment's zero-filled tail read as 0). -1 if the range is not all inside one segment. */
 int elf_read_vaddr(const elf_file *f, uint64_t vaddr, void *out, size_t n);
+/* The NUL-terminated string (at most 4 KiB) at a virtual address, malloc'ed; NULL if it is not
+ * all inside one segment. */
+char *elf_read_cstr(const elf_file *f, uint64_t vaddr);
 /* Find a note by owner name and type in SHT_NOTE sections or PT_NOTE segments. 1 and the
  * descriptor if found, 0 if not. */
 int elf_find_note(const elf_file *f, const char *owner, uint32_t type, const uint8_t **desc,

@@ -65,22 +65,6 @@ void mkstubs_free(mkstubs_lib *L)
 
 static uint64_t word(const uint8_t *p, unsigned ps) { return ps == 8 ? rd64le(p) : rd32le(p); }
 
-/* A NUL-terminated string at a virtual address of the image; malloc'ed, or NULL. */
-static char *image_string(const elf_file *f, uint64_t va)
-{
-    buf b = {0};
-    for (size_t i = 0; i < 4096; i++) {
-        char c;
-        if (elf_read_vaddr(f, va + i, &c, 1) != 0)
-            break;
-        if (!c)
-            return buf_cstr(&b);
-        buf_addc(&b, c);
-    }
-    buf_free(&b);
-    return NULL;
-}
-
 static int read_image(mkstubs_lib *L, const char *path, const elf_file *f, jerr *e)
 {
     const uint8_t *d;
@@ -119,7 +103,7 @@ static int read_image(mkstubs_lib *L, const char *path, const elf_file *f, jerr 
         if (elf_read_vaddr(f, at + k * 2 * ps, pair, 2 * ps) != 0)
             return jerr_set(e, EXIT_BAD, "%s: host import %llu lies outside the image", path, (unsigned long long)k);
         nameva = word(pair + ps, ps);
-        L->imports[k] = image_string(f, nameva);
+        L->imports[k] = elf_read_cstr(f, nameva);
         if (!L->imports[k])
             return jerr_set(e, EXIT_BAD, "%s: the name of host import %llu (at 0x%llx) is unreadable", path,
                             (unsigned long long)k, (unsigned long long)nameva);

@@ -86,9 +86,8 @@ static const char *env_get(const char *name)
 
 /* ---- output without stdio ---- */
 
-static void write_str(int fd, const char *s)
+static void write_n(int fd, const char *s, size_t n)
 {
-    size_t n = strlen(s);
     while (n) {
         ssize_t w = write(fd, s, n);
         if (w < 0 && errno == EINTR)
@@ -99,6 +98,8 @@ static void write_str(int fd, const char *s)
         n -= (size_t)w;
     }
 }
+
+static void write_str(int fd, const char *s) { write_n(fd, s, strlen(s)); }
 
 static void put(const char *s) { write_str(2, s); }
 static void put_out(const char *s) { write_str(1, s); }
@@ -277,10 +278,7 @@ static uint64_t le64(const uint8_t *p) { return le32(p) | (uint64_t)le32(p + 4) 
 /* The image's path, dir/soname, on fd 1 or 2. */
 static void put_path(int fd, const struct lib *l)
 {
-    char dir[PATH_BYTES];
-    memcpy(dir, l->dir, l->dlen);
-    dir[l->dlen] = 0;
-    write_str(fd, dir);
+    write_n(fd, l->dir, l->dlen);
     write_str(fd, "/");
     write_str(fd, l->soname);
 }

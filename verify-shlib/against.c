@@ -415,23 +415,6 @@ static uint64_t pword(const prog *p, const uint8_t *at)
     return p->f.arch->ptrsize == 8 ? rd64le(at) : rd32le(at);
 }
 
-/* A NUL-terminated string at an address of the program (at most 4096 bytes); malloc'ed or
- * NULL. */
-static char *pstring(const prog *p, uint64_t va)
-{
-    buf b = {0};
-    for (size_t i = 0; i < 4096; i++) {
-        char c;
-        if (elf_read_vaddr(&p->f, va + i, &c, 1) != 0)
-            break;
-        if (!c)
-            return buf_cstr(&b);
-        buf_addc(&b, c);
-    }
-    buf_free(&b);
-    return NULL;
-}
-
 /* The program's symbol for `addr`: an absolute one from the stub (the library's own) when
  * `absolute`, else a defined global of the program's own (an override). */
 static const char *psym_at(const prog *p, uint64_t addr, int absolute)
@@ -485,7 +468,7 @@ static int program_checks(actx *a, prog *p, jerr *e)
     nrec = sec->size / ((uint64_t)JR_NWORDS * ps);
     for (uint64_t r = 0; r < nrec && !found; r++) {
         const uint8_t *w = d + r * JR_NWORDS * ps;
-        char *so = pstring(p, pword(p, w + JR_SONAME * ps));
+        char *so = elf_read_cstr(&p->f, pword(p, w + JR_SONAME * ps));
         if (pword(p, w + JR_MAGIC * ps) == JUMP_REC_MAGIC && so && !strcmp(so, a->im.note.soname)) {
             found = 1;
             rec = r;

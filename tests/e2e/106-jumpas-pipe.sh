@@ -55,6 +55,14 @@ grep -qxE -- "$flag -o\.big\.o\.jumpas[A-Za-z0-9]{6} -" out.txt || fail "as's ar
 JUMP_AS=$PWD/show expect 0 "" -- "$J" $flag -o /dev/null big.s
 grep -qx -- "$flag -o /dev/null -" out.txt || fail "as's arguments for /dev/null: $(cat out.txt)"
 
+# The object cannot take the output's place (here a directory appeared there meanwhile): an
+# error naming both, and no temporary left behind.
+printf '#!/bin/sh\ncat > /dev/null; mkdir dirout.o; : > dirout.o/x\n' > mkdirer; chmod +x mkdirer
+JUMP_AS=$PWD/mkdirer expect 2 "" -- "$J" $flag -o dirout.o big.s
+grep -qxE "jumpas: error: cannot rename \.dirout\.o\.jumpas[A-Za-z0-9]{6} to dirout\.o: Is a directory" err.txt ||
+    { cat err.txt; fail "the failed rename's message"; }
+ls -A | grep -q '^\.dirout\.o\.jumpas' && fail "the temporary object of a failed rename was left behind"
+
 # jumpas dies while as reads the pipe: as still writes an object (here from the whole text it
 # is given, as it would from the truncated part), but under the temporary name, so nothing
 # takes the output's place for make to trust.

@@ -292,7 +292,8 @@ static void check_executable(const arch *a)
     uint32_t v;
     FILE *s = fopen("p.c", "w");
     assert_non_null(s);
-    fputs("int marker = 0x11223344;\nint zeroed[64];\nint main(void) { return marker + zeroed[3]; }\n", s);
+    fputs("int marker = 0x11223344;\nint zeroed[64];\nchar greeting[] = \"hello\";\n"
+          "int main(void) { return marker + zeroed[3] + greeting[0]; }\n", s);
     fclose(s);
     char *o = su_out("gcc %s -no-pie -Wl,--build-id=sha1 p.c -o p", a->cc_flag);
     assert_non_null(o);
@@ -315,6 +316,15 @@ static void check_executable(const arch *a)
     assert_int_equal(elf_read_vaddr(&f, nm_value(nm, "zeroed") + 12, &v, 4), 0);
     assert_int_equal(v, 0);
     assert_int_equal(elf_read_vaddr(&f, 0x10, &v, 4), -1);
+    char *str = elf_read_cstr(&f, nm_value(nm, "greeting"));
+    assert_non_null(str);
+    assert_string_equal(str, "hello");
+    free(str);
+    str = elf_read_cstr(&f, nm_value(nm, "greeting") + 5); /* the terminator itself */
+    assert_non_null(str);
+    assert_string_equal(str, "");
+    free(str);
+    assert_null(elf_read_cstr(&f, 0x10));
 
     const uint8_t *desc;
     size_t dl;

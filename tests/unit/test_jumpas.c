@@ -692,9 +692,23 @@ static char *rewrite1(const arch *a, const char *src)
     return buf_cstr(&b);
 }
 
+typedef struct rw_case {
+    const char *in, *want;
+} rw_case;
+
+static void check_rewrites(const arch *a, const rw_case *c, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        char *got = rewrite1(a, c[i].in);
+        if (strcmp(got, c[i].want))
+            fail_msg("'%s':\n got '%s'\nwant '%s'", c[i].in, got, c[i].want);
+        free(got);
+    }
+}
+
 static void test_rewrite_i386(void **state)
 {
-    static const struct { const char *in, *want; } c[] = {
+    static const rw_case c[] = {
         {"movl %eax, %ebx", "=0"},
         {"movl x, %eax", "=0"},
         /* A load into a register the source does not use: that register, nothing saved. */
@@ -740,17 +754,12 @@ static void test_rewrite_i386(void **state)
         {"movl  v@GOTOFF(%ebx),\t%eax", "!t.s:7: cannot rewrite 'movl v@GOTOFF(%ebx), %eax' (reference to exported variable 'v')"},
     };
     (void)state;
-    for (size_t i = 0; i < sizeof c / sizeof c[0]; i++) {
-        char *got = rewrite1(&arch_i386, c[i].in);
-        if (strcmp(got, c[i].want))
-            fail_msg("'%s':\n got '%s'\nwant '%s'", c[i].in, got, c[i].want);
-        free(got);
-    }
+    check_rewrites(&arch_i386, c, sizeof c / sizeof c[0]);
 }
 
 static void test_rewrite_x86_64(void **state)
 {
-    static const struct { const char *in, *want; } c[] = {
+    static const rw_case c[] = {
         {"movl v(%rip), %eax", "movq __GOT_v(%rip), %rax; movl (%rax), %eax"},
         {"movq v+8(%rip), %rdx", "movq __GOT_v(%rip), %rdx; movq 8(%rdx), %rdx"},
         {"movl %eax, v(%rip)", "pushq %r11; movq __GOT_v(%rip), %r11; movl %eax, (%r11); popq %r11"},
@@ -767,12 +776,7 @@ static void test_rewrite_x86_64(void **state)
         {"movl v(%eax), %ecx", "!t.s:7: cannot rewrite 'movl v(%eax), %ecx' (reference to exported variable 'v': unexpected address register)"},
     };
     (void)state;
-    for (size_t i = 0; i < sizeof c / sizeof c[0]; i++) {
-        char *got = rewrite1(&arch_x86_64, c[i].in);
-        if (strcmp(got, c[i].want))
-            fail_msg("'%s':\n got '%s'\nwant '%s'", c[i].in, got, c[i].want);
-        free(got);
-    }
+    check_rewrites(&arch_x86_64, c, sizeof c / sizeof c[0]);
 }
 
 /* Through the whole scan: the rewritten text keeps every untouched byte and every line. */
