@@ -24,12 +24,20 @@ le() {
     awk -v x="$1" -v l="$2" 'BEGIN { print (x + 0 <= l + 0) ? "met" : "**MISSED**" }'
 }
 
+# emulated ARCH: that architecture's programs ran under an emulator and were not timed.
+emulated() { [ "$(get "$1" all 0 emulated)" = 1 ]; }
+NT="emulated: not timed"
+
 # ratio_rows METRIC UNIT TARGET: the rows of a table of METRIC for every variant, each with
 # its ratio to static, and for jump at N=50 the target ratio TARGET met or MISSED.
 ratio_rows() {
     local m=$1 unit=$2 target=$3 a n v s x r row t
     for a in $arches; do
         for n in $ns; do
+            if emulated "$a"; then
+                echo "| $a | $n | $NT | $NT | $NT | $NT | $NT | — |"
+                continue
+            fi
             s=$(get "$a" static "$n" "$m")
             row="| $a | $n | $(num "$s")$unit"
             for v in elf-lazy elf-now floor jump; do
@@ -138,6 +146,10 @@ cpu=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo 2>/dev/null)
     for a in $arches; do
         for n in $ns; do
             row="| $a | $n"
+            if emulated "$a"; then
+                echo "$row | $NT | $NT | $NT | $NT | $NT |"
+                continue
+            fi
             for v in static elf-lazy elf-now floor jump; do
                 row="$row | $(num "$(get "$a" "$v" "$n" syscalls)") / $(num "$(get "$a" "$v" "$n" minflt)")"
             done
@@ -157,6 +169,10 @@ cpu=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo 2>/dev/null)
     for a in $arches; do
         for n in $ns; do
             row="| $a | $n"
+            if emulated "$a"; then
+                echo "$row | $NT | $NT | $NT | $NT |"
+                continue
+            fi
             for v in jump floor; do
                 for mt in syscalls minflt; do
                     x=$(get "$a" "$v" "$n" $mt) s=$(get "$a" static "$n" $mt)
@@ -184,6 +200,10 @@ cpu=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo 2>/dev/null)
     echo "|---|---|---|---|---|"
     for a in $arches; do
         row="| $a"
+        if emulated "$a"; then
+            echo "$row | $NT | $NT | $NT | — |"
+            continue
+        fi
         for v in direct slot plt; do
             row="$row | $(num "$(get "$a" "$v" 1 call_ns)" 2) ns ($(num "$(get "$a" "$v" 1 call_tsc)" 2) ticks) [$(num "$(get "$a" "$v" 1 call_ns_min)" 2)–$(num "$(get "$a" "$v" 1 call_ns_max)" 2)]"
         done
@@ -204,6 +224,10 @@ cpu=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo 2>/dev/null)
     echo "| arch | variant | private dirty kB / library | dirty text pages (50 libs) | most dirty data pages in one library | libraries over one data page | target |"
     echo "|---|---|---|---|---|---|---|"
     for a in $arches; do
+        if emulated "$a"; then
+            echo "| $a | all | $NT | — | — | — | — |"
+            continue
+        fi
         for v in elf-lazy elf-now jump; do
             x=$(get "$a" "$v" 50 dirty_kb_per_lib)
             [ -n "$x" ] || continue
@@ -245,6 +269,10 @@ cpu=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo 2>/dev/null)
     echo "|---|---|---|---|---|"
     for a in $arches; do
         w=$(get "$a" load_checks 50 wall_us)
+        if emulated "$a"; then
+            echo "| $a | — | $NT | $NT | $NT |"
+            continue
+        fi
         if [ -z "$w" ] || [ "$w" = NA ]; then
             echo "| $a | — | — (this loader has no load-time checks) | — | — |"
             continue

@@ -12,6 +12,8 @@
 # BENCH_OUT (where results.tsv/.md go; default this directory).
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
+# How each architecture's programs run here (natively or under qemu-user): scripts/arch.sh.
+. "$here/../scripts/arch.sh"
 : "${STAGE:?set STAGE to the staged toolkit (make bench does)}"
 STAGE=$(cd "$STAGE" && pwd)
 export PATH=$STAGE/bin:$PATH
@@ -198,6 +200,14 @@ command -v strace >/dev/null && have_strace=1
 for a in $ARCHES; do
     m=$(archflag "$a")
     A=$W/$a
+    # Under an emulator, times and counts are the emulator's, not comparable with native ones:
+    # such an architecture's programs are still run (they must work), but not timed.
+    emu=
+    if arch_emulated "$a"; then
+        emu=$(arch_how "$a")
+        record "$a" all 0 emulated 1
+        note "== $a: programs run $emu: built, run and checked, not timed"
+    fi
     mkdir -p "$A/bin"
     note "== $a: building $NMAX libraries three ways"
     built=0
@@ -276,7 +286,7 @@ for a in $ARCHES; do
         vs="static floor elf-lazy elf-now jump"
         [ "$n" = 50 ] && [ -x "$A/bin/jump_nocheck-$n" ] && vs="$vs jump_nocheck"
         for v in $vs; do
-            if "$A/bin/$v-$n" >/dev/null 2>"$A/run-$v-$n.err"; then
+            if arch_run "$a" "$A/bin/$v-$n" >/dev/null 2>"$A/run-$v-$n.err"; then
                 progs+=("$A/bin/$v-$n")
             else
                 note "   $v-$n does not run: $(head -c 300 "$A/run-$v-$n.err")"
@@ -285,130 +295,132 @@ for a in $ARCHES; do
             fi
         done
     done
-    note "== $a: start-up, $ROUNDS interleaved runs of ${#progs[@]} programs"
-    if [ ${#progs[@]} -gt 0 ]; then
-        "$W/tools/runner" "$ROUNDS" "${progs[@]}" >"$A/startup.out" 2>>"$log"
-        while IFS=$'\t' read -r p med mn minf majf bad; do
+    if [ -z "$emu" ]; then
+        note "== $a: start-up, $ROUNDS interleaved runs of ${#progs[@]} programs"
+        if [ ${#progs[@]} -gt 0 ]; then
+            "$W/tools/runner" "$ROUNDS" "${progs[@]}" >"$A/startup.out" 2>>"$log"
+            while IFS=$'\t' read -r p med mn minf majf bad; do
+                b=$(basename "$p")
+                v=${b%-*} n=${b##*-}
+                record "$a" "$v" "$n" wall_us "$med"
+                record "$a" "$v" "$n" wall_min_us "$mn"
+                record "$a" "$v" "$n" minflt "$minf"
+                record "$a" "$v" "$n" majflt "$majf"
+                [ "$bad" = 0 ] || record "$a" "$v" "$n" failed_runs "$bad"
+            done <"$A/startup.out"
+        fi
+        for p in "${progs[@]}"; do
             b=$(basename "$p")
             v=${b%-*} n=${b##*-}
-            record "$a" "$v" "$n" wall_us "$med"
-            record "$a" "$v" "$n" wall_min_us "$mn"
-            record "$a" "$v" "$n" minflt "$minf"
-            record "$a" "$v" "$n" majflt "$majf"
-            [ "$bad" = 0 ] || record "$a" "$v" "$n" failed_runs "$bad"
-        done <"$A/startup.out"
-    fi
-    for p in "${progs[@]}"; do
-        b=$(basename "$p")
-        v=${b%-*} n=${b##*-}
-        if [ -n "$have_valgrind" ]; then
-            if valgrind --tool=callgrind --callgrind-out-file=/dev/null "$p" >/dev/null 2>"$A/cg-$b.err"; then
-                ir=$(sed -n 's/.*Collected : *\([0-9]*\).*/\1/p' "$A/cg-$b.err" | head -n 1)
-                record "$a" "$v" "$n" instructions "${ir:-NA}"
-            else
-                note "   valgrind $b failed: $(tail -n 3 "$A/cg-$b.err")"
-                record "$a" "$v" "$n" instructions NA
-            fi
-        fi
-        if [ -n "$have_strace" ]; then
-            if strace -f -c -o "$A/strace-$b.txt" "$p" >/dev/null 2>&1; then
-                # An i386 program gets two tables (the 64-bit execve, then 32-bit mode): add them.
-                record "$a" "$v" "$n" syscalls "$(awk '$NF == "total" { s += $4 } END { print s + 0 }' "$A/strace-$b.txt")"
-                if [ "$n" = 50 ]; then
-                    # By name, for what dominates: calls is the 4th column of each row.
-                    awk '$1 ~ /^[0-9.]+$/ && $NF != "total" { c[$NF] += $4 }
-                         END { for (s in c) if (c[s] >= 2) print s "\t" c[s] }' "$A/strace-$b.txt" | sort -t$'\t' -k2,2nr |
-                        while IFS=$'\t' read -r sc cnt; do record "$a" "$v" "$n" "sys:$sc" "$cnt"; done
+            if [ -n "$have_valgrind" ]; then
+                if valgrind --tool=callgrind --callgrind-out-file=/dev/null "$p" >/dev/null 2>"$A/cg-$b.err"; then
+                    ir=$(sed -n 's/.*Collected : *\([0-9]*\).*/\1/p' "$A/cg-$b.err" | head -n 1)
+                    record "$a" "$v" "$n" instructions "${ir:-NA}"
+                else
+                    note "   valgrind $b failed: $(tail -n 3 "$A/cg-$b.err")"
+                    record "$a" "$v" "$n" instructions NA
                 fi
-            else
-                record "$a" "$v" "$n" syscalls NA
             fi
-        fi
-    done
-    note "   start-up measured ($(($(date +%s) - t_start)) s so far)"
+            if [ -n "$have_strace" ]; then
+                if strace -f -c -o "$A/strace-$b.txt" "$p" >/dev/null 2>&1; then
+                    # An i386 program gets two tables (the 64-bit execve, then 32-bit mode): add them.
+                    record "$a" "$v" "$n" syscalls "$(awk '$NF == "total" { s += $4 } END { print s + 0 }' "$A/strace-$b.txt")"
+                    if [ "$n" = 50 ]; then
+                        # By name, for what dominates: calls is the 4th column of each row.
+                        awk '$1 ~ /^[0-9.]+$/ && $NF != "total" { c[$NF] += $4 }
+                             END { for (s in c) if (c[s] >= 2) print s "\t" c[s] }' "$A/strace-$b.txt" | sort -t$'\t' -k2,2nr |
+                            while IFS=$'\t' read -r sc cnt; do record "$a" "$v" "$n" "sys:$sc" "$cnt"; done
+                    fi
+                else
+                    record "$a" "$v" "$n" syscalls NA
+                fi
+            fi
+        done
+        note "   start-up measured ($(($(date +%s) - t_start)) s so far)"
 
-    # ---- 2. per-call cost of an empty function ----
-    c=$A/callcost
-    mkdir -p "$c"
-    gcc $m -O2 -fno-pie -c -o "$c/callcost.o" "$here/callcost.c" &&
-        gcc $m -no-pie -o "$c/direct" "$c/callcost.o" "$A/lib/b001/static/libb001.a" &&
-        gcc $m -no-pie -o "$c/slot" "$c/callcost.o" "$A/lib/b001/jump/libb001.sa" &&
-        gcc $m -no-pie -o "$c/plt" "$c/callcost.o" -L"$A/so-lazy" -lb001 -Wl,-rpath,"$A/so-lazy" ||
-        note "   building callcost failed"
-    # CCROUNDS interleaved rounds of the three, each process the best of REPS repetitions;
-    # the median over the processes. Not the best of them: the PLT's indirect jump costs one
-    # or two nanoseconds from one process to the next (bimodal, even without address-space
-    # randomisation), the slot's direct jump the same every time, so a best-of compares the
-    # PLT's luckiest process with the slot's ordinary one.
-    rm -f "$c"/*.out
-    for _ in $(seq $CCROUNDS); do
+        # ---- 2. per-call cost of an empty function ----
+        c=$A/callcost
+        mkdir -p "$c"
+        gcc $m -O2 -fno-pie -c -o "$c/callcost.o" "$here/callcost.c" &&
+            gcc $m -no-pie -o "$c/direct" "$c/callcost.o" "$A/lib/b001/static/libb001.a" &&
+            gcc $m -no-pie -o "$c/slot" "$c/callcost.o" "$A/lib/b001/jump/libb001.sa" &&
+            gcc $m -no-pie -o "$c/plt" "$c/callcost.o" -L"$A/so-lazy" -lb001 -Wl,-rpath,"$A/so-lazy" ||
+            note "   building callcost failed"
+        # CCROUNDS interleaved rounds of the three, each process the best of REPS repetitions;
+        # the median over the processes. Not the best of them: the PLT's indirect jump costs one
+        # or two nanoseconds from one process to the next (bimodal, even without address-space
+        # randomisation), the slot's direct jump the same every time, so a best-of compares the
+        # PLT's luckiest process with the slot's ordinary one.
+        rm -f "$c"/*.out
+        for _ in $(seq $CCROUNDS); do
+            for v in direct slot plt; do
+                [ -x "$c/$v" ] && "$c/$v" $CALLS $REPS >>"$c/$v.out"
+            done
+        done
         for v in direct slot plt; do
-            [ -x "$c/$v" ] && "$c/$v" $CALLS $REPS >>"$c/$v.out"
+            if [ -s "$c/$v.out" ]; then
+                record "$a" "$v" 1 call_ns "$(cut -f1 "$c/$v.out" | median)"
+                record "$a" "$v" 1 call_tsc "$(cut -f2 "$c/$v.out" | median)"
+                record "$a" "$v" 1 call_ns_min "$(cut -f1 "$c/$v.out" | sort -g | head -n 1)"
+                record "$a" "$v" 1 call_ns_max "$(cut -f1 "$c/$v.out" | sort -g | tail -n 1)"
+                record "$a" "$v" 1 call_gross_ns "$(cut -f3 "$c/$v.out" | median)"
+                record "$a" "$v" 1 call_runs "$(wc -l <"$c/$v.out")"
+            else
+                record "$a" "$v" 1 call_ns NA
+            fi
         done
-    done
-    for v in direct slot plt; do
-        if [ -s "$c/$v.out" ]; then
-            record "$a" "$v" 1 call_ns "$(cut -f1 "$c/$v.out" | median)"
-            record "$a" "$v" 1 call_tsc "$(cut -f2 "$c/$v.out" | median)"
-            record "$a" "$v" 1 call_ns_min "$(cut -f1 "$c/$v.out" | sort -g | head -n 1)"
-            record "$a" "$v" 1 call_ns_max "$(cut -f1 "$c/$v.out" | sort -g | tail -n 1)"
-            record "$a" "$v" 1 call_gross_ns "$(cut -f3 "$c/$v.out" | median)"
-            record "$a" "$v" 1 call_runs "$(wc -l <"$c/$v.out")"
-        else
-            record "$a" "$v" 1 call_ns NA
-        fi
-    done
 
-    # ---- 3. memory: private dirty pages of each library in a process using MEMN ----
-    for v in elf-lazy elf-now jump; do
-        p=$A/bin/$v-$MEMN
-        [ -x "$p" ] || continue
-        "$p" hold >/dev/null 2>&1 &
-        pid=$!
-        st=
-        for _ in $(seq 200); do
-            st=$(awk '{ print $3 }' "/proc/$pid/stat" 2>/dev/null)
-            [ "$st" = T ] || [ -z "$st" ] && break
-            sleep 0.01
-        done
-        if [ "$st" = T ]; then
-            cp "/proc/$pid/smaps" "$A/smaps-$v-$MEMN.txt"
-            kill -KILL $pid 2>/dev/null
-            wait $pid 2>/dev/null
-            # Per library: the mappings of its file (ELF) or of its address range (jump).
-            awk -v v="$v" -v o0=$ORIGIN0 -v step=$STEP -v n=$MEMN -v a="$a" '
-                function hex(s,   i, c, r) { r = 0; s = tolower(s)
-                    for (i = 1; i <= length(s); i++) { c = index("0123456789abcdef", substr(s, i, 1)) - 1; r = r * 16 + c }
-                    return r }
-                /^[0-9a-f]+-[0-9a-f]+ / {
-                    split($1, r, "-"); lo = hex(r[1]); perm = $2; lib = 0
-                    if (v == "jump") {
-                        if (lo >= o0 && lo < o0 + step * n) lib = int((lo - o0) / step) + 1
-                    } else if (match($NF, /libb[0-9][0-9][0-9]\.so$/)) {
-                        lib = substr($NF, RSTART + 4, 3) + 0
+        # ---- 3. memory: private dirty pages of each library in a process using MEMN ----
+        for v in elf-lazy elf-now jump; do
+            p=$A/bin/$v-$MEMN
+            [ -x "$p" ] || continue
+            "$p" hold >/dev/null 2>&1 &
+            pid=$!
+            st=
+            for _ in $(seq 200); do
+                st=$(awk '{ print $3 }' "/proc/$pid/stat" 2>/dev/null)
+                [ "$st" = T ] || [ -z "$st" ] && break
+                sleep 0.01
+            done
+            if [ "$st" = T ]; then
+                cp "/proc/$pid/smaps" "$A/smaps-$v-$MEMN.txt"
+                kill -KILL $pid 2>/dev/null
+                wait $pid 2>/dev/null
+                # Per library: the mappings of its file (ELF) or of its address range (jump).
+                awk -v v="$v" -v o0=$ORIGIN0 -v step=$STEP -v n=$MEMN -v a="$a" '
+                    function hex(s,   i, c, r) { r = 0; s = tolower(s)
+                        for (i = 1; i <= length(s); i++) { c = index("0123456789abcdef", substr(s, i, 1)) - 1; r = r * 16 + c }
+                        return r }
+                    /^[0-9a-f]+-[0-9a-f]+ / {
+                        split($1, r, "-"); lo = hex(r[1]); perm = $2; lib = 0
+                        if (v == "jump") {
+                            if (lo >= o0 && lo < o0 + step * n) lib = int((lo - o0) / step) + 1
+                        } else if (match($NF, /libb[0-9][0-9][0-9]\.so$/)) {
+                            lib = substr($NF, RSTART + 4, 3) + 0
+                        }
+                        next
                     }
-                    next
-                }
-                /^Private_Dirty:/ && lib {
-                    kb = $2; dirty[lib] += kb
-                    if (perm ~ /x/) text += kb / 4; else data[lib] += kb / 4
-                }
-                END {
-                    for (l = 1; l <= n; l++) { tot += dirty[l]; if (data[l] > mx) mx = data[l]; if (data[l] > 1) over++ }
-                    printf "%.1f\t%d\t%d\t%d\n", tot / n, text, mx, over + 0
-                }' "$A/smaps-$v-$MEMN.txt" >"$A/mem-$v.out"
-            IFS=$'\t' read -r per text mx over <"$A/mem-$v.out"
-            record "$a" "$v" $MEMN dirty_kb_per_lib "$per"
-            record "$a" "$v" $MEMN dirty_text_pages "$text"
-            record "$a" "$v" $MEMN dirty_data_pages_max "$mx"
-            record "$a" "$v" $MEMN libs_over_one_data_page "$over"
-        else
-            kill -KILL $pid 2>/dev/null
-            wait $pid 2>/dev/null
-            note "   $v-$MEMN did not stop itself: no smaps"
-            record "$a" "$v" $MEMN dirty_kb_per_lib NA
-        fi
-    done
+                    /^Private_Dirty:/ && lib {
+                        kb = $2; dirty[lib] += kb
+                        if (perm ~ /x/) text += kb / 4; else data[lib] += kb / 4
+                    }
+                    END {
+                        for (l = 1; l <= n; l++) { tot += dirty[l]; if (data[l] > mx) mx = data[l]; if (data[l] > 1) over++ }
+                        printf "%.1f\t%d\t%d\t%d\n", tot / n, text, mx, over + 0
+                    }' "$A/smaps-$v-$MEMN.txt" >"$A/mem-$v.out"
+                IFS=$'\t' read -r per text mx over <"$A/mem-$v.out"
+                record "$a" "$v" $MEMN dirty_kb_per_lib "$per"
+                record "$a" "$v" $MEMN dirty_text_pages "$text"
+                record "$a" "$v" $MEMN dirty_data_pages_max "$mx"
+                record "$a" "$v" $MEMN libs_over_one_data_page "$over"
+            else
+                kill -KILL $pid 2>/dev/null
+                wait $pid 2>/dev/null
+                note "   $v-$MEMN did not stop itself: no smaps"
+                record "$a" "$v" $MEMN dirty_kb_per_lib NA
+            fi
+        done
+    fi
 
     # ---- 4. build throughput ----
     # mkstubs on 10,000 symbols (one objfile each: 10,002 members).

@@ -1,6 +1,8 @@
 /* jump-ldd: run each program in the loader's trace mode (JUMP_TRACE_LIBRARIES=1: it prints
  * one line per library and exits before main), after checking with the ELF reader that the
- * program carries the loader at all, since any other program would simply run. */
+ * program carries the loader at all, since any other program would simply run. A program
+ * the kernel cannot execute (an i386 program on a kernel built without 32-bit support) runs
+ * under Debian's qemu-user emulator for its architecture when that is installed. */
 #include "ldd.h"
 #include "buf.h"
 #include "diag.h"
@@ -8,11 +10,12 @@
 #include "jumpfmt.h"
 #include "proc.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-int jump_ldd_is_jump_program(const char *path, jerr *e)
+int jump_ldd_is_jump_program(const char *path, const arch **machine, jerr *e)
 {
     blob b;
     elf_file f;
@@ -34,16 +37,45 @@ int jump_ldd_is_jump_program(const char *path, jerr *e)
     i = elf_symbol(&f, JUMP_LOADER_SYMBOL);
     yes = f.type != ET_REL_ && i && f.syms[i].shndx != SHN_UNDEF_ &&
           elf_section(&f, JUMP_REC_SECTION) != NULL;
+    if (machine)
+        *machine = f.arch;
     elf_close(&f);
     blob_free(&b);
     return yes;
+}
+
+/* Run PATH and capture its output; when the kernel refuses the format (ENOEXEC), run it under
+ * qemu-<arch> from PATH instead, and when that is missing say what to install. */
+static int trace(char *path, const arch *a, char **out, jerr *e)
+{
+    char *argv[] = {path, NULL};
+    char *emu, *eargv[3];
+    int rc;
+    errno = 0;
+    if (spawn_capture(argv, 0, out, e) == 0)
+        return 0;
+    if (errno != ENOEXEC)
+        return -1;
+    emu = xasprintf("qemu-%s", a->name);
+    eargv[0] = emu;
+    eargv[1] = path;
+    eargv[2] = NULL;
+    rc = spawn_capture(eargv, 0, out, e);
+    if (rc != 0 && errno == ENOENT)
+        jerr_set(e, EXIT_USAGE,
+                 "cannot run %s: this kernel does not execute %s programs, and %s, which "
+                 "would emulate it, is not installed (apt-get install qemu-user)",
+                 path, a->name, emu);
+    free(emu);
+    return rc;
 }
 
 static int one(const char *prog)
 {
     jerr e;
     char *out = NULL, *path;
-    int rc = jump_ldd_is_jump_program(prog, &e);
+    const arch *a = NULL;
+    int rc = jump_ldd_is_jump_program(prog, &a, &e);
     if (rc < 0) {
         diag_report(&e);
         return EXIT_USAGE;
@@ -54,11 +86,8 @@ static int one(const char *prog)
     }
     /* Never let a bare name be looked up in PATH: it names a file here. */
     path = strchr(prog, '/') ? xstrdup(prog) : xasprintf("./%s", prog);
-    {
-        char *argv[] = {path, NULL};
-        fflush(stdout);
-        rc = spawn_capture(argv, 0, &out, &e);
-    }
+    fflush(stdout);
+    rc = trace(path, a, &out, &e);
     free(path);
     if (rc != 0) {
         diag_report(&e);

@@ -8,8 +8,10 @@ int jump_ldd_run(char **progs, int nprogs);
 
 /* Does this ELF file carry the jump loader (the __jump_loader_1 symbol and a jump_libs
  * section)? 1 yes, 0 no, -1 with e set if the file cannot be read or parsed. A file that is
- * not ELF at all is "no". */
+ * not ELF at all is "no". For an ELF file, *machine (if not NULL) is set to its architecture
+ * (a static table entry). */
 struct jerr;
-int jump_ldd_is_jump_program(const char *path, struct jerr *e);
+struct arch;
+int jump_ldd_is_jump_program(const char *path, const struct arch **machine, struct jerr *e);
 
 #endif

@@ -8,12 +8,14 @@ set -euo pipefail
 work=${1:?usage: demo.sh WORKDIR}
 : "${STAGE:?set STAGE to the install prefix of the toolkit}"
 ARCH=${ARCH:-i386}
-case $ARCH in
-    i386) m=-m32 ;;
-    x86_64) m=-m64 ;;
-    *) echo "demo.sh: ARCH must be i386 or x86_64" >&2; exit 2 ;;
-esac
 src=$(cd "$(dirname "$0")" && pwd)
+# How this machine runs ARCH's programs (natively, or under qemu-user) is decided there.
+. "$src/../../scripts/arch.sh"
+m=$(arch_flag "$ARCH")
+arch_probe "$ARCH"
+case $(arch_how "$ARCH") in
+    cannot*) echo "demo.sh: $ARCH programs $(arch_how "$ARCH")" >&2; exit 2 ;;
+esac
 export PATH=$STAGE/bin:$PATH
 rm -rf "$work"
 mkdir -p "$work/lib"
@@ -64,13 +66,14 @@ build 1.0.0
 step "link a program against libxyz.sa (-no-pie) and run it"
 gcc $m -no-pie -I"$src" -o "$work/prog" "$src/prog.c" "$work/libxyz-1.0.0/libxyz.sa"
 echo "gcc $m -no-pie -o prog prog.c libxyz.sa"
-"$work/prog"
+echo "(this machine runs $ARCH programs $(arch_how "$ARCH"))"
+arch_run "$ARCH" "$work/prog"
 step "jump-ldd prog"
 jump-ldd "$work/prog"
 
 build 1.1.0 1.0.0
 step "the program built against 1.0.0, not relinked, now runs the 1.1.0 image"
-"$work/prog"
+arch_run "$ARCH" "$work/prog"
 jump-ldd "$work/prog"
 step "done: images in $lib"
 ls -l "$lib"

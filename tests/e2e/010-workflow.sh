@@ -43,7 +43,7 @@ greetings: 1
 upper: JUMP TABLES
 sum: 15, fib(20): 6765
 OUT
-run 0 prog.out "$d/prog"
+run 0 prog.out exe "$d/prog"
 diff -u want.out prog.out || fail "old program against the 1.1.0 image"
 
 # A program built against 1.1.0 that calls the new function, dynamic and static glibc.
@@ -60,7 +60,7 @@ C
 for link in "" -static; do
     gcc $M -no-pie $link -DXYZ_1_1 -I"$TOP/examples/libxyz" -o new new.c "$d/libxyz-1.1.0/libxyz.sa" ||
         fail "linking new.c $link"
-    run 0 new.out ./new
+    run 0 new.out exe ./new
     printf 'hello, static, from libxyz 1.1.0\nvowels: 6, ready: 1\n' >want.out
     diff -u want.out new.out || fail "program built against 1.1.0 ($link)"
 done
@@ -68,7 +68,7 @@ done
 # The old program with static glibc, against 1.1.0.
 gcc $M -no-pie -static -I"$TOP/examples/libxyz" -o old-static "$TOP/examples/libxyz/prog.c" \
     "$d/libxyz-1.0.0/libxyz.sa" || fail "static link"
-run 0 s.out ./old-static
+run 0 s.out exe ./old-static
 expect_in s.out "libxyz version 1.1.0" "image constructor ran before the program's: yes" "greetings: 1" \
     "sum: 15, fib(20): 6765"
 # The exported variable kept its address from 1.0.0 to 1.1.0.
@@ -77,6 +77,6 @@ expect_eq "$(nm "$d/libxyz-1.1.0/libxyz.sa" | awk '$3 == "xyz_greetings" {print 
 expect_in "$d/libxyz-1.1.0/jump/jump.vars" "xyz_greetings"
 
 # ldd mode: through the environment and through jump-ldd.
-JUMP_TRACE_LIBRARIES=1 "$d/prog" >trace.out 2>&1 || fail "trace mode exited non-zero"
+JUMP_TRACE_LIBRARIES=1 exe "$d/prog" >trace.out 2>&1 || fail "trace mode exited non-zero"
 printf '\tlibxyz.so.1 (DLL Jump 1.0) => %s/libxyz.so.1\n' "$lib" >want.out
 diff -u want.out trace.out || fail "JUMP_TRACE_LIBRARIES output"

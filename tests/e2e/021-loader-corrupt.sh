@@ -11,7 +11,7 @@ int main(void) { printf("%d\n", c_f()); return 0; }
 C
 mkjump "$PWD/v" libc9 1.0.0 0x61400000 c.c
 gcc $M -no-pie -o p p.c v/libc9.sa || fail "link"
-run 0 ok.out ./p
+run 0 ok.out exe ./p
 expect_in ok.out 11
 img=$PWD/v/lib/libc9.so.1.0.0
 
@@ -23,34 +23,34 @@ phoff=$(readelf -hW "$img" | awk '/Start of program headers/ {print $5}')
 noteoff=$(readelf -lW "$img" | awk '$1 == "NOTE" {print $2}')
 
 fresh ver && patch ver/libc9.so.1 0x1000 ffffffff
-JUMP_LIBRARY_PATH=$PWD/ver run 127 ver.out ./p
+JUMP_LIBRARY_PATH=$PWD/ver run 127 ver.out exe ./p
 expect_in ver.out "./p: can't load library '$PWD/ver/libc9.so.1'" "the version word at its load address does not match its note"
 
 fresh info && patch info/libc9.so.1 $((0x1000 + 0x1000)) 00000000   # GOT cell 0 (-j 0x1000)
 [ "$ARCH" = x86_64 ] && patch info/libc9.so.1 $((0x1000 + 0x1000 + 4)) 00000000
-JUMP_LIBRARY_PATH=$PWD/info run 127 info.out ./p
+JUMP_LIBRARY_PATH=$PWD/info run 127 info.out exe ./p
 expect_in info.out "corrupt image information block"
 infooff=$(objdump -h "$img" | awk '$2 == ".jump.info" {print "0x" $6}')
 fresh magic && patch magic/libc9.so.1 $infooff 00000000
-JUMP_LIBRARY_PATH=$PWD/magic run 127 magic.out ./p
+JUMP_LIBRARY_PATH=$PWD/magic run 127 magic.out exe ./p
 expect_in magic.out "corrupt image information block"
 
 fresh range && patch range/libc9.so.1 $((noteoff + 20 + 48)) 00004061   # note 'end' = origin + 0x4000 - lower than the segments
-JUMP_LIBRARY_PATH=$PWD/range run 127 range.out ./p
+JUMP_LIBRARY_PATH=$PWD/range run 127 range.out exe ./p
 expect_in range.out "segments lie outside the range its note gives"
 
 # The first program header's p_offset (4 bytes in, in ELF32 and ELF64 alike... ELF64 has
 # p_flags first: offset field at +8).
 [ "$ARCH" = i386 ] && off=$((phoff + 4)) || off=$((phoff + 8))
 fresh align && patch align/libc9.so.1 $off 04100000
-JUMP_LIBRARY_PATH=$PWD/align run 127 align.out ./p
+JUMP_LIBRARY_PATH=$PWD/align run 127 align.out exe ./p
 expect_in align.out "a segment is not page-aligned in the file"
 
 mkdir -p trunc1 && head -c $((phoff + 8)) "$img" >trunc1/libc9.so.1
-JUMP_LIBRARY_PATH=$PWD/trunc1 run 127 t1.out ./p
+JUMP_LIBRARY_PATH=$PWD/trunc1 run 127 t1.out exe ./p
 expect_in t1.out "truncated program headers"
 mkdir -p trunc2 && head -c $((noteoff + 8)) "$img" >trunc2/libc9.so.1
-JUMP_LIBRARY_PATH=$PWD/trunc2 run 127 t2.out ./p
+JUMP_LIBRARY_PATH=$PWD/trunc2 run 127 t2.out exe ./p
 expect_in t2.out "truncated note"
 
 # A program with a damaged library record.
@@ -63,7 +63,7 @@ cat >rec.s <<'S'
 S
 as --${M#-m} -o rec.o rec.s || fail "as"
 gcc $M -no-pie -o badrec p.c rec.o v/libc9.sa || fail "link badrec"
-run 127 rec.out ./badrec
+run 127 rec.out exe ./badrec
 expect_in rec.out "corrupt library record: the program was linked with an incompatible stub"
 
 # A list of used names that does not start with a member's group head.
@@ -76,7 +76,7 @@ cat >used.s <<S
 S
 as --${M#-m} -o used.o used.s || fail "as used.s"
 gcc $M -no-pie -o badused p.c used.o v/libc9.sa || fail "link badused"
-run 127 used.out ./badused
+run 127 used.out exe ./badused
 expect_in used.out "corrupt list of used names: the program was linked with an incompatible stub"
 
 # Two libraries that need each other.
@@ -92,7 +92,7 @@ mk_dep liba 0x61500000 libb
 mk_dep libb 0x61600000 liba
 printf 'int liba_f(void); int libb_f(void);\nint main(void) { return liba_f() + libb_f(); }\n' >ab.c
 gcc $M -no-pie -o ab ab.c liba/liba.sa libb/libb.sa || fail "link ab"
-run 127 ab.out ./ab
+run 127 ab.out exe ./ab
 expect_in ab.out "circular dependency between jump libraries"
 
 # More libraries than the loader's table holds (256).
@@ -110,5 +110,5 @@ for i in $(seq 1 257); do
 done
 echo "int main(void) { $calls return 0; }" >>many.c
 gcc $M -no-pie -o many many.c "${stubs[@]}" || fail "link many"
-run 127 many.out ./many
+run 127 many.out exe ./many
 expect_in many.out "too many jump libraries"

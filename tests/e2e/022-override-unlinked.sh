@@ -40,7 +40,7 @@ int main(void)
 C
 gcc $M -no-pie -o p p.c v/libov.sa || fail "link"
 nm p | grep -q ' unused_fn$' && fail "back.o's member must not be linked"
-run 0 p.out ./p
+run 0 p.out exe ./p
 # front(1) = helper(1) + knob with the program's helper and knob: 1001 + 5. Five names
 # (front, front2, helper, unused_fn; knob); the program defines two (helper, knob); back.o's
 # three are not linked (helper, unused_fn, knob).
@@ -52,5 +52,5 @@ int front(int x);
 int main(void) { printf("%d\n", front(2)); return 0; }
 C
 gcc $M -no-pie -o q q.c v/libov.sa || fail "link q"
-run 0 q.out ./q
+run 0 q.out exe ./q
 expect_eq "$(cat q.out)" "21" "no override: the library's own helper and knob"

@@ -14,7 +14,7 @@ C
 v1=$PWD/v1
 mkjump "$v1" libk 1.0.0 0x61300000 ka.c kb.c kc.c
 gcc $M -no-pie -o p p.c "$v1/libk.sa" || fail "link"
-run 0 ok.out ./p
+run 0 ok.out exe ./p
 printf 'k_a here\nk_b here\n' >want.out
 diff -u want.out ok.out || fail "1.0 program"
 
@@ -28,7 +28,7 @@ variant() {
     mkjump "$d" libk 1.1.0 0x61300000 ${SRCS:-ka.c kb.c kc.c}
 }
 variant swap "00000000 T k_b libk kb" "00000000 T k_a libk ka" "00000000 T k_c libk kc"
-JUMP_LIBRARY_PATH=$PWD/swap/lib run 127 swap.out ./p
+JUMP_LIBRARY_PATH=$PWD/swap/lib run 127 swap.out exe ./p
 expect_in swap.out "./p: can't load library '$PWD/swap/lib/libk.so.1'" \
     "'k_a' is no longer in slot 1: the image is not a compatible replacement"
 expect_not_in swap.out "here"
@@ -36,19 +36,19 @@ expect_not_in swap.out "here"
 # A withdrawn slot traps if called (ud2): never another function. The loader lets it be,
 # since the program may not call it at all (a stub member lists all its names).
 variant gone "00000000 T k_a libk ka" "00000000 U k_b libk kb" "00000000 T k_c libk kc"
-JUMP_LIBRARY_PATH=$PWD/gone/lib run 132 gone.out ./p
+JUMP_LIBRARY_PATH=$PWD/gone/lib run 132 gone.out exe ./p
 expect_not_in gone.out "k_b here"
 
 variant unused "00000000 T k_a libk ka" "00000000 T k_b libk kb" "00000000 U __DUMMY__ libk kc"
-JUMP_LIBRARY_PATH=$PWD/unused/lib run 0 unused.out ./p
+JUMP_LIBRARY_PATH=$PWD/unused/lib run 0 unused.out exe ./p
 diff -u want.out unused.out || fail "withdrawing a function the program does not use"
 
 SRCS=ka.c variant short "00000000 T k_a libk ka"
-JUMP_LIBRARY_PATH=$PWD/short/lib run 127 short.out ./p
+JUMP_LIBRARY_PATH=$PWD/short/lib run 127 short.out exe ./p
 expect_in short.out "'k_b' needs slot 2, which the image does not have"
 
 printf 'int k_d(void) { return 4; }\n' >kd.c
 SRCS="ka.c kb.c kc.c kd.c" variant more "00000000 T k_a libk ka" "00000000 T k_b libk kb" \
     "00000000 T k_c libk kc" "00000000 T k_d libk kd"
-JUMP_LIBRARY_PATH=$PWD/more/lib run 0 more.out ./p
+JUMP_LIBRARY_PATH=$PWD/more/lib run 0 more.out exe ./p
 diff -u want.out more.out || fail "an appended function"

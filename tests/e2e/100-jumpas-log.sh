@@ -2,11 +2,8 @@
 # jumpas logs every global definition with its type, size, library and objfile; statics and
 # symbols already described are not logged; without control files the object is exactly
 # what plain gcc makes.
-set -u
-fail() { echo "FAIL: $*"; exit 1; }
-m=-m64; [ "$ARCH" = i386 ] && m=-m32
-ptr=8; [ "$ARCH" = i386 ] && ptr=4
-CC="gcc $m -O2 -fno-pic -fno-pie"
+. "$TOP/tests/e2e/lib.sh"
+CC="gcc $M -O2 -fno-pic -fno-pie"
 export JUMP_DIR=$PWD/ctl JUMP_LIB=libxyz
 mkdir -p ctl sub plain
 
@@ -40,7 +37,7 @@ sort > want <<W
 00000080 C big	libxyz	one
 0000000a K name	libxyz	one
 00000004 C commoned	libxyz	two
-0000000$ptr D lng	libxyz	two
+0000000$PS D lng	libxyz	two
 W
 sort ctl/jump.log > got
 diff want got || fail "jump.log differs from the expected lines"

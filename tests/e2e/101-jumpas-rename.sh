@@ -1,10 +1,8 @@
 #!/bin/bash
 # A function listed in jump.funcs is renamed f__LOCAL__ where this file defines it; every
 # call, the one from the same file included, then goes through the slot "f".
-set -u
-fail() { echo "FAIL: $*"; exit 1; }
-m=-m64; [ "$ARCH" = i386 ] && m=-m32
-CC="gcc $m -O2 -fno-pic -fno-pie"
+. "$TOP/tests/e2e/lib.sh"
+CC="gcc $M -O2 -fno-pic -fno-pie"
 export JUMP_DIR=$PWD JUMP_LIB=libxyz
 
 cat > lib.c <<'C'
@@ -43,5 +41,5 @@ int g(int);
 int main(void) { int r = g(3); printf("%d %d\n", r, slot_hits); return 0; }
 C
 $CC -no-pie -o prog main.c lib.o slot.s || fail "linking"
-[ "$(./prog)" = "8 1" ] || fail "expected '8 1' (g(3) = 8 through one slot call), got '$(./prog)'"
+[ "$(exe ./prog)" = "8 1" ] || fail "expected '8 1' (g(3) = 8 through one slot call), got '$(exe ./prog)'"
 echo ok

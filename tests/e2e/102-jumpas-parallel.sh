@@ -1,8 +1,6 @@
 #!/bin/bash
 # make -j8 of 40 files into one jump.log: every line arrives whole, none is lost.
-set -u
-fail() { echo "FAIL: $*"; exit 1; }
-m=-m64; [ "$ARCH" = i386 ] && m=-m32
+. "$TOP/tests/e2e/lib.sh"
 export JUMP_DIR=$PWD JUMP_LIB=libpar
 : > want
 for i in $(seq 1 40); do
@@ -19,7 +17,7 @@ cat > Makefile <<M
 OBJS := \$(patsubst %.c,%.o,\$(wildcard f*.c))
 all: \$(OBJS)
 %.o: %.c
-	gcc $m -O2 -fno-pic -fno-pie -B$STAGE/bin/jump -c -o \$@ \$<
+	gcc $M -O2 -fno-pic -fno-pie -B$STAGE/bin/jump -c -o \$@ \$<
 M
 make -s -j8 all || fail "make -j8"
 [ "$(wc -l < jump.log)" = 120 ] || fail "expected 120 lines, got $(wc -l < jump.log)"

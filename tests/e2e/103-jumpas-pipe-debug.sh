@@ -2,10 +2,8 @@
 # gcc -pipe hands jumpas the assembly on stdin; gcc -g adds debug directives. Both log and
 # rename as usual, and a renamed file's debug information and as's messages still name the
 # original file, never jumpas's temporary copy.
-set -u
-fail() { echo "FAIL: $*"; exit 1; }
-m=-m64; [ "$ARCH" = i386 ] && m=-m32
-CC="gcc $m -O2 -fno-pic -fno-pie"
+. "$TOP/tests/e2e/lib.sh"
+CC="gcc $M -O2 -fno-pic -fno-pie"
 export JUMP_DIR=$PWD JUMP_LIB=libp
 
 cat > p.c <<'C'
@@ -38,8 +36,8 @@ grep -Eq 'jumpas[A-Za-z0-9]{6}\.s' info.txt && fail "-g: debug information names
 # A hand-written assembly file, as gcc -g -c x.s assembles it: line information names x.s.
 if [ "$ARCH" = i386 ]; then ret='movl 4(%esp), %eax'; else ret='movl %edi, %eax'; fi
 printf '\t.text\n\t.globl pf\n\t.type pf, @function\npf:\n\t%s\n\tret\n\t.size pf, .-pf\n' "$ret" > x.s
-gcc $m -g -c x.s -o plainx.o || fail "plain gcc -g x.s"
-gcc $m -g -B"$STAGE/bin/jump" -c x.s -o x.o || fail "jumpas -g x.s"
+gcc $M -g -c x.s -o plainx.o || fail "plain gcc -g x.s"
+gcc $M -g -B"$STAGE/bin/jump" -c x.s -o x.o || fail "jumpas -g x.s"
 nm x.o | grep -q ' T pf__LOCAL__$' || fail "x.s: pf not renamed"
 objdump --dwarf=decodedline x.o > lines.txt 2>&1
 grep -q '^x\.s ' lines.txt || { cat lines.txt; fail "x.s: line table does not name x.s"; }

@@ -107,7 +107,7 @@ printf '\t.globl bump\nbump:\tjmp bump__LOCAL__\n\t.section .note.GNU-stack,"",@
 objs=()
 for f in jd/_G*.s; do as $flag -o "${f%.s}.o" "$f"; objs+=("${f%.s}.o"); done
 run 0 ld.txt gcc $M -no-pie -o prog main.c lib.o slot.s "${objs[@]}"
-expect_eq "$(./prog)" "8 8 hello 1 303 0" "program output"
+expect_eq "$(exe ./prog)" "8 8 hello 1 303 0" "program output"
 
 # A recompile writes the same bytes; the lines of the source stay where they were.
 mkdir -p before && cp jd/_G*.s before/

@@ -79,12 +79,12 @@ int main(void)
 C
 for link in "" -static; do
     gcc $M -no-pie $link -o plain plain.c "$B/libB.sa" "$A/libA.sa" || fail "link plain $link"
-    run 0 plain.out ./plain
+    run 0 plain.out exe ./plain
     # a_count 10: a_get 10, a_twice(1) = (1+1)*2, b_sum = 10+100+10, b_twice = 240; then +5.
     printf '10 4 120 240\n15 15 130 15\n' >want.out
     diff -u want.out plain.out || fail "plain program ($link)"
     gcc $M -no-pie $link -o override override.c "$B/libB.sa" "$A/libA.sa" || fail "link override $link"
-    run 0 override.out ./override
+    run 0 override.out exe ./override
     # a_get reads the program's 1000; a_twice reaches the program's a_helper: (1+100)*2;
     # b_twice calls the program's b_sum: -2; b_bump_a adds 5 to the program's a_count;
     # libA's a_ptr was corrected to point at the program's a_count.
@@ -92,7 +92,7 @@ for link in "" -static; do
     diff -u want.out override.out || fail "overriding program ($link)"
 done
 # libB is loaded after libA, which it needs.
-JUMP_TRACE_LIBRARIES=1 ./plain >trace.out
+JUMP_TRACE_LIBRARIES=1 exe ./plain >trace.out
 expect_eq "$(awk '{print $1}' trace.out | tr '\n' ' ')" "libA.so.1 libB.so.1 " "load order"
 
 # A variable that outgrows its reserve: getsize says so, mkimage refuses.
@@ -122,9 +122,9 @@ for sym in a_count a_table a_get a_helper __GOT_a_count __GOT_a_table; do
     [ -n "$old" ] || fail "$sym missing from the 1.0 stub"
     expect_eq "$new" "$old" "address of $sym in 1.1.0"
 done
-JUMP_LIBRARY_PATH=$A11/lib run 0 plain11.out ./plain
+JUMP_LIBRARY_PATH=$A11/lib run 0 plain11.out exe ./plain
 printf '10 4 120 240\n15 15 130 15\n' >want.out
 diff -u want.out plain11.out || fail "1.0 program against libA 1.1.0"
-JUMP_LIBRARY_PATH=$A11/lib run 0 override11.out ./override
+JUMP_LIBRARY_PATH=$A11/lib run 0 override11.out exe ./override
 printf '1000 202 -2\n1005 1005 1\n' >want.out
 diff -u want.out override11.out || fail "1.0 overriding program against libA 1.1.0"

@@ -45,11 +45,11 @@ extern void bar(void);
 int main(void) { printf("%p\n", (void *)bar); return 0; }
 C
 gcc $M -no-pie prog.c libxyz.sa -o prog || fail "link against the stub"
-expect_eq "$(./prog)" "$(printf '0x%x' $((origin + 8 * 5)))" "address of bar in the program"
+expect_eq "$(exe ./prog)" "$(printf '0x%x' $((origin + 8 * 5)))" "address of bar in the program"
 # A definition in the program wins over the stub's weak one.
 printf 'void bar(void) {}\n' >mine.c
 gcc $M -no-pie prog.c mine.c libxyz.sa -o prog2 || fail "override link"
-[ "$(./prog2)" != "$(printf '0x%x' $((origin + 40)))" ] || fail "the program's own bar must win"
+[ "$(exe ./prog2)" != "$(printf '0x%x' $((origin + 40)))" ] || fail "the program's own bar must win"
 
 # Deterministic output.
 cp libxyz.sa first.sa

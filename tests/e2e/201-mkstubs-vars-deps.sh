@@ -74,7 +74,7 @@ gcc $M -no-pie prog.c $sa dep/libdep.sa -o prog || fail "link"
 # -u depf: the descriptor's reference pulls libdep's member defining depf, as ld -u would.
 expect_eq "$(nmval prog depf)" $((0x6a400008)) "depf pulled in by -u"
 expect_eq "$(nm prog | grep -c ' __jump_loader_1$')" 1 "one loader for two stubs"
-./prog >run.out || fail "run"
+exe ./prog >run.out || fail "run"
 expect_eq "$(sed -n 1p run.out)" "$(printf '0x%x 0x%x 0x%x 0x%x' $data $((data + 4)) $((data + 32)) $((origin + 16)))" \
     "addresses in the program"
 # One record per library (the dependency's pulled in by __NEEDS_SHRLIB_libdep_2), in any order.

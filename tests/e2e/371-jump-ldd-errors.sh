@@ -12,6 +12,13 @@ expect_in e1.out "jump-ldd: error: cannot open 'missing'"
 cp prog noexec && chmod -x noexec
 run 2 e2.out jump-ldd noexec
 expect_in e2.out "jump-ldd: error: cannot run ./noexec"
+# A program the kernel refuses runs under qemu-<arch> (370 shows it working); without the
+# emulator, the message names what to install.
+if emulated; then
+    mkdir -p noemu
+    PATH=$PWD/noemu run 2 e5.out "$STAGE/bin/jump-ldd" prog
+    expect_in e5.out "jump-ldd: error: cannot run ./prog: this kernel does not execute $ARCH programs, and qemu-$ARCH, which would emulate it, is not installed (apt-get install qemu-user)"
+fi
 head -c 100 prog >trunc
 run 2 e3.out jump-ldd trunc
 expect_in e3.out "jump-ldd: error: trunc: "

@@ -1,7 +1,6 @@
 # 400: the installed table holds the classic registrations (DESIGN §9), has no overlaps, and
 # is the default; -r and JUMP_REGISTRY select another table.
-set -u
-fail() { echo "FAIL: $*"; exit 1; }
+. "$TOP/tests/e2e/lib.sh"
 table=$STAGE/share/jump/registry.table
 [ -f "$table" ] || fail "no installed table at $table"
 

@@ -1,6 +1,5 @@
 # 401: 20 concurrent `registry add` calls on one table all land, and nothing else changes.
-set -u
-fail() { echo "FAIL: $*"; exit 1; }
+. "$TOP/tests/e2e/lib.sh"
 cp "$STAGE/share/jump/registry.table" t.table
 cp t.table orig.table
 pids=()

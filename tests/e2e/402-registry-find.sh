@@ -1,7 +1,6 @@
 # 402: `registry find` gives the lowest free aligned range; adding it succeeds; the next find
 # moves past it; --align, --below and --arch change the search as documented.
-set -u
-fail() { echo "FAIL: $*"; exit 1; }
+. "$TOP/tests/e2e/lib.sh"
 # A table whose holes are known: 0x60000000-0x6000ffff taken, 0x60010000-0x6001ffff free,
 # 0x60020000-0x6007ffff taken.
 cat >t.table <<'T'

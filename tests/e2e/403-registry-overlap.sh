@@ -1,7 +1,6 @@
 # 403: add refuses an overlap naming the occupant; -f forces it; check lists every overlap
 # with both names; remove deletes the line and keeps the comments.
-set -u
-fail() { echo "FAIL: $*"; exit 1; }
+. "$TOP/tests/e2e/lib.sh"
 cp "$STAGE/share/jump/registry.table" t.table
 cp t.table orig.table
 registry -r t.table add libnew 0x60290000 0x602bffff >out 2>err && fail "an overlap with libX11 was accepted"

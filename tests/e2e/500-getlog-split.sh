@@ -1,8 +1,7 @@
 #!/bin/bash
 # 500: getfuncs/getvars split a hand-written jump.log: new files, append to an edited file
 # keeping its lines, backup, jump.ignore and jump.import respected, dry run, JUMP_DIR.
-set -u
-fail() { echo "FAIL: $*"; exit 1; }
+. "$TOP/tests/e2e/lib.sh"
 expect_file() { # file, expected text on stdin
     diff -u - "$1" || fail "$1 differs from what was expected"
 }

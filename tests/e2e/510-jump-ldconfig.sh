@@ -2,9 +2,7 @@
 # 510: jump-ldconfig points <lib>.so.<M> at the newest jump image of each major (numeric
 # order: 1.0.10 after 1.0.9), says "(changed)" only when it changed the link, replaces links
 # atomically, never replaces a regular file, and ignores everything that is not a jump image.
-set -u
-fail() { echo "FAIL: $*"; exit 1; }
-case $ARCH in i386) M=-m32 cell=4 ;; x86_64) M=-m64 cell=8 ;; *) fail "ARCH=$ARCH" ;; esac
+. "$TOP/tests/e2e/lib.sh"
 
 # mkimg FILE SONAME MAJOR MINOR PATCH [raw]: a hand-made ELF object carrying the jump note
 # (lib/jumpfmt.h) as mkimage writes it; "raw" leaves the soname without its NUL.
@@ -22,7 +20,7 @@ start:	ret
 	.long 0x4a4d5031
 	.asciz "JUMP"
 	.balign 4
-1:	.long 1, $word, $cell, 0x400, 0x400, 0
+1:	.long 1, $word, $PS, 0x400, 0x400, 0
 	.quad 0x6a380000, 0x6a380400, 0x6a381000, 0x6a395020, 0x6a382000
 	$str "$so"
 	.balign 4

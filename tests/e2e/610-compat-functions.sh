@@ -43,7 +43,7 @@ for how in U DUMMY; do
     runs_ok "$d"
     # The program that calls cv_old stops at the trap: it never runs another function.
     rc=0
-    (JUMP_LIBRARY_PATH=$d/lib ./progold >"b$how.old.out" 2>&1) 2>/dev/null || rc=$?
+    (JUMP_LIBRARY_PATH=$d/lib exe ./progold >"b$how.old.out" 2>&1) 2>/dev/null || rc=$?
     [ $rc -ne 0 ] || fail "progold ran through a withdrawn slot ($how)"
     expect_not_in "b$how.old.out" "old "
 done

@@ -57,6 +57,6 @@ int cv_getextra(void);
 int main(void) { cv_extra++; printf("%d %d\n", cv_extra, cv_getextra()); return 0; }
 C
 gcc $M -no-pie -o new new.c f/libcv.sa || fail "linking new"
-JUMP_LIBRARY_PATH=$PWD/f/lib run 0 new.out ./new
+JUMP_LIBRARY_PATH=$PWD/f/lib run 0 new.out exe ./new
 expect_eq "$(cat new.out)" "8 8" "the 1.1 program's use of cv_extra"
 exit 0

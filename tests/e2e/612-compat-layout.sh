@@ -22,7 +22,7 @@ newver "$PWD/h"
 cvbuild "$PWD/h" 1.1.0 -a 0x6b010000 -j 0x1000 -g 0x1000
 against h 1.1.0 12 h.out
 expect_in h.out "incompatible: the load address moved from 0x6b000000 to 0x6b010000 [origin]"
-JUMP_LIBRARY_PATH=$PWD/h/lib run 127 h.prog.out ./prog
+JUMP_LIBRARY_PATH=$PWD/h/lib run 127 h.prog.out exe ./prog
 expect_in h.prog.out "the program was linked for address 0x6b000000 but the image is built for 0x6b010000"
 
 # I: a new major version, installed where the 1.0 program looks.
@@ -32,7 +32,7 @@ against i 2.0.0 12 i.out
 expect_in i.out "incompatible: the major version changed from 1 to 2 (1.0.0 to 2.0.0) [major]" \
     "1 incompatible, 0 compatible, 0 waived"
 ln -sf libcv.so.2.0.0 i/lib/libcv.so.1
-JUMP_LIBRARY_PATH=$PWD/i/lib run 127 i.prog.out ./prog
+JUMP_LIBRARY_PATH=$PWD/i/lib run 127 i.prog.out exe ./prog
 expect_in i.prog.out "Require major version 1 and found 2"
 
 # A lower minor than the old stub's: incompatible (programs linked with 1.1 may need more).

@@ -135,7 +135,7 @@ build10() {
     cvbuild "$PWD/v10" 1.0.0
     gcc $M -no-pie -o prog prog.c v10/libcv.sa || fail "linking prog"
     gcc $M -no-pie -o progold progold.c v10/libcv.sa || fail "linking progold"
-    JUMP_LIBRARY_PATH=$PWD/v10/lib run 0 prog10.out ./prog
+    JUMP_LIBRARY_PATH=$PWD/v10/lib run 0 prog10.out exe ./prog
     diff -u prog.want prog10.out || fail "the 1.0 program against 1.0"
 }
 
@@ -146,7 +146,7 @@ against() {
 
 # runs_ok DIR: the 1.0 program runs correctly against DIR's image.
 runs_ok() {
-    JUMP_LIBRARY_PATH=$1/lib run 0 "$1.prog.out" ./prog
+    JUMP_LIBRARY_PATH=$1/lib run 0 "$1.prog.out" exe ./prog
     diff -u prog.want "$1.prog.out" || fail "the 1.0 program against $1"
 }
 
@@ -155,7 +155,7 @@ runs_ok() {
 # SYMBOL, before anything in the image runs.
 refused() {
     local rc=0
-    (JUMP_LIBRARY_PATH=$1/lib ./prog >"$1.refused.out" 2>&1) 2>/dev/null || rc=$?
+    (JUMP_LIBRARY_PATH=$1/lib exe ./prog >"$1.refused.out" 2>&1) 2>/dev/null || rc=$?
     [ $rc = 127 ] || { cat "$1.refused.out"; fail "the 1.0 program was not refused by $1 (exit $rc)"; }
     expect_in "$1.refused.out" "$2"
 }

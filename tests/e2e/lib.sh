@@ -1,18 +1,30 @@
-# lib.sh: helpers for the end-to-end scenarios (sourced by tests/e2e/NNN-*.sh).
-# Environment from tests/run.sh: ARCH (i386|x86_64), STAGE (installed toolkit), TOP (repo).
+# lib.sh: helpers for the end-to-end scenarios (sourced by every tests/e2e/NNN-*.sh): the
+# architecture facts, the way to run a program built for ARCH, and one assertion style.
+# Environment from tests/run.sh: ARCH (i386|x86_64), STAGE (installed toolkit), TOP (repo),
+# JUMP_RUN_<ARCH> (how ARCH's programs run, probed once by run.sh; probed here otherwise).
 set -u
+. "$TOP/scripts/arch.sh"
+# M: the gcc flag; ASF: the flag gcc gives as; PS: pointer (and GOT cell) size in bytes.
 case ${ARCH:-} in
-    i386) M=-m32 ;;
-    x86_64) M=-m64 ;;
+    i386) M=-m32 PS=4 ASF=--32 ;;
+    x86_64) M=-m64 PS=8 ASF=--64 ;;
     *) echo "lib.sh: ARCH must be i386 or x86_64" >&2; exit 2 ;;
 esac
 export PATH=$STAGE/bin:$PATH
+arch_probe "$ARCH"
 # The flags share/Shared.inc gives the library's code.
 JCC="gcc $M -fno-pic -fno-pie -flive-patching=inline-only-static -B$STAGE/bin/jump"
 [ "$ARCH" = x86_64 ] && JCC="$JCC -mcmodel=small -mno-red-zone"
 
 fail() { echo "FAIL: $*" >&2; exit 1; }
+# skip WHY: the scenario cannot run here; WHY is the reason the summary shows.
 skip() { echo "$*"; exit 77; }
+
+# exe PROG ARGS...: run a program built for ARCH, natively or under its emulator
+# (scripts/arch.sh decides); use it for every program the scenario compiled.
+exe() { arch_run "$ARCH" "$@"; }
+# emulated: ARCH's programs run under an emulator (set-uid and timing cannot be tested then).
+emulated() { arch_emulated "$ARCH"; }
 
 # expect_eq ACTUAL EXPECTED WHAT
 expect_eq() { [ "$1" = "$2" ] || fail "$3: expected '$2', got '$1'"; }

@@ -9,7 +9,6 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "ar.h"
 #include "buf.h"
@@ -261,11 +260,9 @@ static void test_ten_thousand_members(void **state)
     (void)state;
     char *dir = su_scratch();
     enum { N = 10000 };
-    struct timespec t0, t1;
     buf out = {0};
     ar_file a;
     jerr e;
-    clock_gettime(CLOCK_MONOTONIC, &t0);
     ar_writer *w = arw_new();
     for (int i = 0; i < N; i++) {
         char name[64], mname[64];
@@ -283,9 +280,6 @@ static void test_ten_thousand_members(void **state)
     arw_finish(w, &out);
     arw_free(w);
     assert_int_equal(ar_open(&a, "big.a", out.p, out.len, &e), 0);
-    clock_gettime(CLOCK_MONOTONIC, &t1);
-    double secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
-    assert_true(secs < 3.0); /* takes ~0.05 s; generous for loaded machines and sanitizers */
     assert_int_equal(a.n, N);
     assert_int_equal(a.nsym, N);
     assert_string_equal(a.sym[N - 1], "function_number_9999");

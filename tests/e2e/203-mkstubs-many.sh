@@ -1,15 +1,10 @@
-# A stub for 10,000 functions, each in its own objfile (10,002 members), in well under a
-# second (bound here: 5 s for loaded machines); every member present, spot-checked addresses.
+# A stub for 10,000 functions, each in its own objfile (10,002 members): every member present,
+# spot-checked addresses. How fast is measured by make bench (target 0.2 s), not here.
 . "$TOP/tests/e2e/stubs.sh"
 fake_loader "$PWD/ldr"
 export JUMP_LIBDIR=$PWD/ldr JUMP_DIR=$PWD
 awk 'BEGIN { for (i = 1; i <= 10000; i++) printf "00000000 T func_%d libbig obj_%d\n", i, i }' >jump.funcs
-t0=$(date +%s%N)
 mkstubs -l /usr/lib/libbig -v 1.0 -a 0x60000000 -j 0x14000 -g 0x1000 -m $ARCH -- libbig >out || fail "mkstubs"
-t1=$(date +%s%N)
-ms=$(((t1 - t0) / 1000000))
-echo "mkstubs: 10,000 functions in ${ms} ms"
-[ $ms -lt 5000 ] || fail "too slow: ${ms} ms"
 expect_eq "$(ar t libbig.sa | wc -l)" 10002 "members"
 expect_eq "$(nm -s libbig.sa | grep -c '^func_[0-9]* in obj_[0-9]*\.o$')" 10000 "indexed functions"
 for i in 1 777 10000; do
