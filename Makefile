@@ -106,15 +106,18 @@ STAGE := $(abspath $(B))/stage
 stage: all
 	@$(MAKE) --no-print-directory install DESTDIR= PREFIX=$(STAGE) >/dev/null
 
+# JOBS: parallel build jobs and test scenarios (default: the number of cores).
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 check: deps
-	@$(MAKE) --no-print-directory all units
+	@$(MAKE) --no-print-directory -j$(JOBS) all units
 	@$(MAKE) --no-print-directory stage
-	@B=$(B) STAGE=$(STAGE) tests/run.sh $(TESTS)
+	@B=$(B) STAGE=$(STAGE) JOBS=$(JOBS) tests/run.sh $(TESTS)
 
 san:
 	@$(MAKE) --no-print-directory B=build-san SANFLAGS="-fsanitize=address,undefined -fno-omit-frame-pointer -Wno-format-truncation -Wno-format-overflow" LDFLAGS="-fsanitize=address,undefined" check
 
 demo: deps
+	@$(MAKE) --no-print-directory -j$(JOBS) all
 	@$(MAKE) --no-print-directory stage
 	@STAGE=$(STAGE) examples/libxyz/demo.sh $(B)/demo
 

@@ -6,7 +6,7 @@
 #   arch_probe ARCH       decide once per run: sets and exports JUMP_RUN_<ARCH> to "native",
 #                         the emulator's name (qemu-i386), or "none: <why>"; a value already in
 #                         the environment (from the caller's probe) is kept
-#   arch_how ARCH         one phrase for summaries: "native", "emulated (qemu-i386)", ...
+#   arch_how ARCH         one phrase for summaries: "natively", "emulated (qemu-i386)", ...
 #   arch_emulated ARCH    true when ARCH's programs run under an emulator
 #   arch_run ARCH PROG... run PROG the decided way (fails, saying why, when it cannot run)
 #   arch_qemu ARCH        the qemu-user program for ARCH (qemu-i386, qemu-x86_64)
@@ -71,7 +71,7 @@ arch_how() {
     arch_probe "$1" || return
     var=$(arch__var "$1")
     case ${!var} in
-        native) echo native ;;
+        native) echo natively ;;
         none:*) echo "cannot run (${!var#none: })" ;;
         *) echo "emulated (${!var})" ;;
     esac

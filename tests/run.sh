@@ -29,7 +29,7 @@ trap 'rm -rf "$scratch"' EXIT
 # How each architecture's programs run is decided once here; the scenarios inherit it.
 for arch in $ARCHES; do
     arch_probe "$arch"
-    echo "$arch programs: $(arch_how "$arch")"
+    echo "$arch programs run $(arch_how "$arch")"
 done
 
 # The jobs: NAME and the command for each, in the order results are reported.

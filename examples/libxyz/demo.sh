@@ -66,7 +66,7 @@ build 1.0.0
 step "link a program against libxyz.sa (-no-pie) and run it"
 gcc $m -no-pie -I"$src" -o "$work/prog" "$src/prog.c" "$work/libxyz-1.0.0/libxyz.sa"
 echo "gcc $m -no-pie -o prog prog.c libxyz.sa"
-echo "(this machine runs $ARCH programs $(arch_how "$ARCH"))"
+echo "($ARCH programs run $(arch_how "$ARCH") here)"
 arch_run "$ARCH" "$work/prog"
 step "jump-ldd prog"
 jump-ldd "$work/prog"

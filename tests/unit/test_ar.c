@@ -285,7 +285,10 @@ static void test_ten_thousand_members(void **state)
     assert_string_equal(a.sym[N - 1], "function_number_9999");
     assert_int_equal(a.sym_member[N - 1], N - 1);
     su_write("big.a", out.p, out.len);
-    char *o = su_out("ar t big.a | wc -l && nm -s big.a | grep -c ' in member_with_a_long_name_'");
+    /* Only the archive index nm prints first (awk stops at the blank line after it): nm
+     * takes half a minute to list 10,000 members. */
+    char *o = su_out("ar t big.a | wc -l && nm -s big.a 2>/dev/null | awk 'NR > 1 && $0 == \"\" "
+                     "{ exit } / in member_with_a_long_name_/ { n++ } END { print n + 0 }'");
     assert_non_null(o);
     assert_string_equal(o, "10000\n10000\n");
     free(o);
