@@ -75,6 +75,12 @@ cpu=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo 2>/dev/null)
     echo "3 variables; the program calls one function of each. Every program is linked \`-no-pie\`"
     echo "(jump programs must be) against a dynamically linked C library."
     for a in $arches; do
+        if emulated "$a"; then
+            echo
+            echo "Note ($a): this machine's kernel does not execute $a programs. They ran under"
+            echo "qemu-user (each was checked to run), but an emulator's times and counts say nothing"
+            echo "about native ones: those rows read \"$NT\". Build throughput is measured as usual."
+        fi
         if [ "$(get "$a" jump 0 variables_exported)" = 0 ]; then
             echo
             echo "Note ($a): this toolkit cannot export variables yet (jumpas's GOT rewriting is not"
