@@ -136,6 +136,7 @@ install: all
 	mv $(DESTDIR)$(PREFIX)/share/jump/Shared.inc.tmp $(DESTDIR)$(PREFIX)/share/jump/Shared.inc
 	chmod 0644 $(DESTDIR)$(PREFIX)/share/jump/Shared.inc
 	install -m 0644 share/registry.table $(DESTDIR)$(PREFIX)/share/jump/registry.table
+	install -m 0644 share/jumpspecs $(DESTDIR)$(PREFIX)/bin/jumpspecs
 	$(if $(MANS),install -m 0644 $(MANS) $(DESTDIR)$(PREFIX)/share/man/man1/)
 
 clean:

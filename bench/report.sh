@@ -297,9 +297,9 @@ cpu=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo 2>/dev/null)
 
 ## The exact commands
 
-`M` is `-m32` (i386) or `-m64` (x86-64); `JCC` is Shared.inc's compiler:
-`gcc $M -fno-pic -fno-pie -flive-patching=inline-only-static -B$STAGE/bin/jump` (x86-64 adds
-`-mcmodel=small -mno-red-zone`). Library K (K = 001..100) is `bK.c` from `bench/gen.sh lib`,
+`M` is `-m32` (i386) or `-m64` (x86-64); `JCC` is Shared.inc's compiler,
+`gcc $M -B$STAGE/bin/jump`, to which the installed `jumpspecs` adds `-fno-pic -fno-pie
+-flive-patching=inline-only-static` (x86-64: also `-mcmodel=small -mno-red-zone`). Library K (K = 001..100) is `bK.c` from `bench/gen.sh lib`,
 image origin `0x60100000 + 0x10000 * (K - 1)`.
 
     # static

@@ -44,14 +44,8 @@ note() { printf '%s\n' "$*" >&2; printf '%s\n' "$*" >>"$log"; }
 # record ARCH VARIANT N METRIC VALUE
 record() { printf '%s\t%s\t%s\t%s\t%s\n' "$@" >>"$tsv"; }
 archflag() { [ "$1" = i386 ] && echo -m32 || echo -m64; }
-jcc() {
-    local a=$1
-    if [ "$a" = i386 ]; then
-        echo "gcc -m32 -fno-pic -fno-pie -flive-patching=inline-only-static -B$STAGE/bin/jump"
-    else
-        echo "gcc -m64 -fno-pic -fno-pie -flive-patching=inline-only-static -mcmodel=small -mno-red-zone -B$STAGE/bin/jump"
-    fi
-}
+# Shared.inc's jump compiler: the installed jumpspecs gives it the flags a jump compile needs.
+jcc() { echo "gcc $(archflag "$1") -B$STAGE/bin/jump"; }
 # median of the numbers on stdin
 median() { sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) print "NA"; else if (NR % 2) print v[(NR + 1) / 2]; else printf "%.6g\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b == "" || a == "NA" || b == "NA" || b + 0 == 0) print "NA"; else printf "%.3f\n", a / b }'; }

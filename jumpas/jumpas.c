@@ -319,6 +319,9 @@ void jas_free(jas_scan *s)
         free(s->in[i].text);
     }
     free(s->in);
+    free(s->srcfile);
+    free(s->tls.name);
+    free(s->tls.srcfile);
     free(s->sym);
     free(s->slot);
     free(s->edit);
@@ -408,6 +411,7 @@ static void define(scan_ctx *c, size_t i, unsigned how, int sect, unsigned line)
 }
 
 static jas_def *add_def(scan_ctx *c, size_t sym, const asm_tok *h, const asm_tok *op, size_t nop);
+static void note_tls(scan_ctx *c, const char *name, size_t n, unsigned line, int defined);
 
 static void on_label(scan_ctx *c, const asm_tok *t)
 {
@@ -419,6 +423,8 @@ static void on_label(scan_ctx *c, const asm_tok *t)
     }
     i = intern(c->s, c->text + t->off, n);
     define(c, i, JAS_S_LABEL, c->s->cur.cls, t->line);
+    if (c->s->cur.tls)
+        note_tls(c, c->text + t->off, n, t->line, 1);
     if (c->s->sym[i].flags & JAS_S_FUNCS)
         add_edit(c->s, i, c->input, t->off + n);
     if ((c->s->sym[i].flags & JAS_S_VARS) && c->s->sym[i].line == t->line &&
@@ -454,12 +460,14 @@ static int section_class(const char *name, size_t n, const char *flags, size_t n
     return JAS_SEC_OTHER;
 }
 
-/* .section NAME[, "FLAGS"[, @TYPE ...]] */
-static int section_operands(scan_ctx *c, const asm_tok *op, size_t nop)
+/* .section NAME[, "FLAGS"[, @TYPE ...]]; *tls: a thread-local section (.tdata*, .tbss*, or
+ * the flag T). */
+static int section_operands(scan_ctx *c, const asm_tok *op, size_t nop, int *tls)
 {
     const char *name = NULL, *flags = NULL;
     size_t nname = 0, nflags = 0, i = 0, field = 0;
     int nobits = 0;
+    *tls = 0;
     if (nop == 0)
         return JAS_SEC_OTHER;
     if (op[0].kind == ASM_STRING && op[0].len >= 2) {
@@ -483,18 +491,47 @@ static int section_operands(scan_ctx *c, const asm_tok *op, size_t nop)
             nobits = 1;
         }
     }
+    *tls = has_prefix(name, nname, ".tdata") || has_prefix(name, nname, ".tbss") ||
+           (flags && memchr(flags, 'T', nflags));
     return section_class(name, nname, flags, nflags, nobits);
 }
 
 /* The section set by the directive statement h..op[nop-1]. */
 static void set_section(scan_ctx *c, int cls, const asm_tok *h, const asm_tok *op, size_t nop,
-                        int push)
+                        int push, int tls)
 {
     jas_scan *s = c->s;
     const asm_tok *last = nop ? &op[nop - 1] : h;
     s->prev = s->cur;
-    s->cur = (jas_sect){cls, (long)c->input, h->off, last->off + last->len, push};
+    s->cur = (jas_sect){cls, (long)c->input, h->off, last->off + last->len, push, tls};
     s->align = 0;
+}
+
+/* A fixed-address image has no thread-local storage block: remember the first thread-local
+ * definition or use, with the C source line when .loc gives one; jas_scan_text refuses it. */
+static void note_tls(scan_ctx *c, const char *name, size_t n, unsigned line, int defined)
+{
+    jas_scan *s = c->s;
+    if (s->tls.found)
+        return;
+    s->tls.found = 1;
+    s->tls.defined = defined;
+    s->tls.name = xstrndup(name, n);
+    s->tls.srcfile = s->srcfile ? xstrdup(s->srcfile) : NULL;
+    s->tls.srcline = s->srcline;
+    s->tls.line = line;
+}
+
+/* x@tpoff, x@ntpoff, x@gottpoff, x@tlsgd ...: the relocation operators of the TLS models. */
+static int tls_operator(const char *p, size_t n)
+{
+    static const char *const ops[] = {"tpoff", "ntpoff", "gottpoff", "indntpoff", "gotntpoff",
+                                       "tlsgd", "tlsld", "tlsldm", "dtpoff", "dtpmod",
+                                       "tlsdesc", "tlscall", NULL};
+    for (size_t k = 0; ops[k]; k++)
+        if (strlen(ops[k]) == n && !strncasecmp(ops[k], p, n))
+            return 1;
+    return 0;
 }
 
 /* The word of a .type: function, @function, %function, "function", STT_FUNC ... */
@@ -551,7 +588,8 @@ static void on_set(scan_ctx *c, const asm_tok *name, const asm_tok *expr, size_t
 }
 
 enum { D_TEXT = 1, D_DATA, D_BSS, D_SECTION, D_PUSH, D_POP, D_PREVIOUS, D_GLOBL, D_WEAK,
-       D_LOCAL, D_VIS, D_TYPE, D_SIZE, D_COMM, D_LCOMM, D_SET };
+       D_LOCAL, D_VIS, D_HIDDEN, D_TYPE, D_SIZE, D_COMM, D_LCOMM, D_SET, D_FILE, D_LOC,
+       D_TLS_COMMON };
 
 /* .cfi_*: the most frequent directives in gcc's output, none of those the scan looks at. */
 static int is_cfi(const char *p, size_t n)
@@ -565,9 +603,10 @@ static int directive_id(const char *p, size_t n)
         {".text", D_TEXT}, {".data", D_DATA}, {".bss", D_BSS}, {".section", D_SECTION},
         {".pushsection", D_PUSH}, {".popsection", D_POP}, {".previous", D_PREVIOUS},
         {".globl", D_GLOBL}, {".global", D_GLOBL}, {".weak", D_WEAK}, {".local", D_LOCAL},
-        {".hidden", D_VIS}, {".internal", D_VIS}, {".protected", D_VIS}, {".type", D_TYPE},
+        {".hidden", D_HIDDEN}, {".internal", D_HIDDEN}, {".protected", D_VIS}, {".type", D_TYPE},
         {".size", D_SIZE}, {".comm", D_COMM}, {".lcomm", D_LCOMM}, {".set", D_SET},
-        {".equ", D_SET}, {".equiv", D_SET},
+        {".equ", D_SET}, {".equiv", D_SET}, {".file", D_FILE}, {".loc", D_LOC},
+        {".tls_common", D_TLS_COMMON},
     };
     /* Most directives in gcc output (.loc, .cfi_*, .byte, .long, .string) are none of these. */
     if (n < 4 || n > 12 || is_cfi(p, n))
@@ -680,10 +719,28 @@ static void on_directive(scan_ctx *c, const asm_tok *h, const asm_tok *op, size_
         return;
     }
     switch (id) {
-    case D_TEXT: set_section(c, JAS_SEC_TEXT, h, op, nop, 0); break;
-    case D_DATA: set_section(c, JAS_SEC_DATA, h, op, nop, 0); break;
-    case D_BSS: set_section(c, JAS_SEC_BSS, h, op, nop, 0); break;
-    case D_SECTION: set_section(c, section_operands(c, op, nop), h, op, nop, 0); break;
+    case D_TEXT: set_section(c, JAS_SEC_TEXT, h, op, nop, 0, 0); break;
+    case D_DATA: set_section(c, JAS_SEC_DATA, h, op, nop, 0, 0); break;
+    case D_BSS: set_section(c, JAS_SEC_BSS, h, op, nop, 0, 0); break;
+    case D_SECTION: {
+        int tls, cls = section_operands(c, op, nop, &tls);
+        set_section(c, cls, h, op, nop, 0, tls);
+        break;
+    }
+    case D_FILE: /* .file "x.c" names the source; .file N "x.c" (with -g) comes after it */
+        if (!s->srcfile && nop == 1 && op[0].kind == ASM_STRING && op[0].len >= 2)
+            s->srcfile = xstrndup(c->text + op[0].off + 1, op[0].len - 2);
+        break;
+    case D_LOC: {
+        uint64_t v;
+        if (nop >= 2 && number(c, &op[1], &v) == 0 && v <= UINT32_MAX)
+            s->srcline = (unsigned)v;
+        break;
+    }
+    case D_TLS_COMMON:
+        if (nop >= 1 && op[0].kind == ASM_IDENT)
+            note_tls(c, c->text + op[0].off, op[0].len, h->line, 1);
+        break;
     case D_PUSH:
         if (s->nstack + 2 > s->capstack) {
             s->capstack = s->capstack ? s->capstack * 2 : 16;
@@ -691,7 +748,10 @@ static void on_directive(scan_ctx *c, const asm_tok *h, const asm_tok *op, size_
         }
         s->stack[s->nstack++] = s->cur;
         s->stack[s->nstack++] = s->prev;
-        set_section(c, section_operands(c, op, nop), h, op, nop, 1);
+        {
+            int tls, cls = section_operands(c, op, nop, &tls);
+            set_section(c, cls, h, op, nop, 1, tls);
+        }
         break;
     case D_POP:
         if (s->nstack >= 2) {
@@ -708,6 +768,7 @@ static void on_directive(scan_ctx *c, const asm_tok *h, const asm_tok *op, size_
     case D_GLOBL: flag = JAS_S_GLOBAL; goto list;
     case D_WEAK: flag = JAS_S_WEAK; goto list;
     case D_LOCAL: flag = JAS_S_LOCAL; goto list;
+    case D_HIDDEN: flag = JAS_S_HIDDEN; goto list;
     case D_VIS:
     list:
         for (size_t k = 0; k < nop; k++)
@@ -784,6 +845,11 @@ static void on_insn(scan_ctx *c, const asm_tok *h, size_t n)
     if (n >= 2 && h[1].kind == ASM_IDENT && rw_is_branch(c->text + h->off, h->len) &&
         worth_a_symbol(c->text + h[1].off, h[1].len))
         names_put(&s->called, c->text + h[1].off, h[1].len);
+    for (size_t k = 2; k + 1 < n; k++)
+        if (h[k].kind == ASM_PUNCT && h[k].len == 1 && c->text[h[k].off] == '@' &&
+            h[k - 1].kind == ASM_IDENT && h[k + 1].kind == ASM_IDENT &&
+            tls_operator(c->text + h[k + 1].off, h[k + 1].len))
+            note_tls(c, c->text + h[k - 1].off, h[k - 1].len, h->line, 0);
     for (size_t k = 1; k < n && !keep; k++) {
         const asm_tok *t = &h[k];
         uint8_t first = (uint8_t)c->text[t->off];
@@ -808,6 +874,24 @@ static void on_insn(scan_ctx *c, const asm_tok *h, size_t n)
     memcpy(s->itok + s->nitok, h, n * sizeof *h);
     s->insn[s->ninsn++] = (jas_insn){c->input, h->line, s->nitok, n};
     s->nitok += n;
+}
+
+/* The refusal of thread-local storage: where (the C file and line when the assembly names
+ * them, else the assembly's), which variable, and what to do. */
+static int tls_error(const jas_scan *s, const char *input, jerr *e)
+{
+    char where[512];
+    if (s->tls.srcfile && s->tls.srcline)
+        snprintf(where, sizeof where, "%s:%u: ", s->tls.srcfile, s->tls.srcline);
+    else if (s->tls.srcfile)
+        snprintf(where, sizeof where, "%s (assembly line %u): ", s->tls.srcfile, s->tls.line);
+    else
+        snprintf(where, sizeof where, "%s:%u: ", input, s->tls.line);
+    return jerr_set(e, EXIT_BAD,
+                    "%sthread-local variable '%s' %s: a jump image is mapped at a fixed address "
+                    "with no thread-local storage of its own; make it an ordinary variable, or "
+                    "build the library without TLS (e2fsprogs: configure --disable-tls)",
+                    where, s->tls.name, s->tls.defined ? "defined" : "used");
 }
 
 int jas_scan_text(jas_scan *s, const char *name, char *text, size_t len, jerr *e)
@@ -845,6 +929,8 @@ int jas_scan_text(jas_scan *s, const char *name, char *text, size_t len, jerr *e
             on_insn(&c, h, st.n - st.nlabels);
     }
     asm_lexer_free(lx);
+    if (s->tls.found)
+        return tls_error(s, name, e);
     return 0;
 }
 
@@ -1228,6 +1314,7 @@ size_t jas_log_lines(const jas_scan *s, const char *library, const char *objfile
         x.name = xstrndup(y->name, y->len);
         x.library = (char *)library;
         x.objfile = (char *)objfile;
+        x.hidden = (y->flags & JAS_S_HIDDEN) != 0;
         jf_format(out, &x);
         free(x.name);
         n++;

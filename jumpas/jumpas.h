@@ -72,6 +72,7 @@ enum {
     JAS_S_KNOWN = 1 << 11,  /* listed in jump.funcs, jump.vars or jump.ignore */
     JAS_S_RENAME = 1 << 12, /* decided by jas_finish */
     JAS_S_DIVERT = 1 << 13, /* a jump.vars variable this file defines: diverted (jas_finish) */
+    JAS_S_HIDDEN = 1 << 14, /* .hidden or .internal: not exported by default */
 };
 
 /* Where the current section came from: the directive statement that set it. */
@@ -80,6 +81,7 @@ typedef struct jas_sect {
     long input;       /* -1: as's initial .text */
     size_t off, end;  /* the directive statement's bytes */
     int push;         /* set by .pushsection (its head is not ".section") */
+    int tls;          /* a thread-local section (.tdata, .tbss, flag T) */
 } jas_sect;
 
 /* Bytes [off, end) of one input. */
@@ -178,6 +180,14 @@ typedef struct jas_scan {
     size_t nvdir, capvdir;
     asm_tok *itok;
     size_t nitok, capitok;
+    char *srcfile;        /* the first .file "name" (the C source), or NULL */
+    unsigned srcline;     /* the line of the last .loc (with -g), or 0 */
+    struct {              /* the first thread-local definition or use (jumpas refuses it) */
+        int found, defined;
+        char *name;
+        char *srcfile;
+        unsigned srcline, line; /* C line (from .loc) or 0; assembly line */
+    } tls;
     jas_insn *insn;
     size_t ninsn, capinsn;
 

@@ -43,6 +43,7 @@ size_t jf_add(jf_file *f, uint64_t size, char type, const char *name, const char
     x->objfile = xstrdup(objfile ? objfile : "");
     x->needs = needs ? xstrdup(needs) : NULL;
     x->line = 0;
+    x->hidden = 0;
     if (strcmp(name, JF_DUMMY) && !strmap_get(&f->byname, x->name, NULL))
         strmap_put(&f->byname, x->name, f->n);
     return f->n;
@@ -108,6 +109,15 @@ bad:
     return jerr_set(e, EXIT_BAD, "%s:%u: cannot read nm line '%s'", f->path, l->line, first);
 }
 
+/* jumpas marks a symbol of hidden or internal visibility with the comment "# hidden". */
+static int is_hidden_comment(const char *c)
+{
+    size_t n;
+    c += strspn(c, " \t");
+    n = strcspn(c, " \t\r");
+    return n == strlen(JF_HIDDEN_NOTE) && !memcmp(c, JF_HIDDEN_NOTE, n) && !c[n + strspn(c + n, " \t\r")];
+}
+
 static int on_line(void *vctx, const fields_line *l, jerr *e)
 {
     struct load_ctx *c = vctx;
@@ -137,6 +147,8 @@ static int on_line(void *vctx, const fields_line *l, jerr *e)
     }
     jf_add(f, size, l->f[1][0], name, l->f[3], l->f[4], l->n == 6 ? l->f[5] : NULL);
     f->v[f->n - 1].line = l->line;
+    if (f->kind == JF_LOG && l->comment)
+        f->v[f->n - 1].hidden = is_hidden_comment(l->comment);
     return 0;
 }
 
@@ -197,6 +209,8 @@ void jf_format(buf *b, const jf_entry *x)
                x->library, x->objfile);
     if (x->needs)
         buf_printf(b, "\t%s", x->needs);
+    if (x->hidden)
+        buf_printf(b, "\t# %s", JF_HIDDEN_NOTE);
     buf_addc(b, '\n');
 }
 

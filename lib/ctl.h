@@ -27,6 +27,8 @@ typedef struct jf_entry {
     char *objfile;
     char *needs;    /* optional sixth column, "lib_major:lib_major", or NULL */
     unsigned line;  /* line in the file it came from (0 if made in memory) */
+    int hidden;     /* jump.log: the symbol has hidden or internal visibility (the line's
+                     * comment is "hidden"); such symbols are not exported by default */
 } jf_entry;
 
 typedef struct jf_file {
@@ -39,6 +41,8 @@ typedef struct jf_file {
 } jf_file;
 
 #define JF_DUMMY "__DUMMY__"
+/* The comment jumpas gives a jump.log line for a symbol of hidden or internal visibility. */
+#define JF_HIDDEN_NOTE "hidden"
 
 /* Load and validate a control file of the given kind. */
 int jf_load(const char *path, jf_kind kind, int flags, jf_file *out, struct jerr *e);

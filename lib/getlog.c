@@ -35,7 +35,8 @@ static int by_objfile_name(const void *a, const void *b)
 }
 
 int gl_select(gl_what what, const jf_file *log, const jf_file *target, const jf_file *other,
-              const jf_file *ignore, const jf_file *import, jf_file *add, gl_counts *c, jerr *e)
+              const jf_file *ignore, const jf_file *import, jf_file *add, jf_file *hide,
+              gl_counts *c, jerr *e)
 {
     strmap seen = {0};
     gl_sym *syms = xcalloc(log->n ? log->n : 1, sizeof *syms);
@@ -102,11 +103,17 @@ int gl_select(gl_what what, const jf_file *log, const jf_file *target, const jf_
     qsort(pick, npick, sizeof *pick, by_objfile_name);
     for (size_t i = 0; i < npick; i++) {
         const gl_sym *s = pick[i];
+        /* Hidden symbols (the last compile's word) are internal to the library. */
+        jf_file *to = hide && s->last->hidden ? hide : add;
         /* Functions carry no size in jump.funcs; variables reserve their largest one. */
-        jf_add(add, what == GL_FUNCS ? 0 : s->size, s->last->type, s->first->name,
+        jf_add(to, what == GL_FUNCS ? 0 : s->size, s->last->type, s->first->name,
                s->last->library, s->first->objfile, s->last->needs);
+        to->v[to->n - 1].hidden = to == hide;
+        if (to == hide)
+            c->hidden++;
+        else
+            c->added++;
     }
-    c->added = npick;
     rc = 0;
 out:
     strmap_free(&seen);
@@ -129,16 +136,57 @@ static int load_opt(const char *dir, const char *file, jf_kind kind, jf_file *f,
     return rc;
 }
 
+/* Write `old` (when have_old) followed by `text` to `path` atomically, keeping the previous
+ * version as <path>~ first, so that a hand edit survives whatever happens next. */
+static int append_commit(const char *path, const blob *old, int have_old, unsigned mode,
+                         const buf *text, int *backed_up, jerr *e)
+{
+    buf out = {0};
+    int rc;
+    if (have_old) {
+        char *backup = xasprintf("%s~", path);
+        rc = file_commit(backup, old->p ? old->p : (const uint8_t *)"", old->len, mode, e);
+        free(backup);
+        if (rc != 0)
+            return -1;
+        *backed_up = 1;
+        buf_add(&out, old->p, old->len);
+        if (old->len && old->p[old->len - 1] != '\n')
+            buf_addc(&out, '\n');
+    }
+    buf_add(&out, text->p, text->len);
+    rc = file_commit(path, out.p ? out.p : (const uint8_t *)"", out.len, mode, e);
+    buf_free(&out);
+    return rc;
+}
+
+/* Read `path` if it exists: 1 with its bytes and mode, 0 if missing, -1 on error. */
+static int read_existing(const char *path, blob *b, unsigned *mode, jerr *e)
+{
+    struct stat st;
+    if (stat(path, &st) != 0) {
+        if (errno == ENOENT)
+            return 0;
+        return jerr_sys(e, "cannot read '%s'", path);
+    }
+    if (blob_read(path, b, e) != 0)
+        return -1;
+    *mode = st.st_mode & 07777;
+    return 1;
+}
+
 int gl_run(gl_what what, const char *dir, int dry_run, gl_result *r, jerr *e)
 {
     const char *tname = what == GL_FUNCS ? "jump.funcs" : "jump.vars";
     const char *oname = what == GL_FUNCS ? "jump.vars" : "jump.funcs";
-    char *logpath = dir_file(dir, "jump.log");
-    jf_file log = {0}, target = {0}, other = {0}, ignore = {0}, import = {0}, add = {0};
-    blob old = {0};
+    char *logpath = dir_file(dir, "jump.log"), *ignpath = dir_file(dir, "jump.ignore");
+    jf_file log = {0}, target = {0}, other = {0}, ignore = {0}, import = {0}, add = {0},
+            hide = {0};
+    blob old = {0}, oldign = {0};
+    buf hidden = {0};
     struct stat st;
-    int have_old = 0, rc = -1;
-    unsigned mode = 0644;
+    int have_old, have_ign, rc = -1, ign_backup = 0;
+    unsigned mode = 0644, ignmode = 0644;
 
     memset(r, 0, sizeof *r);
     r->target = dir_file(dir, tname);
@@ -153,64 +201,65 @@ int gl_run(gl_what what, const char *dir, int dry_run, gl_result *r, jerr *e)
     if (jf_load(logpath, JF_LOG, 0, &log, e) != 0)
         goto out;
 
-    if (stat(r->target, &st) == 0) {
-        if (blob_read(r->target, &old, e) != 0)
-            goto out;
-        have_old = 1;
-        mode = st.st_mode & 07777;
+    if ((have_old = read_existing(r->target, &old, &mode, e)) < 0)
+        goto out;
+    if (have_old) {
         if (jf_parse(r->target, (const char *)old.p, old.len, what == GL_FUNCS ? JF_FUNCS : JF_VARS,
                      0, &target, e) != 0)
             goto out;
-    } else if (errno != ENOENT) {
-        jerr_sys(e, "cannot read '%s'", r->target);
-        goto out;
     } else {
         target.kind = what == GL_FUNCS ? JF_FUNCS : JF_VARS;
     }
+    if ((have_ign = read_existing(ignpath, &oldign, &ignmode, e)) < 0)
+        goto out;
+    if (have_ign) {
+        if (jf_parse(ignpath, (const char *)oldign.p, oldign.len, JF_IGNORE, 0, &ignore, e) != 0)
+            goto out;
+    } else {
+        ignore.kind = JF_IGNORE;
+    }
     if (load_opt(dir, oname, what == GL_FUNCS ? JF_VARS : JF_FUNCS, &other, e) != 0 ||
-        load_opt(dir, "jump.ignore", JF_IGNORE, &ignore, e) != 0 ||
         (what == GL_VARS && load_opt(dir, "jump.import", JF_IMPORT, &import, e) != 0))
         goto out;
 
     add.kind = target.kind;
+    hide.kind = JF_IGNORE;
     if (gl_select(what, &log, &target, &other, &ignore, what == GL_VARS ? &import : NULL, &add,
-                  &r->c, e) != 0)
+                  &hide, &r->c, e) != 0)
         goto out;
     for (size_t i = 0; i < add.n; i++)
         jf_format(&r->appended, &add.v[i]);
+    if (hide.n) {
+        buf_printf(&hidden, "# %s of hidden visibility, internal to the library: not exported (move a "
+                            "line to %s to export it)\n",
+                   what == GL_FUNCS ? "Functions" : "Variables", tname);
+        for (size_t i = 0; i < hide.n; i++)
+            jf_format(&hidden, &hide.v[i]);
+    }
 
-    if (!dry_run && add.n) {
-        buf out = {0};
-        char *backup;
-        if (have_old) {
-            /* The previous version first, so a hand edit survives whatever happens next. */
-            backup = xasprintf("%s~", r->target);
-            rc = file_commit(backup, old.p ? old.p : (uint8_t *)"", old.len, mode, e);
-            free(backup);
-            if (rc != 0)
-                goto out;
-            rc = -1;
-            r->backup = 1;
-            buf_add(&out, old.p, old.len);
-            if (old.len && old.p[old.len - 1] != '\n')
-                buf_addc(&out, '\n');
-        }
-        buf_add(&out, r->appended.p, r->appended.len);
-        rc = file_commit(r->target, out.p, out.len, mode, e);
-        buf_free(&out);
-        if (rc != 0)
+    if (!dry_run) {
+        /* The target is written when it gains lines, and created (empty) when missing, so
+         * that the next steps (getsize, mv) find it even for a library with none. */
+        if ((add.n || !have_old) &&
+            append_commit(r->target, &old, have_old, mode, &r->appended, &r->backup, e) != 0)
+            goto out;
+        if (hide.n && append_commit(ignpath, &oldign, have_ign, ignmode, &hidden, &ign_backup, e) != 0)
             goto out;
     }
     rc = 0;
 out:
     free(logpath);
+    free(ignpath);
     blob_free(&old);
+    blob_free(&oldign);
+    buf_free(&hidden);
     jf_free(&log);
     jf_free(&target);
     jf_free(&other);
     jf_free(&ignore);
     jf_free(&import);
     jf_free(&add);
+    jf_free(&hide);
     return rc;
 }
 
@@ -233,6 +282,9 @@ char *gl_summary(gl_what what, const gl_result *r, int dry_run)
     if (what == GL_VARS)
         buf_printf(&b, ", %zu imported", c->imported);
     buf_addc(&b, ')');
+    if (c->hidden)
+        buf_printf(&b, "; %zu of hidden visibility %s jump.ignore: not exported", c->hidden,
+                   dry_run ? "would go to" : "added to");
     return buf_cstr(&b);
 }
 

@@ -17,6 +17,7 @@ typedef struct gl_counts {
     size_t listed;   /* logged symbols the target already lists */
     size_t ignored;  /* logged symbols listed in jump.ignore */
     size_t imported; /* (getvars) logged symbols listed in jump.import */
+    size_t hidden;   /* new symbols of hidden visibility, added to jump.ignore instead */
 } gl_counts;
 
 /* Is a log type one that `what` collects (T t for functions; D C K for variables)? */
@@ -28,10 +29,11 @@ int gl_wants(gl_what what, char type);
  * type and library). Symbols listed in `target`, `ignore` or `import` (getvars; may be NULL)
  * are counted and skipped; one listed in `other` (the other target file; may be NULL) with the
  * other kind is an error. The chosen entries are added to `add` (an empty jf_file the caller
- * owns and frees) sorted by (objfile, name). */
+ * owns and frees) sorted by (objfile, name); those jumpas logged as hidden go to `hide`
+ * instead (same order), unless `hide` is NULL. */
 int gl_select(gl_what what, const jf_file *log, const jf_file *target, const jf_file *other,
-              const jf_file *ignore, const jf_file *import, jf_file *add, gl_counts *c,
-              struct jerr *e);
+              const jf_file *ignore, const jf_file *import, jf_file *add, jf_file *hide,
+              gl_counts *c, struct jerr *e);
 
 typedef struct gl_result {
     char *target;   /* path of the target file (malloc'ed) */
@@ -42,8 +44,10 @@ typedef struct gl_result {
 
 /* The whole step in directory `dir`: read jump.log, the target, jump.ignore (and jump.import
  * for variables), choose, and unless `dry_run` write the target atomically, keeping an existing
- * one as <target>~ first. Nothing is written when there is nothing new. The caller frees r
- * with gl_result_free (also after an error). */
+ * one as <target>~ first; symbols of hidden visibility are appended to jump.ignore the same
+ * way (jump.ignore~). An existing target is not rewritten when there is nothing new; a missing
+ * one is created, empty if need be. The caller frees r with gl_result_free (also after an
+ * error). */
 int gl_run(gl_what what, const char *dir, int dry_run, gl_result *r, struct jerr *e);
 void gl_result_free(gl_result *r);
 

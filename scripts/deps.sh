@@ -52,6 +52,8 @@ need bison have_cmd bison
 need libcmocka-dev test -f /usr/include/cmocka.h
 need gcc-multilib m32_ok
 need qemu-user i386_runs
+# Tests only: Shared.inc with a compiler cache (e2e 080).
+need ccache have_cmd ccache
 [ -z "$missing" ] || install $missing
 i386_runs || { echo "deps: i386 programs $(arch_how i386)" >&2; exit 1; }
 exit 0

@@ -50,11 +50,8 @@ build() {
     $mk shlib-import
     step "libxyz $v: make pre-shlib (compile again: calls now go through the jump slots)"
     $mk pre-shlib
-    if command -v getsize >/dev/null; then
-        step "libxyz $v: getsize > jump.vars-new; mv jump.vars-new jump.vars"
-        (cd "$JUMP_DIR" && touch jump.vars && getsize >jump.vars-new && mv jump.vars jump.vars-old &&
-            mv jump.vars-new jump.vars)
-    fi
+    step "libxyz $v: getsize > jump.vars-new; mv jump.vars jump.vars-old; mv jump.vars-new jump.vars"
+    (cd "$JUMP_DIR" && getsize >jump.vars-new && mv jump.vars jump.vars-old && mv jump.vars-new jump.vars)
     step "libxyz $v: make shlib (mkimage, mkstubs, verify-shlib)"
     $mk shlib
     step "libxyz $v: make shlib-install (copy the image, then the ldconfig-style step)"

@@ -3,7 +3,7 @@
 # symbols already described are not logged; without control files the object is exactly
 # what plain gcc makes.
 . "$TOP/tests/e2e/lib.sh"
-CC="gcc $M -O2 -fno-pic -fno-pie"
+CC="gcc $M -O2 $JSPECS"
 export JUMP_DIR=$PWD/ctl JUMP_LIB=libxyz
 mkdir -p ctl sub plain
 
@@ -22,6 +22,9 @@ int commoned;
 long lng = 7;
 int described = 1;
 int ignored(void) { return 0; }
+__attribute__((visibility("hidden"))) int internal_fn(void) { return 1; }
+__attribute__((visibility("hidden"))) int internal_var = 3;
+__attribute__((visibility("protected"))) int protected_fn(void) { return 2; }
 C
 
 $CC -B"$STAGE/bin/jump" -c one.c -o sub/one.o || fail "compiling one.c"
@@ -38,6 +41,9 @@ sort > want <<W
 0000000a K name	libxyz	one
 00000004 C commoned	libxyz	two
 0000000$PS D lng	libxyz	two
+00000000 T internal_fn	libxyz	two	# hidden
+00000004 D internal_var	libxyz	two	# hidden
+00000000 T protected_fn	libxyz	two
 W
 sort ctl/jump.log > got
 diff want got || fail "jump.log differs from the expected lines"
@@ -51,5 +57,5 @@ for f in one two; do
     [ "$(objdump -d $f.o | tail -n +3)" = "$(objdump -d plain/$f.o | tail -n +3)" ] || fail "objdump -d differs"
     [ "$(nm $f.o)" = "$(nm plain/$f.o)" ] || fail "nm differs"
 done
-[ "$(wc -l < ctl/jump.log)" = 10 ] || fail "second round should log 10 lines (nothing described now)"
+[ "$(wc -l < ctl/jump.log)" = 13 ] || fail "second round should log 13 lines (nothing described now)"
 echo ok

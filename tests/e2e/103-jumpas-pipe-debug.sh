@@ -3,7 +3,7 @@
 # rename as usual, and a renamed file's debug information and as's messages still name the
 # original file, never jumpas's temporary copy.
 . "$TOP/tests/e2e/lib.sh"
-CC="gcc $M -O2 -fno-pic -fno-pie"
+CC="gcc $M -O2 $JSPECS"
 export JUMP_DIR=$PWD JUMP_LIB=libp
 
 cat > p.c <<'C'

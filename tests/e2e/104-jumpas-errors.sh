@@ -3,7 +3,7 @@
 # errors (1), as's own errors passed through with as's status, a killed as named (2), I/O
 # and usage errors (2), and the JUMP_DIR / JUMP_LIB warnings.
 . "$TOP/tests/e2e/lib.sh"
-m=-m64 flag=--64; [ "$ARCH" = i386 ] && m=-m32 flag=--32
+m=$M flag=$ASF
 J=$STAGE/bin/jumpas
 export JUMP_DIR=$PWD/ctl JUMP_LIB=libe
 mkdir -p ctl
@@ -19,6 +19,22 @@ printf 'void foo(void) {}\n' > foo.c
 expect 1 "" -- gcc $m -B"$STAGE/bin/jump" -c foo.c -o foo.o
 grep -Eq '^jumpas: .*:[0-9]+: error: Function foo incorrectly listed in jump.vars$' err.txt || fail "via gcc: $(cat err.txt)"
 rm ctl/jump.vars
+
+# Thread-local storage, at the first compile (nothing logged, nothing assembled): the C file
+# and line when the assembly has them (-g), which variable, what to do.
+tls_msg="a jump image is mapped at a fixed address with no thread-local storage of its own; make it an ordinary variable, or build the library without TLS (e2fsprogs: configure --disable-tls)"
+printf 'int plain = 1;\n__thread int counter = 3;\nint next_count(void)\n{\n    return ++counter;\n}\n' > tls.c
+expect 1 "jumpas: tls.c:5: error: thread-local variable 'counter' used: $tls_msg" -- \
+    gcc $m -g -O2 -B"$STAGE/bin/jump" -c tls.c -o tls.o
+[ -e tls.o ] && fail "an object was written for a thread-local variable"
+[ -s ctl/jump.log ] && fail "jumpas logged a file it refused: $(cat ctl/jump.log)"
+printf '__thread int counter;\n' > tdef.c
+expect 1 "" -- gcc $m -O2 -B"$STAGE/bin/jump" -c tdef.c -o tdef.o
+{ grep -Eq "^jumpas: error: tdef.c \(assembly line [0-9]+\): thread-local variable 'counter' defined: " err.txt &&
+    grep -qF "$tls_msg" err.txt; } ||
+    fail "a thread-local definition without -g: $(cat err.txt)"
+printf '\t.section .tbss,"awT",@nobits\n\t.globl t\nt:\t.zero 4\n' > tls.s
+expect 1 "jumpas: tls.s:3: error: thread-local variable 't' defined: $tls_msg" -- "$J" $flag -o tls.o tls.s
 
 # A malformed control file: its path and line.
 printf '00000000 T ok libe t\n00000000 T broken libe\n' > ctl/jump.funcs

@@ -5,10 +5,6 @@
 # variables' diverted definitions ($JUMP_DIR/_GVAR_<n>.s, what jumpas writes for a jump.vars
 # variable it sees defined) are written here, so the C code only declares them.
 ORG=0x6b000000
-case $ARCH in
-    i386) PS=4 ;;
-    x86_64) PS=8 ;;
-esac
 # Registry: libcv owns 0x6b000000-0x6b0fffff; libzz sits right after it.
 printf '0x6b000000 0x6b0fffff libcv 1.0\n0x6b100000 0x6b1fffff libzz 1.0\n' >reg.table
 export JUMP_REGISTRY=$PWD/reg.table

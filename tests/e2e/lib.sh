@@ -12,9 +12,13 @@ case ${ARCH:-} in
 esac
 export PATH=$STAGE/bin:$PATH
 arch_probe "$ARCH"
-# The flags share/Shared.inc gives the library's code.
-JCC="gcc $M -fno-pic -fno-pie -flive-patching=inline-only-static -B$STAGE/bin/jump"
-[ "$ARCH" = x86_64 ] && JCC="$JCC -mcmodel=small -mno-red-zone"
+# The jump compiler, as Shared.inc runs it: the flags a jump compile needs come from the
+# installed jumpspecs, which gcc -B$STAGE/bin/jump reads.
+JCC="gcc $M -B$STAGE/bin/jump"
+# What jumpspecs adds to each jump compile: a plain compile with these flags must give the
+# same object as a jump compile that no control file touches.
+JSPECS="-fno-pic -fno-pie -flive-patching=inline-only-static"
+[ "$ARCH" = x86_64 ] && JSPECS="$JSPECS -mcmodel=small -mno-red-zone"
 
 fail() { echo "FAIL: $*" >&2; exit 1; }
 # skip WHY: the scenario cannot run here; WHY is the reason the summary shows.

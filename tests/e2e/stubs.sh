@@ -1,10 +1,6 @@
 # stubs.sh: helpers for the mkstubs scenarios (2xx), sourced by them. Environment from
 # tests/run.sh: ARCH (i386|x86_64), STAGE (installed toolkit, $STAGE/bin first in PATH), TOP.
 . "$TOP/tests/e2e/lib.sh" # M, PATH, fail, skip, expect_eq, expect_in, run, mkjump
-case $ARCH in
-    i386) PS=4 ;;
-    x86_64) PS=8 ;;
-esac
 HEXW=$((PS * 2))
 
 # hexv N: N as nm prints values on this architecture.

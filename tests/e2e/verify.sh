@@ -1,10 +1,6 @@
 # verify.sh: helpers for the verify-shlib, buildimport and jump-ldd scenarios (300-399),
 # sourced after lib.sh. The library is compiled as jumpas leaves it (every exported function
 # renamed to NAME__LOCAL__) so that each scenario controls jump.funcs exactly.
-case $ARCH in
-    i386) PS=4 ;;
-    x86_64) PS=8 ;;
-esac
 ORG=0x6a380000
 CC_LIB="gcc $M -fno-pic -fno-pie -O2"
 [ "$ARCH" = x86_64 ] && CC_LIB="$CC_LIB -mcmodel=small -mno-red-zone"

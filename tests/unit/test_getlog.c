@@ -35,7 +35,7 @@ static int pick(gl_what what, const char *log, const char *target, const char *o
     parse("jump.ignore", ignore, JF_IGNORE, &ig);
     parse("jump.import", import, JF_IMPORT, &im);
     memset(add, 0, sizeof *add);
-    rc = gl_select(what, &l, &t, &o, &ig, &im, add, c, e);
+    rc = gl_select(what, &l, &t, &o, &ig, &im, add, NULL, c, e);
     jf_free(&l);
     jf_free(&t);
     jf_free(&o);
@@ -213,6 +213,67 @@ static void test_run_appends_and_backs_up(void **state)
     free(p);
 }
 
+/* Symbols jumpas logged as hidden go to jump.ignore with a note, not to the target; a run
+ * with only hidden functions still creates the target (empty), and a second run adds
+ * nothing: they are now listed in jump.ignore. */
+static void test_run_hidden_to_ignore(void **state)
+{
+    char dir[] = "/tmp/test_getlog.XXXXXX";
+    char *log, *funcs, *ign, *s;
+    gl_result r;
+    jerr e;
+    (void)state;
+    assert_non_null(mkdtemp(dir));
+    log = xasprintf("%s/jump.log", dir);
+    funcs = xasprintf("%s/jump.funcs", dir);
+    ign = xasprintf("%s/jump.ignore", dir);
+    put(log, "0 T inflate_fast libz inffast # hidden\n0 T inflate libz inflate\n"
+             "4 D z_errmsg libz zutil\t# hidden\n0 T zcalloc libz zutil #hidden\n");
+    put(ign, "# mine\n00000000 T debug_dump libz zutil\n");
+
+    assert_int_equal(gl_run(GL_FUNCS, dir, 0, &r, &e), 0);
+    s = gl_summary(GL_FUNCS, &r, 0);
+    assert_string_equal(s, "1 new function in jump.funcs (0 already listed, 0 ignored); 2 of hidden "
+                           "visibility added to jump.ignore: not exported");
+    free(s);
+    gl_result_free(&r);
+    s = get(funcs);
+    assert_string_equal(s, "00000000 T inflate\tlibz\tinflate\n");
+    free(s);
+    s = get(ign);
+    assert_string_equal(s, "# mine\n00000000 T debug_dump libz zutil\n"
+                           "# Functions of hidden visibility, internal to the library: not exported "
+                           "(move a line to jump.funcs to export it)\n"
+                           "00000000 T inflate_fast\tlibz\tinffast\t# hidden\n"
+                           "00000000 T zcalloc\tlibz\tzutil\t# hidden\n");
+    free(s);
+
+    /* Variables: the hidden one too; jump.vars is created although it stays empty. */
+    assert_int_equal(gl_run(GL_VARS, dir, 0, &r, &e), 0);
+    assert_int_equal(r.c.hidden, 1);
+    assert_int_equal(r.c.added, 0);
+    gl_result_free(&r);
+    s = xasprintf("%s/jump.vars", dir);
+    char *v = get(s);
+    assert_string_equal(v, "");
+    free(v);
+    free(s);
+
+    /* Again: everything is listed now; nothing is written. */
+    assert_int_equal(gl_run(GL_FUNCS, dir, 0, &r, &e), 0);
+    assert_int_equal(r.c.hidden, 0);
+    assert_int_equal(r.c.ignored, 2);
+    assert_int_equal(r.c.listed, 1);
+    gl_result_free(&r);
+
+    free(log);
+    free(funcs);
+    free(ign);
+    s = xasprintf("rm -rf '%s'", dir);
+    assert_int_equal(system(s), 0);
+    free(s);
+}
+
 static void test_summary_words(void **state)
 {
     gl_result r = {0};
@@ -243,6 +304,7 @@ int main(void)
         cmocka_unit_test(test_conflicts_name_both_lines),
         cmocka_unit_test(test_wants),
         cmocka_unit_test(test_run_appends_and_backs_up),
+        cmocka_unit_test(test_run_hidden_to_ignore),
         cmocka_unit_test(test_summary_words),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

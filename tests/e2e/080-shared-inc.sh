@@ -1,0 +1,112 @@
+#!/bin/bash
+# Shared.inc in a library's own Makefile, as a user has it: an ordinary build first; the
+# logging pass compiles every object through jumpas whatever the timestamps; the jump
+# compiler applies to LIBOBJECTS only (the library's test program keeps the Makefile's CC);
+# a library without exported variables goes through the README's getsize step; make shlib
+# compiles nothing when the control files' content did not change; a compiler cache in the
+# jump compiler is not used for jump compiles (it would skip jumpas).
+. "$TOP/tests/e2e/lib.sh"
+mkdir -p src && cd src
+cat > one.c <<'C'
+int one(int x) { return x + 1; }
+C
+cat > two.c <<'C'
+int one(int);
+int two(int x) { return one(one(x)); }
+C
+cat > t.c <<'C'
+#include <stdio.h>
+int two(int);
+int main(void) { printf("two(1) = %d\n", two(1)); return two(1) != 3; }
+C
+cat > Makefile <<MK
+CC = gcc $M
+CFLAGS = -O2
+LIBOBJECTS = one.o two.o
+all: libt.a t
+libt.a: \$(LIBOBJECTS)
+	ar rcs \$@ \$^
+t: t.o libt.a
+	\$(CC) -no-pie -o \$@ t.o libt.a
+t-jump: t.o
+	\$(CC) -no-pie -o \$@ t.o libt.sa
+clean:
+	rm -f *.o *.a t t-jump
+SL_NAME = libt
+SL_PATH = $PWD/lib
+SL_VERSION = 1.0.0
+SL_LOAD_ADDRESS = 0x61300000
+SL_JUMP_TABLE_SIZE = 0x1000
+SL_GOT_SIZE = 0x1000
+SL_EXTRA_LIBS = -lc
+SL_ARCH = $ARCH
+JUMP_PREFIX = $STAGE
+include $STAGE/share/jump/Shared.inc
+MK
+export JUMP_DIR=$PWD/jump JUMP_LIB=libt
+mkdir -p jump
+
+# An ordinary build: no jumpas anywhere.
+run 0 ../make0.out make
+expect_not_in ../make0.out "-B$STAGE/bin/jump"
+run 0 ../t0.out exe ./t
+expect_in ../t0.out "two(1) = 3"
+
+# The logging pass compiles both objects although they are up to date.
+run 0 ../pre1.out make pre-shlib
+expect_in ../pre1.out "gcc -B$STAGE/bin/jump $M -O2   -c -o one.o one.c" "gcc -B$STAGE/bin/jump $M -O2   -c -o two.o two.c"
+(cd jump && getvars && getfuncs && rm -f jump.log) >../get.out || fail "getvars/getfuncs"
+expect_eq "$(awk '{ print $3 }' jump/jump.funcs | tr '\n' ' ')" "one two " "jump.funcs"
+[ -f jump/jump.vars ] || fail "getvars did not create jump.vars for a library without variables"
+run 0 ../imp.out make shlib-import
+run 0 ../pre2.out make pre-shlib
+expect_in ../pre2.out "-c -o one.o one.c" "-c -o two.o two.c"
+# The README's getsize step, word for word.
+(cd jump && getsize > jump.vars-new && mv jump.vars jump.vars-old && mv jump.vars-new jump.vars) ||
+    fail "the getsize step fails for a library without exported variables"
+run 0 ../shlib.out make shlib
+expect_not_in ../shlib.out "gcc -B"
+expect_in ../shlib.out "The stub library and the sharable libraries have identical symbols."
+run 0 ../inst.out make shlib-install
+# The library's test program was compiled with the Makefile's CC, not through jumpas.
+rm -f t.o t
+run 0 ../t.out make t-jump
+expect_not_in ../t.out "-B$STAGE/bin/jump"
+[ ! -s jump/jump.log ] || fail "the test program went through jumpas: $(cat jump/jump.log)"
+run 0 ../tj.out exe ./t-jump
+expect_in ../tj.out "two(1) = 3"
+# The Makefile's own build after the jump build compiles the objects its way again (a static
+# library of jump objects would be broken), and make shlib goes back to jump objects.
+run 0 ../make1.out make
+expect_in ../make1.out "gcc $M -O2   -c -o one.o one.c"
+expect_not_in ../make1.out "-B$STAGE/bin/jump"
+run 0 ../t1.out exe ./t
+expect_in ../t1.out "two(1) = 3"
+run 0 ../shlib2.out make shlib
+expect_in ../shlib2.out "gcc -B$STAGE/bin/jump $M -O2   -c -o one.o one.c" \
+    "The stub library and the sharable libraries have identical symbols."
+# A changed control file (content) recompiles; a rewritten identical one does not.
+touch jump/jump.funcs
+run 0 ../again.out make shlib
+expect_not_in ../again.out "gcc -B"
+printf '# a comment changes the content\n' >>jump/jump.ignore
+run 0 ../again2.out make shlib
+expect_in ../again2.out "-c -o one.o one.c"
+
+# A compiler cache as the jump compiler: not used for jump compiles, so every compile runs
+# jumpas (a hit would give back an object without the log lines and renames).
+if command -v ccache >/dev/null; then
+    export CCACHE_DIR=$PWD/ccache
+    # The first pass's state (no control files): every compile must log its globals; a
+    # cache hit would skip jumpas and log nothing.
+    mkdir -p saved && mv jump/jump.funcs jump/jump.vars jump/jump.ignore saved/
+    for round in 1 2; do
+        rm -f jump/jump.log
+        run 0 "../cc$round.out" make JUMP_CC="ccache gcc -B$STAGE/bin/jump $M" pre-shlib
+        expect_in jump/jump.log "T one	libt	one" "T two	libt	two"
+    done
+    mv saved/* jump/
+else
+    echo "ccache not installed: the compiler-cache part was not run" >&2
+fi
+exit 0
