@@ -237,6 +237,7 @@ int gl_run(gl_what what, const char *dir, int dry_run, gl_result *r, jerr *e)
             jf_format(&hidden, &hide.v[i]);
     }
 
+    r->entries = target.n + add.n;
     if (!dry_run) {
         /* The target is written when it gains lines, and created (empty) when missing, so
          * that the next steps (getsize, mv) find it even for a library with none. */
@@ -288,6 +289,36 @@ char *gl_summary(gl_what what, const gl_result *r, int dry_run)
     return buf_cstr(&b);
 }
 
+/* Twice what is needed, as a power of two up to a page and in whole pages above (mkimage's
+ * rule for -j and -g above 0x1000). */
+static uint64_t room_to_grow(uint64_t need)
+{
+    uint64_t want = 2 * need, v = 0x100;
+    if (want > 0x1000)
+        return (want + 0xfff) & ~(uint64_t)0xfff;
+    while (v < want)
+        v <<= 1;
+    return v;
+}
+
+char *gl_size_advice(gl_what what, const gl_result *r)
+{
+    /* Slot i at origin + 8*i (i from 1: the version word is at origin), and the constructor
+     * slot at jumpsize - 8; GOT cells 0 and 1 (fixup list, magic) before one per variable. */
+    size_t n = r->entries;
+    if (what == GL_FUNCS) {
+        uint64_t need = 8 * ((uint64_t)n + 2);
+        return xasprintf("jump table: %zu slot%s 0x%llx bytes (8 each, with the version word "
+                         "and the constructor slot); SL_JUMP_TABLE_SIZE=0x%llx leaves room to grow",
+                         n, n == 1 ? " needs" : "s need", (unsigned long long)need,
+                         (unsigned long long)room_to_grow(need));
+    }
+    return xasprintf("GOT: %zu variable%s need %zu cells: 0x%llx bytes on i386, 0x%llx on x86_64; "
+                     "SL_GOT_SIZE=0x%llx leaves room to grow on both",
+                     n, n == 1 ? "" : "s", n + 2, (unsigned long long)(4 * (n + 2)),
+                     (unsigned long long)(8 * (n + 2)), (unsigned long long)room_to_grow(8 * (n + 2)));
+}
+
 int gl_main(gl_what what, const char *usage, int argc, char **argv)
 {
     gl_result r;
@@ -313,6 +344,9 @@ int gl_main(gl_what what, const char *usage, int argc, char **argv)
     if (dry_run)
         fwrite(r.appended.p ? (const void *)r.appended.p : "", 1, r.appended.len, stdout);
     summary = gl_summary(what, &r, dry_run);
+    printf("%s: %s\n", diag_prog, summary);
+    free(summary);
+    summary = gl_size_advice(what, &r);
     printf("%s: %s\n", diag_prog, summary);
     free(summary);
     gl_result_free(&r);

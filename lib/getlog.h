@@ -40,6 +40,7 @@ typedef struct gl_result {
     gl_counts c;
     buf appended;   /* the lines appended (or, dry run, that would be) */
     int backup;     /* a previous target was kept as <target>~ */
+    size_t entries; /* lines the target has after the run (slots or GOT variables) */
 } gl_result;
 
 /* The whole step in directory `dir`: read jump.log, the target, jump.ignore (and jump.import
@@ -54,6 +55,11 @@ void gl_result_free(gl_result *r);
 /* The summary line without the program name and newline:
  * "3 new functions in jump.funcs (12 already listed, 1 ignored)". Caller frees. */
 char *gl_summary(gl_what what, const gl_result *r, int dry_run);
+
+/* The sizes the target's entries need, in the classic spirit of "multiply by 8 and pad":
+ * "jump table: 71 slots need 0x248 bytes; SL_JUMP_TABLE_SIZE=0x800 leaves room to grow"
+ * (getfuncs) or the GOT's cells on each architecture (getvars). Caller frees. */
+char *gl_size_advice(gl_what what, const gl_result *r);
 
 /* The whole command line of getfuncs / getvars (they differ only in `what` and the help
  * text): options, the run, the summary on stdout. Returns the exit status. This is the one

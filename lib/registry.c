@@ -88,6 +88,13 @@ static int on_line(void *vctx, const fields_line *l, jerr *e)
         }
         x->contact = buf_cstr(&b);
     }
+    if (l->comment) {
+        const char *c0 = l->comment + strspn(l->comment, " \t");
+        size_t n = strlen(c0);
+        while (n && strchr(" \t\r", c0[n - 1]))
+            n--;
+        x->note = n ? xstrndup(c0, n) : NULL;
+    }
     x->line = l->line;
     x->raw = xstrndup(raw, rawlen);
     x->before = buf_cstr(&c->pending);
@@ -150,6 +157,7 @@ static void entry_free(reg_entry *x)
     free(x->name);
     free(x->version);
     free(x->contact);
+    free(x->note);
     free(x->raw);
     free(x->before);
 }
@@ -173,6 +181,8 @@ void reg_format(buf *b, const reg_entry *x)
         buf_printf(b, " %s", x->version);
     if (x->contact)
         buf_printf(b, " %s", x->contact);
+    if (x->note)
+        buf_printf(b, "  # %s", x->note);
     buf_addc(b, '\n');
 }
 
@@ -428,10 +438,14 @@ void reg_unlock(int fd)
 
 /* ---- mkimage's check ---- */
 
+/* "libet's registration 0x66800000-0x6687ffff (libcom_err, e2fsprogs' ...; table:31)": the
+ * line's comment says whose range it is, since classic names (libet) are not obvious. */
 static void describe(buf *b, const reg_table *t, const reg_entry *x)
 {
-    buf_printf(b, "%s's registration 0x%08" PRIx64 "-0x%08" PRIx64 " (%s:%u)", x->name, x->start,
-               x->end, t->path, x->line);
+    buf_printf(b, "%s's registration 0x%08" PRIx64 "-0x%08" PRIx64 " (", x->name, x->start, x->end);
+    if (x->note)
+        buf_printf(b, "%s; ", x->note);
+    buf_printf(b, "%s:%u)", t->path, x->line);
 }
 
 int reg_check_image(const char *path, const char *name, uint64_t start, uint64_t end, int force,

@@ -22,6 +22,7 @@ typedef struct reg_entry {
     char *name;
     char *version; /* fourth field, or NULL */
     char *contact; /* the fields after the version joined by single spaces, or NULL */
+    char *note;    /* the line's trailing comment, trimmed (says which library it is), or NULL */
     unsigned line; /* 1-based line it was read from; 0 for an entry added in memory */
     char *raw;     /* its line exactly as read (newline included), or NULL: formatted on save */
     char *before;  /* comment and blank lines just above it, exactly as read ("" if none) */

@@ -14,6 +14,9 @@ img() { mkimage -l "$PWD/libr" -v 1.0.0 -j 0x1000 -g 0x1000 "$@" -- r.o -lc; }
 run 1 x11.out img -a 0x60200000
 expect_in x11.out "mkimage: error: libr would use 0x60200000-" "which overlaps libX11's registration 0x60200000-0x6029ffff"
 [ ! -f libr.so.1.0.0 ] || fail "an image was written despite the overlap"
+# A classic name is not obvious: the message says whose range it is (the table's comment).
+run 1 et.out img -a 0x66800000
+expect_in et.out "which overlaps libet's registration 0x66800000-0x6687ffff (libcom_err, e2fsprogs' common error-message library (et = error table); traditional: up to libss; $PWD/table:"
 rm -f jump/jump.params
 run 0 forced.out img -a 0x60200000 -f
 expect_in forced.out "overlaps libX11's registration" "(forced)"

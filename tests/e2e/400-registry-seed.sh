@@ -21,12 +21,16 @@ want="0x60000000 libc
 got=$(env -u JUMP_REGISTRY registry list | awk '{print $1, $3}')
 [ "$got" = "$want" ] || fail "list differs: $got"
 # Every entry carries a mark, and the article's libxyz is not registered.
-n=$(grep -cE '^0x[0-9a-f]+ +0x[0-9a-f]+ +[^ ]+ +# (confirmed|traditional):' "$table")
+n=$(grep -cE '^0x[0-9a-f]+ +0x[0-9a-f]+ +[^ ]+ +# [^;]+; (confirmed|traditional):' "$table")
 [ "$n" = 13 ] || fail "expected 13 marked entries, found $n"
 grep -q '^0x6a38' "$table" && fail "libxyz's 0x6a380000 must not be registered"
 env -u JUMP_REGISTRY registry check >out || fail "check of the seed table failed: $(cat out)"
 grep -q ": 13 entries, no overlaps$" out || fail "check said: $(cat out)"
 
+# Whose range a classic name is: which and list show the entry's comment.
+env -u JUMP_REGISTRY registry which 0x66812345 >out || fail "which 0x66812345"
+grep -q "^0x66800000 0x6687ffff libet  # libcom_err, e2fsprogs' common error-message library" out ||
+    fail "which does not say libet is libcom_err: $(cat out)"
 # which: inside, at both inclusive ends, and just outside.
 [ "$(env -u JUMP_REGISTRY registry which 0x60250000 | awk '{print $3}')" = libX11 ] || fail "which 0x60250000"
 [ "$(env -u JUMP_REGISTRY registry which 6029ffff | awk '{print $3}')" = libX11 ] || fail "which 6029ffff"

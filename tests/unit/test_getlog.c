@@ -293,6 +293,27 @@ static void test_summary_words(void **state)
     s = gl_summary(GL_FUNCS, &r, 0);
     assert_string_equal(s, "3 new functions in jump.funcs (12 already listed, 1 ignored)");
     free(s);
+    /* libpng's 248 functions: 250 * 8 = 0x7d0 bytes, twice that in whole pages. */
+    r.entries = 248;
+    s = gl_size_advice(GL_FUNCS, &r);
+    assert_string_equal(s, "jump table: 248 slots need 0x7d0 bytes (8 each, with the version word and "
+                           "the constructor slot); SL_JUMP_TABLE_SIZE=0x1000 leaves room to grow");
+    free(s);
+    r.entries = 1;
+    s = gl_size_advice(GL_FUNCS, &r);
+    assert_string_equal(s, "jump table: 1 slot needs 0x18 bytes (8 each, with the version word and "
+                           "the constructor slot); SL_JUMP_TABLE_SIZE=0x100 leaves room to grow");
+    free(s);
+    r.entries = 396; /* 398 * 8 = 0xc70: 0x18e0 doubled, rounded up to 0x2000 */
+    s = gl_size_advice(GL_FUNCS, &r);
+    assert_non_null(strstr(s, "396 slots need 0xc70 bytes"));
+    assert_non_null(strstr(s, "SL_JUMP_TABLE_SIZE=0x2000 "));
+    free(s);
+    r.entries = 5;
+    s = gl_size_advice(GL_VARS, &r);
+    assert_string_equal(s, "GOT: 5 variables need 7 cells: 0x1c bytes on i386, 0x38 on x86_64; "
+                           "SL_GOT_SIZE=0x100 leaves room to grow on both");
+    free(s);
     gl_result_free(&r);
 }
 

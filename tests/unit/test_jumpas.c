@@ -242,12 +242,6 @@ static const char i386_src[] =
     "\tmovl\t$f, %eax\n"
     "\tret\n"
     "\t.size\tg, .-g\n"
-    "\t.globl\ttls\n"
-    "\t.section\t.tdata,\"awT\",@progbits\n"
-    "\t.type\ttls, @object\n"
-    "\t.size\ttls, 4\n"
-    "tls:\n"
-    "\t.long\t3\n"
     "\t.ident\t\"GCC\"\n"
     "\t.section\t.note.GNU-stack,\"\",@progbits\n";
 
@@ -265,10 +259,67 @@ static void test_log_gcc_i386(void **state)
                              "00000000 T wk\tlibxyz\tobj\n"
                              "00000000 T f\tlibxyz\tobj\n"
                              "00000000 T al\tlibxyz\tobj\n"
-                             "00000000 T g\tlibxyz\tobj\n"
-                             "00000004 D tls\tlibxyz\tobj\n");
+                             "00000000 T g\tlibxyz\tobj\n");
     free(log);
     done(&x);
+}
+
+/* .hidden and .internal globals are logged with the "hidden" note; .protected ones are not
+ * hidden (they are still exported). */
+static void test_log_hidden(void **state)
+{
+    fixture x;
+    char *log;
+    (void)state;
+    assert_int_equal(run_scan(&x, NULL, NULL, NULL,
+                              "\t.text\n\t.globl\thf\n\t.hidden\thf\nhf:\tret\n"
+                              "\t.globl\tpf\n\t.protected\tpf\npf:\tret\n"
+                              "\t.data\n\t.globl\thv\n\t.internal\thv\n\t.type\thv, @object\n"
+                              "\t.size\thv, 4\nhv:\t.long 1\n"),
+                     0);
+    log = log_of(&x);
+    assert_string_equal(log, "00000000 T hf\tlibxyz\tobj\t# hidden\n"
+                             "00000000 T pf\tlibxyz\tobj\n"
+                             "00000004 D hv\tlibxyz\tobj\t# hidden\n");
+    free(log);
+    done(&x);
+}
+
+/* Thread-local storage is refused by the scan: the first definition or use, with the C file
+ * and line when .file and .loc give them. */
+static void test_tls_refused(void **state)
+{
+    static const struct {
+        const char *src, *msg;
+    } cases[] = {
+        {"\t.file\t\"t.c\"\n\t.text\nf:\n\t.loc 1 7 3\n\tmovl\t%gs:tc@ntpoff, %eax\n\tret\n",
+         "t.c:7: thread-local variable 'tc' used"},
+        {"\t.file\t\"t.c\"\n\t.text\nf:\tmovq\tev@gottpoff(%rip), %rax\n",
+         "t.c (assembly line 3): thread-local variable 'ev' used"},
+        {"\t.globl\ttd\n\t.section\t.tbss,\"awT\",@nobits\ntd:\t.zero 4\n",
+         "t.s:3: thread-local variable 'td' defined"},
+        {"\t.section\t.mytls,\"awT\",@progbits\nx:\t.long 1\n",
+         "t.s:2: thread-local variable 'x' defined"},
+        {"\t.tls_common\ttc2,4,4\n", "t.s:1: thread-local variable 'tc2' defined"},
+        {"\tleal\ttg@tlsgd(,%ebx,1), %eax\n", "t.s:1: thread-local variable 'tg' used"},
+    };
+    (void)state;
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        fixture x;
+        size_t len;
+        char *text = dup2nul(cases[i].src, &len);
+        memset(&x, 0, sizeof x);
+        load(&x.ctl.funcs, "jump.funcs", JF_FUNCS, NULL);
+        load(&x.ctl.vars, "jump.vars", JF_VARS, NULL);
+        load(&x.ctl.ignore, "jump.ignore", JF_IGNORE, NULL);
+        jas_init(&x.s, &x.ctl);
+        assert_int_equal(jas_scan_text(&x.s, "t.s", text, len, &x.e), -1);
+        assert_int_equal(x.e.status, EXIT_BAD);
+        if (strncmp(x.e.msg, cases[i].msg, strlen(cases[i].msg)))
+            fail_msg("case %zu: '%s' does not start with '%s'", i, x.e.msg, cases[i].msg);
+        assert_non_null(strstr(x.e.msg, "make it an ordinary variable"));
+        done(&x);
+    }
 }
 
 static void test_log_skips_described(void **state)
@@ -282,8 +333,7 @@ static void test_log_skips_described(void **state)
     assert_string_equal(log, "00000004 D msg\tlibxyz\tobj\n"
                              "00000004 C zero\tlibxyz\tobj\n"
                              "00000000 T al\tlibxyz\tobj\n"
-                             "00000000 T g\tlibxyz\tobj\n"
-                             "00000004 D tls\tlibxyz\tobj\n");
+                             "00000000 T g\tlibxyz\tobj\n");
     free(log);
     done(&x);
 }
@@ -870,6 +920,8 @@ int main(void)
         cmocka_unit_test(test_scanner_fallbacks),
         cmocka_unit_test(test_scanner_statements),
         cmocka_unit_test(test_log_gcc_i386),
+        cmocka_unit_test(test_log_hidden),
+        cmocka_unit_test(test_tls_refused),
         cmocka_unit_test(test_log_skips_described),
         cmocka_unit_test(test_sections_and_type_forms),
         cmocka_unit_test(test_globals_and_commons),
