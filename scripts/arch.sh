@@ -10,6 +10,8 @@
 #   arch_emulated ARCH    true when ARCH's programs run under an emulator
 #   arch_run ARCH PROG... run PROG the decided way (fails, saying why, when it cannot run)
 #   arch_qemu ARCH        the qemu-user program for ARCH (qemu-i386, qemu-x86_64)
+#   arch_prefix ARCH      the command to put before ARCH's programs: empty when they run
+#                         natively, else the emulator (for Makefiles' QEMU_RUN and the like)
 
 arch_flag() {
     case $1 in
@@ -94,4 +96,11 @@ arch_run() {
         none:*) echo "arch.sh: cannot run $1: ${!var#none: }" >&2; return 126 ;;
         *) "${!var}" "$@" ;;
     esac
+}
+
+arch_prefix() {
+    local var
+    arch_probe "$1" || return
+    var=$(arch__var "$1")
+    case ${!var} in native | none:*) ;; *) echo "${!var}" ;; esac
 }

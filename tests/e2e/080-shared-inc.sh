@@ -89,9 +89,12 @@ expect_in ../shlib2.out "gcc -B$STAGE/bin/jump $M -O2   -c -o one.o one.c" \
 touch jump/jump.funcs
 run 0 ../again.out make shlib
 expect_not_in ../again.out "gcc -B"
-printf '# a comment changes the content\n' >>jump/jump.ignore
+printf '# a comment changes nothing jumpas reads\n' >>jump/jump.ignore
 run 0 ../again2.out make shlib
-expect_in ../again2.out "-c -o one.o one.c"
+expect_not_in ../again2.out "gcc -B"
+printf '00000000 T elsewhere libt other\n' >>jump/jump.ignore
+run 0 ../again3.out make shlib
+expect_in ../again3.out "-c -o one.o one.c"
 
 # A compiler cache as the jump compiler: not used for jump compiles, so every compile runs
 # jumpas (a hit would give back an object without the log lines and renames).
