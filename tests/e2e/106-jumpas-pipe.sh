@@ -4,15 +4,15 @@
 # text in a file, as's messages name the user's file and line, a large input is written
 # whole, and every way the pipe can fail is reported with its status.
 . "$TOP/tests/e2e/lib.sh"
-m=-m64 flag=--64; [ "$ARCH" = i386 ] && m=-m32 flag=--32
+m=$M flag=$ASF
 J=$STAGE/bin/jumpas
 export JUMP_DIR=$PWD/ctl JUMP_LIB=libp
 mkdir -p ctl
 
 # A large file (well over a pipe's 64 KiB), every function renamed.
-awk 'BEGIN { for (i = 0; i < 4000; i++) printf "int f%d(int x);\n", i; for (i = 0; i < 4000; i++) printf "int f%d(int x) { return x * %d + f%d(x); }\n", i, i, (i + 1) % 4000 }' > big.c
+awk 'BEGIN { for (i = 0; i < 2000; i++) printf "int f%d(int x);\n", i; for (i = 0; i < 2000; i++) printf "int f%d(int x) { return x * %d + f%d(x); }\n", i, i, (i + 1) % 2000 }' > big.c
 gcc $m -O2 -fno-pic -fno-pie -S -o big.s big.c || fail "compiling big.c"
-awk 'BEGIN { for (i = 0; i < 4000; i++) printf "00000000 T f%d libp big\n", i }' > ctl/jump.funcs
+awk 'BEGIN { for (i = 0; i < 2000; i++) printf "00000000 T f%d libp big\n", i }' > ctl/jump.funcs
 [ "$(wc -c < big.s)" -gt 200000 ] || fail "big.s is too small to test the pipe"
 
 # No temporary file for one input: TMPDIR need not even exist.
@@ -25,7 +25,7 @@ grep -q $'\tcall\tf[0-9]*__LOCAL__' want.s && fail "the expected text renames ca
 grep -q $'\tcall\tf[0-9]' want.s || fail "the expected text has no calls"
 as $flag -o want.o want.s || fail "as on want.s"
 cmp big.o want.o || fail "big.o differs from as on the rewritten text in a file"
-[ "$(nm big.o | grep -c ' T f[0-9]*__LOCAL__$')" = 4000 ] || fail "not every definition renamed"
+[ "$(nm big.o | grep -c ' T f[0-9]*__LOCAL__$')" = 2000 ] || fail "not every definition renamed"
 
 # as's errors name the user's file and line through the pipe; standard input too.
 printf '\t.text\n\t.globl f1\nf1:\n\tbogus %%eax\n' > bad.s

@@ -4,7 +4,7 @@
 # symbol, size, section and bytes; statics and string literals its initialiser refers to get
 # global hidden ___STV_<objfile>_<name> aliases; a recompile writes the same bytes.
 . "$TOP/tests/e2e/lib.sh"
-flag=--64; [ "$ARCH" = i386 ] && flag=--32
+flag=$ASF
 export JUMP_DIR=$PWD/jd JUMP_LIB=libd
 mkdir -p jd
 
@@ -65,7 +65,7 @@ symbol() {
     sec=$(readelf -SW "$o" | sed -n "s/^ *\[ *$ndx\] \([^ ]*\) .*/\1/p")
     expect_eq "$sec" "$3" "$4: section of $1"
 }
-psize=8; [ "$ARCH" = i386 ] && psize=4
+psize=$PS
 symbol dv 4 .data _GVAR_3
 symbol kv 6 .rodata _GVAR_4
 symbol cv 4 .bss _GCMN_5

@@ -3,7 +3,7 @@
 # assembly with the file, the line and the instruction (exit status 1, no object written),
 # never a silent miscompile; a call or jump to a variable is "incorrectly listed".
 . "$TOP/tests/e2e/lib.sh"
-flag=--64; [ "$ARCH" = i386 ] && flag=--32
+flag=$ASF
 export JUMP_DIR=$PWD JUMP_LIB=libe
 printf '00000004 D v libe t\n00000004 D w libe t\n' > jump.vars
 printf '00000004 D imp libx x\n00000000 T ifn libx x\n' > jump.import

@@ -3,7 +3,7 @@
 # "file:line: old  =>  new" (the classic jumpas.log), whole lines under parallel compiles,
 # and only once as has succeeded. Without it, no log.
 . "$TOP/tests/e2e/lib.sh"
-flag=--64; [ "$ARCH" = i386 ] && flag=--32
+flag=$ASF
 export JUMP_DIR=$PWD JUMP_LIB=libt
 printf '00000004 D v libt t\n' > jump.vars
 printf '00000004 D w libu u\n' > jump.import
