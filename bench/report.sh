@@ -263,6 +263,13 @@ cpu=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo 2>/dev/null)
         j=$(get "$a" shared_inc 1 seconds) g=$(get "$a" gcc_shared 1 seconds)
         r=$(rat "$j" "$g")
         [ -z "$j" ] || echo "| $a | the whole Shared.inc build of library 001 against gcc -fPIC -shared | $(num "$j" 3) s against $(num "$g" 3) s${r:+ (${r}×)} | — |"
+        j=$(get "$a" shared_inc zlib seconds) g=$(get "$a" plain_build zlib seconds)
+        r=$(rat "$j" "$g")
+        if [ -n "$j" ] && [ "$j" != NA ]; then
+            echo "| $a | zlib (Debian's source, its own Makefile): the whole Shared.inc build against its ordinary \`make libz.a\` | $(num "$j" 3) s against $(num "$g" 3) s${r:+ (${r}×)} | ≤ 1.3×: $(le "$r" 1.3) |"
+        elif [ -n "$(get "$a" shared_inc zlib skipped)" ]; then
+            echo "| $a | zlib: not measured ($(get "$a" shared_inc zlib skipped)) | — | ≤ 1.3×: not measured |"
+        fi
     done
     echo
     echo "## 5. Load-time checks (issue D part 5)"

@@ -14,6 +14,8 @@ set -u
 here=$(cd "$(dirname "$0")" && pwd)
 # How each architecture's programs run here (natively or under qemu-user): scripts/arch.sh.
 . "$here/../scripts/arch.sh"
+# A real library's source, fetched at run time: scripts/debsrc.sh.
+. "$here/../scripts/debsrc.sh"
 : "${STAGE:?set STAGE to the staged toolkit (make bench does)}"
 STAGE=$(cd "$STAGE" && pwd)
 export PATH=$STAGE/bin:$PATH
@@ -497,6 +499,48 @@ SH
     else
         note "   the Shared.inc build failed: $(tail -n 3 "$t/first.log")"
         record "$a" shared_inc 1 seconds NA
+    fi
+
+    # The same for a real library: Debian's zlib, its own Makefile with the Shared.inc lines,
+    # against its ordinary build of the same objects (`make libz.a`). Skipped, saying why,
+    # when the source cannot be fetched.
+    t=$A/zlib
+    if [ -z "${zsrc_why:-}" ] && [ ! -d "$W/zlib-src" ]; then
+        debsrc_fetch zlib "$W/zlib-src" "$W/debsrc" 2>"$W/zlib-src.why" || zsrc_why=$(cat "$W/zlib-src.why")
+    fi
+    if [ -d "$W/zlib-src" ]; then
+        rm -rf "$t" && cp -r "$W/zlib-src" "$t"
+        if (cd "$t" && CC="gcc $m" ./configure >configure.log 2>&1); then
+            cat >>"$t/Makefile" <<MK
+SL_NAME=libz
+SL_PATH=$t/lib
+SL_VERSION=1.2.13
+SL_LOAD_ADDRESS=$(lib_origin 1)
+SL_JUMP_TABLE_SIZE=0x1000
+SL_GOT_SIZE=0x1000
+SL_EXTRA_LIBS=-lc
+SL_ARCH=$a
+LIBOBJECTS=\$(OBJC)
+include $STAGE/share/jump/Shared.inc
+MK
+            sed -e "s|$t/src|$t|g; s|libb001|libz|g" "$A/sharedinc/shared-inc.sh" >"$t/shared-inc.sh"
+            printf '#!/bin/bash\ncd "%s" && rm -f *.o libz.a && make -s libz.a\n' "$t" >"$t/plain.sh"
+            chmod +x "$t/shared-inc.sh" "$t/plain.sh"
+            if "$t/shared-inc.sh" >"$t/first.log" 2>&1 && "$t/plain.sh" >"$t/plain.log" 2>&1; then
+                for _ in $(seq $TIMEREPS); do secs "$t/shared-inc.sh"; secs "$t/plain.sh" >>"$t/plain.s"; done |
+                    median >"$t/jump"
+                record "$a" shared_inc zlib seconds "$(cat "$t/jump")"
+                record "$a" plain_build zlib seconds "$(median <"$t/plain.s")"
+            else
+                note "   the zlib build failed: $(tail -n 3 "$t/first.log" "$t/plain.log")"
+                record "$a" shared_inc zlib seconds NA
+            fi
+        else
+            note "   zlib's configure failed: $(tail -n 2 "$t/configure.log")"
+        fi
+    else
+        note "   zlib: $zsrc_why"
+        record "$a" shared_inc zlib skipped "$zsrc_why"
     fi
 
     # ---- 5. load-time checks (issue D part 5): the N=50 program with and without them ----

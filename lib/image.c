@@ -121,6 +121,10 @@ enum jslot_kind jimg_slot_decode(const uint8_t s[8], uint64_t addr, unsigned cel
         *target = t;
         return JSLOT_JUMP;
     }
+    /* A withdrawn slot: a call to the loader's handler and int3 fill (ud2 and int3 fill in
+     * images of earlier toolkits). */
+    if (s[0] == 0xe8 && s[5] == 0xcc && s[6] == 0xcc && s[7] == 0xcc)
+        return JSLOT_TRAP;
     if (s[0] == 0x0f && s[1] == 0x0b) {
         for (int i = 2; i < 8; i++)
             if (s[i] != 0xcc)

@@ -43,7 +43,7 @@ void jimg_close(jimage *im);
 /* What 8 bytes of a jump table hold. */
 enum jslot_kind {
     JSLOT_JUMP,  /* E9 rel32, then 3 bytes of fill (nop 0x90 or int3 0xcc): *target set */
-    JSLOT_TRAP,  /* ud2 then int3 fill: a retired (U or __DUMMY__) slot */
+    JSLOT_TRAP,  /* call __jump_withdrawn (or ud2) then int3 fill: a retired (U or __DUMMY__) slot */
     JSLOT_OTHER, /* anything else */
 };
 /* Decode the slot at address `addr` (the target of a jump is computed modulo 2^32 when

@@ -49,6 +49,10 @@ enum jump_info_word {
     JI_NWORDS
 };
 #define JUMP_INFO_MAGIC 0x4a494e46u /* "JINF" */
+/* A withdrawn slot (U, __DUMMY__) is "call JUMP_WITHDRAWN" (e8 rel32) and three int3: the
+ * image imports the name like a C-library function, and the loader binds it to its own
+ * handler, which finds the slot from the return address and says which function it was. */
+#define JUMP_WITHDRAWN "__jump_withdrawn"
 
 /* ---- The library record (stub descriptor, section "jump_libs" in the program) ----
  * The linker collects every record into one array between __start_jump_libs and

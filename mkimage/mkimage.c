@@ -376,6 +376,12 @@ static int collect_imports(build *b, const char *relobj, jerr *e)
                 goto out;
         }
     }
+    /* Withdrawn slots call the loader's handler through an import of its own. */
+    for (size_t i = 0; i < b->funcs.n; i++)
+        if (b->funcs.v[i].type == 'U' || !strcmp(b->funcs.v[i].name, JF_DUMMY)) {
+            add_name(&b->imports, &b->nimports, &seen, JUMP_WITHDRAWN);
+            break;
+        }
     rc = 0;
 out:
     strmap_free(&defined);
@@ -405,9 +411,10 @@ static void gen_asm(build *b, buf *s)
         const jf_entry *x = &b->funcs.v[i];
         buf_printf(s, "\t.org 0x%llx\n", (unsigned long long)(8 * (i + 1)));
         if (!strcmp(x->name, JF_DUMMY) || x->type == 'U') {
-            /* A retired slot traps: ud2, then int3 fill. */
-            buf_printf(s, "\t.byte 0x0f,0x0b,0xcc,0xcc,0xcc,0xcc,0xcc,0xcc\t# slot %zu: %s\n",
-                       i + 1, x->name);
+            /* A withdrawn slot calls the loader's handler (a host import), which names the
+             * function from the return address and stops the program; int3 fill. */
+            buf_printf(s, "\t.byte 0xe8\n\t.long %s - . - 4\n\t.byte 0xcc,0xcc,0xcc\t# slot %zu: %s\n",
+                       JUMP_WITHDRAWN, i + 1, x->name);
             continue;
         }
         buf_printf(s, "\t.globl %s\n\t.type %s,@function\n%s:\t# slot %zu\n", x->name, x->name,

@@ -644,10 +644,58 @@ static uintptr_t lookup_in(const uintptr_t *r, const char *name)
     return 0;
 }
 
+/* What a withdrawn slot calls (through the image's import of JUMP_WITHDRAWN): which library
+ * and which function, from the return address (just after the slot's 5-byte call) and the
+ * name the program was linked with (its jump_used entries), then exit 127. */
+__attribute__((noreturn, noinline, used)) void __jump_withdrawn(void);
+__attribute__((noreturn, noinline, used)) void __jump_withdrawn(void)
+{
+    uintptr_t slot = (uintptr_t)__builtin_return_address(0) - 5;
+    const char *name = NULL;
+    char num[24];
+    for (int i = 0; i < nlibs; i++) {
+        struct lib *l = &libs[i];
+        uintptr_t idx;
+        const uintptr_t *u = __start_jump_used;
+        if (l->state != 3 || slot < l->origin || slot >= l->ctor || (slot - l->origin) % 8)
+            continue;
+        idx = (slot - l->origin) / 8;
+        for (; u && u + JU_NWORDS <= __stop_jump_used; u += JU_NWORDS) {
+            const uintptr_t *rec = (const uintptr_t *)u[JU_RECORD];
+            if (u[JU_KIND] == JUMP_OVERRIDE_SLOT && u[JU_INDEX] == idx && rec &&
+                !strcmp((const char *)rec[JR_SONAME], l->soname)) {
+                name = (const char *)u[JU_NAME];
+                break;
+            }
+        }
+        put(prog);
+        put(": ");
+        put(l->soname);
+        put(": ");
+        if (name) {
+            put(name);
+            put(" was withdrawn (slot ");
+        } else {
+            put("the function of slot ");
+            put(dec(idx, num));
+            put(" was withdrawn (slot ");
+        }
+        put(dec(idx, num));
+        put("): the program needs a version of the library that has it\n");
+        _exit(127);
+    }
+    put(prog);
+    put(": a withdrawn jump slot was called\n");
+    _exit(127);
+}
+
 static uintptr_t lookup(const struct lib *self, const char *name)
 {
     struct dyn_query q;
     uintptr_t v;
+    /* The loader's own handler for withdrawn slots, whatever the stubs listed. */
+    if (!strcmp(name, JUMP_WITHDRAWN))
+        return (uintptr_t)__jump_withdrawn;
     /* The image's own stub listed what the image imported when it was built: usually all. */
     if ((v = lookup_in(self->rec, name)))
         return v;

@@ -85,12 +85,17 @@ report() {
     fi
 }
 
-# Longest first (times of the last run, kept in $B/tests/times; new tests count as long), so
-# that a long scenario never starts last; results are printed as jobs finish.
+# Longest first (times of the last run, kept in $B/tests/times; without one, the scenarios
+# whose header says "# run.sh: long" first, then the rest in order), so that a long scenario
+# never starts last; results are printed as jobs finish.
 times=$B/tests/times
 order=$(for i in "${!names[@]}"; do
     t=$(awk -v n="${names[i]}" '$1 == n { print $2 }' "$times" 2>/dev/null)
-    echo "${t:-999999} $i"
+    if [ -z "$t" ]; then
+        t=0
+        [ "${kinds[i]}" != unit ] && grep -q '^# run.sh: long' "${what[i]}" && t=999999
+    fi
+    echo "$t $i"
 done | sort -k1,1nr -k2,2n | awk '{ print $2 }')
 order=($order)
 n=${#order[@]} next=0 done_=0

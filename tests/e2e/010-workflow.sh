@@ -1,3 +1,4 @@
+# run.sh: long (started first when there are no times from an earlier run)
 # 010-workflow: the article's workflow through the installed Shared.inc (the same script as
 # `make demo`), then checks of what it built: slot addresses, the image's slots, the
 # program's output with dynamic and static glibc, the 1.0 program against the 1.1 image.

@@ -1,3 +1,4 @@
+# run.sh: long (started first when there are no times from an earlier run)
 # 021-loader-corrupt: the loader's checks of damaged images and programs, one message each.
 . "$TOP/tests/e2e/lib.sh"
 

@@ -1,6 +1,6 @@
 # 070-slot-check: the loader refuses a replacement image in which a slot the program uses
 # holds another name or is gone, naming the symbol, before the image runs (a withdrawn slot
-# traps when called);
+# stops the program with a message when called);
 # changes to slots the program does not use (each function here has its own stub member) and
 # appended functions are fine.
 . "$TOP/tests/e2e/lib.sh"
@@ -33,11 +33,18 @@ expect_in swap.out "./p: can't load library '$PWD/swap/lib/libk.so.1'" \
     "'k_a' is no longer in slot 1: the image is not a compatible replacement"
 expect_not_in swap.out "here"
 
-# A withdrawn slot traps if called (ud2): never another function. The loader lets it be,
+# A withdrawn slot, if called, stops the program saying which library and which function,
+# exit 127: never another function, never a bare SIGILL. The loader lets it be at start-up,
 # since the program may not call it at all (a stub member lists all its names).
 variant gone "00000000 T k_a libk ka" "00000000 U k_b libk kb" "00000000 T k_c libk kc"
-JUMP_LIBRARY_PATH=$PWD/gone/lib run 132 gone.out exe ./p
+JUMP_LIBRARY_PATH=$PWD/gone/lib run 127 gone.out exe ./p
+expect_in gone.out "./p: libk.so.1: k_b was withdrawn (slot 2): the program needs a version of the library that has it"
 expect_not_in gone.out "k_b here"
+# The same for a slot retired as __DUMMY__, from a static program.
+variant dummy "00000000 T k_a libk ka" "00000000 U __DUMMY__ libk kb" "00000000 T k_c libk kc"
+gcc $M -no-pie -static -o ps p.c "$v1/libk.sa" || fail "static link"
+JUMP_LIBRARY_PATH=$PWD/dummy/lib run 127 dummy.out exe ./ps
+expect_in dummy.out "./ps: libk.so.1: k_b was withdrawn (slot 2)"
 
 variant unused "00000000 T k_a libk ka" "00000000 T k_b libk kb" "00000000 U __DUMMY__ libk kc"
 JUMP_LIBRARY_PATH=$PWD/unused/lib run 0 unused.out exe ./p

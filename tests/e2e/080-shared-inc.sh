@@ -112,4 +112,7 @@ if command -v ccache >/dev/null; then
 else
     echo "ccache not installed: the compiler-cache part was not run" >&2
 fi
+# distcc would run jumpas elsewhere: refused at once, with the way out.
+run 2 ../distcc.out make JUMP_CC="distcc gcc -B$STAGE/bin/jump $M" pre-shlib
+expect_in ../distcc.out "jump compiles cannot be distributed (jumpas must read and write $JUMP_DIR on this machine); set JUMP_CC without distcc"
 exit 0

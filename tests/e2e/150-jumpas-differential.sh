@@ -1,4 +1,4 @@
-#!/bin/bash
+# run.sh: long (started first when there are no times from an earlier run)
 # The differential test of issue B: generated C libraries (tests/gen/varlib.c, one per seed)
 # that export variables of every kind and read, write, increment, index, take the address
 # of, compare and pass them, built (a) plainly and (b) through jumpas (definitions diverted
