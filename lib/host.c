@@ -8,25 +8,33 @@
 #include <stdlib.h>
 #include <string.h>
 
-int host_symbols(const arch *a, const char *file, strmap *m, blob *keep, jerr *e)
+char *host_file(const arch *a, const char *file, jerr *e)
 {
     char *argv[] = {"gcc", (char *)a->cc_flag, NULL, NULL};
-    char *out = NULL, *path;
-    blob bl;
+    char *out = NULL;
     argv[2] = xasprintf("-print-file-name=%s", file);
     if (spawn_capture(argv, 0, &out, e) != 0) {
         free(argv[2]);
-        return -1;
+        return NULL;
     }
     free(argv[2]);
     out[strcspn(out, "\n")] = 0;
-    path = out;
-    if (!strchr(path, '/')) {
+    if (!strchr(out, '/')) {
         jerr_set(e, EXIT_USAGE, "cannot find the %s C library file %s (is gcc-multilib installed?)",
                  a->name, file);
         free(out);
-        return -1;
+        return NULL;
     }
+    return out;
+}
+
+int host_symbols(const arch *a, const char *file, strmap *m, blob *keep, jerr *e)
+{
+    char *out, *path;
+    blob bl;
+    if (!(out = host_file(a, file, e)))
+        return -1;
+    path = out;
     if (blob_read(path, &bl, e) != 0) {
         free(out);
         keep->p = NULL;

@@ -15,4 +15,8 @@ struct jerr;
  * with blob_free after the map). The file is found with gcc -print-file-name. */
 int host_symbols(const arch *a, const char *file, strmap *m, blob *keep, struct jerr *e);
 
+/* The path gcc would link for the C library file `file` of architecture a (gcc
+ * -print-file-name), malloc'ed; NULL with e set when gcc does not know it. */
+char *host_file(const arch *a, const char *file, struct jerr *e);
+
 #endif

@@ -753,7 +753,7 @@ int mkimage_run(const mkimage_opts *o)
 {
     build b;
     jerr e;
-    char *libgcc = NULL, *relobj, *asmf, *asmobj, *script, *linked;
+    char *libgcc = NULL, *nonshared = NULL, *relobj, *asmf, *asmobj, *script, *linked;
     buf s = {0};
     uint64_t end;
     const char *slash;
@@ -807,6 +807,13 @@ int mkimage_run(const mkimage_opts *o)
         return fail(&b, &e);
     if (!(libgcc = libgcc_path(&b, &e)))
         return fail(&b, &e);
+    /* What the C library provides only statically (libc_nonshared.a: atexit, at_quick_exit,
+     * pthread_atfork, __stack_chk_fail_local) is linked into the image, like libgcc's
+     * helpers: libc.so.6 has no atexit for a dynamic program to bind. */
+    if (!(nonshared = host_file(b.a, "libc_nonshared.a", &e))) {
+        free(libgcc);
+        return fail(&b, &e);
+    }
 
     {
         const char *tmp = getenv("TMPDIR");
@@ -816,6 +823,7 @@ int mkimage_run(const mkimage_opts *o)
             free(b.tmpdir);
             b.tmpdir = NULL;
             free(libgcc);
+            free(nonshared);
             return fail(&b, &e);
         }
     }
@@ -839,6 +847,8 @@ int mkimage_run(const mkimage_opts *o)
         for (int i = 0; i < b.nld; i++)
             argv[n++] = b.ld_inputs[i];
         argv[n++] = libgcc;
+        argv[n++] = nonshared;
+        argv[n++] = libgcc; /* for what a libc_nonshared member needs of it */
         argv[n] = NULL;
         rc = run_ld(&b, argv, &e);
         free(argv);
@@ -905,6 +915,7 @@ int mkimage_run(const mkimage_opts *o)
     if (o->keep)
         fprintf(stderr, "%s: kept the generated files in %s\n", diag_prog, b.tmpdir);
     free(libgcc);
+    free(nonshared);
     free(relobj);
     free(asmf);
     free(asmobj);
@@ -916,6 +927,7 @@ int mkimage_run(const mkimage_opts *o)
 failed:
     buf_free(&s);
     free(libgcc);
+    free(nonshared);
     free(relobj);
     free(asmf);
     free(asmobj);
