@@ -44,6 +44,7 @@ size_t jf_add(jf_file *f, uint64_t size, char type, const char *name, const char
     x->needs = needs ? xstrdup(needs) : NULL;
     x->line = 0;
     x->hidden = 0;
+    x->dir = NULL;
     if (strcmp(name, JF_DUMMY) && !strmap_get(&f->byname, x->name, NULL))
         strmap_put(&f->byname, x->name, f->n);
     return f->n;
@@ -149,6 +150,18 @@ static int on_line(void *vctx, const fields_line *l, jerr *e)
     f->v[f->n - 1].line = l->line;
     if (f->kind == JF_LOG && l->comment)
         f->v[f->n - 1].hidden = is_hidden_comment(l->comment);
+    if (f->kind == JF_UNDEFS && l->comment) {
+        const char *c0 = l->comment + strspn(l->comment, " \t");
+        size_t n;
+        if (!strncmp(c0, "dir ", 4)) {
+            c0 += 4;
+            n = strlen(c0);
+            while (n && strchr(" \t\r", c0[n - 1]))
+                n--;
+            if (n)
+                f->v[f->n - 1].dir = xstrndup(c0, n);
+        }
+    }
     return 0;
 }
 
@@ -196,6 +209,7 @@ void jf_free(jf_file *f)
         free(f->v[i].library);
         free(f->v[i].objfile);
         free(f->v[i].needs);
+        free(f->v[i].dir);
     }
     free(f->v);
     free(f->path);
@@ -211,6 +225,8 @@ void jf_format(buf *b, const jf_entry *x)
         buf_printf(b, "\t%s", x->needs);
     if (x->hidden)
         buf_printf(b, "\t# %s", JF_HIDDEN_NOTE);
+    else if (x->dir)
+        buf_printf(b, "\t# dir %s", x->dir);
     buf_addc(b, '\n');
 }
 

@@ -29,6 +29,8 @@ typedef struct jf_entry {
     unsigned line;  /* line in the file it came from (0 if made in memory) */
     int hidden;     /* jump.log: the symbol has hidden or internal visibility (the line's
                      * comment is "hidden"); such symbols are not exported by default */
+    char *dir;      /* jump.undefs: the directory the needed library's stub recorded (the
+                     * line's comment "dir PATH"), or NULL */
 } jf_entry;
 
 typedef struct jf_file {

@@ -78,7 +78,8 @@ enum jump_rec_word {
                       * so the loader compares them in bulk. */
     JR_DIGEST,       /* the layout digest of the image the stub was made for: when the
                       * mapped image has the same, the names need no checking one by one */
-    JR_RESERVED,
+    JR_NEEDDIRS,     /* -> array parallel to NEEDS: the directory each needed library's own
+                      * stub recorded (a 0 entry when unknown); 0 in earlier records */
     JR_NWORDS
 };
 #define JUMP_REC_MAGIC 0x4a524543u /* "JREC" */

@@ -40,6 +40,8 @@ typedef struct mfixup {
 typedef struct mstub {
     char *path;
     char *needs;            /* "__NEEDS_SHRLIB_<root>_<M>", from its descriptor */
+    char *dir;              /* the directory its record names (where the image is installed),
+                             * or NULL */
     int used;               /* the library refers to one of its symbols */
 } mstub;
 

@@ -8,6 +8,7 @@
 #include "build.h"
 #include "diag.h"
 #include "elf.h"
+#include "image.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -75,6 +76,18 @@ static int read_stub(build *b, size_t si, jerr *e)
     if (!st->needs)
         return jerr_set(e, EXIT_BAD, "%s: not a jump stub (no %s<lib>_<major> symbol)", st->path,
                         NEEDS_PREFIX);
+    /* Where that library's image is installed: programs that get it only through this
+     * library find it there too (mkstubs passes it on through jump.undefs). */
+    {
+        jstub js;
+        jrec r;
+        jerr ignore;
+        if (jstub_open(&js, st->path, &ignore) == 0) {
+            if (jstub_record(&js, &r, &ignore) == 0 && r.dir && *r.dir)
+                st->dir = xstrdup(r.dir);
+            jstub_close(&js);
+        }
+    }
     return 0;
 }
 
@@ -132,8 +145,11 @@ int stubs_write_undefs(const build *b, jerr *e)
     int rc;
     memset(&f, 0, sizeof f);
     for (size_t i = 0; i < b->nstubs; i++)
-        if (b->stubs[i].used && !jf_index(&f, b->stubs[i].needs))
+        if (b->stubs[i].used && !jf_index(&f, b->stubs[i].needs)) {
             jf_add(&f, 0, 'D', b->stubs[i].needs, b->root, obj, NULL);
+            if (b->stubs[i].dir)
+                f.v[f.n - 1].dir = xstrdup(b->stubs[i].dir);
+        }
     rc = jf_save(path, &f, e);
     jf_free(&f);
     free(obj);
@@ -146,6 +162,7 @@ void stubs_free(build *b)
     for (size_t i = 0; i < b->nstubs; i++) {
         free(b->stubs[i].path);
         free(b->stubs[i].needs);
+        free(b->stubs[i].dir);
     }
     free(b->stubs);
     for (size_t i = 0; i < b->stubsyms.cap; i++)

@@ -289,6 +289,14 @@ void mkstubs_descriptor(const mkstubs_lib *L, const char *stub, buf *out)
         free(so);
     }
     buf_zero(elfw_data(w, rr), ps);
+    /* Where each of them is installed, as its own stub recorded (0 when unknown). */
+    uint64_t needdirs_at = elfw_data(w, rr)->len;
+    for (size_t i = 0; i < L->undefs.n; i++) {
+        if (L->undefs.v[i].dir)
+            ptr_word(w, a, rr, rosym, (int64_t)rostr(rob, L->undefs.v[i].dir));
+        else
+            buf_zero(elfw_data(w, rr), ps);
+    }
 
     /* Overrides (DESIGN §6), three arrays over every name this stub exports. A weak reference
      * to the name: the program's link resolves it to the program's own definition if it has
@@ -339,6 +347,12 @@ void mkstubs_descriptor(const mkstubs_lib *L, const char *stub, buf *out)
                 buf_wn(jb, 0, ps);
             break;
         case JR_NEEDS: ptr_word(w, a, jl, rrsym, (int64_t)needs_at); break;
+        case JR_NEEDDIRS:
+            if (L->undefs.n)
+                ptr_word(w, a, jl, rrsym, (int64_t)needdirs_at);
+            else
+                buf_wn(jb, 0, ps);
+            break;
         case JR_NOVERRIDES: buf_wn(jb, noverrides, ps); break;
         case JR_DIGEST: buf_wn(jb, layout_digest(&L->l, &L->funcs, &L->vars), ps); break;
         case JR_OVERRIDES:

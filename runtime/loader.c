@@ -57,6 +57,8 @@ struct lib {
     const uintptr_t *rec;   /* first record naming it, or NULL if only needed by an image */
     int state;              /* 0 new, 1 visiting, 2 ordered, 3 mapped */
     const char *dir;        /* where the image was found: dir/soname (NULL: not found) */
+    const char *needdir;    /* for a library only other images need: the directory its own
+                             * stub recorded, as the needing stub passed it on (or NULL) */
     size_t dlen;
     uintptr_t origin, end, info, got, ctor;
     uint32_t vword;
@@ -238,11 +240,15 @@ static int find_image(struct lib *l)
                 p++;
         }
     }
+    /* The directory recorded at build time: by its own stub if the program linked it, else
+     * by the stub of a library that needs it. */
     if (l->rec) {
         const char *d = (const char *)l->rec[JR_DIR];
         if (d && *d && (fd = try_open(l, d, strlen(d))) >= 0)
             return fd;
     }
+    if (l->needdir && *l->needdir && (fd = try_open(l, l->needdir, strlen(l->needdir))) >= 0)
+        return fd;
     for (unsigned i = 0; i < sizeof dirs / sizeof dirs[0]; i++)
         if ((fd = try_open(l, dirs[i], strlen(dirs[i]))) >= 0)
             return fd;
@@ -914,8 +920,13 @@ static void visit(struct lib *l, int depth)
         fatal3(": can't load library '", l->soname, "circular dependency between jump libraries");
     l->state = 1;
     if (l->rec && l->rec[JR_NEEDS]) {
-        for (const uintptr_t *p = (const uintptr_t *)l->rec[JR_NEEDS]; *p; p++)
-            visit(lib_named((const char *)*p), depth + 1);
+        const uintptr_t *dirs = (const uintptr_t *)l->rec[JR_NEEDDIRS];
+        for (const uintptr_t *p = (const uintptr_t *)l->rec[JR_NEEDS]; *p; p++) {
+            struct lib *dep = lib_named((const char *)*p);
+            if (dirs && dirs[p - (const uintptr_t *)l->rec[JR_NEEDS]] && !dep->needdir)
+                dep->needdir = (const char *)dirs[p - (const uintptr_t *)l->rec[JR_NEEDS]];
+            visit(dep, depth + 1);
+        }
     }
     l->state = 2;
     order[norder++] = l;

@@ -65,7 +65,8 @@ expect() {
 # mkjump DIR NAME VERSION ORIGIN SRC.c...: build a jump library the short way (what
 # Shared.inc does, without make): compile with jumpas, getfuncs, compile again, mkimage,
 # mkstubs. The image is installed as DIR/lib/NAME.so.VERSION with its NAME.so.MAJOR link;
-# the stub is DIR/NAME.sa. Extra mkimage options in MKIMAGE_OPTS (e.g. -j 0x1000).
+# the stub is DIR/NAME.sa. Extra mkimage options in MKIMAGE_OPTS (e.g. -j 0x1000); extra
+# mkimage inputs (another jump library's stub) in MKJUMP_INPUTS.
 mkjump() {
     local dir=$1 name=$2 ver=$3 org=$4 f o objs=() srcs=()
     shift 4
@@ -89,9 +90,21 @@ mkjump() {
             fi
         done
         mkimage -l "$dir/lib/$name" -v "$ver" -a "$org" ${MKIMAGE_OPTS:--j 0x1000 -g 0x1000} \
-            -- "${objs[@]}" -lc || exit 1
+            -- "${objs[@]}" ${MKJUMP_INPUTS:-} -lc || exit 1
         mkstubs -l "$dir/lib/$name" -v "$ver" -a "$org" ${MKIMAGE_OPTS:--j 0x1000 -g 0x1000} \
             -- "$name" >/dev/null || exit 1
         cp "$name.so.$ver" lib/ && ln -sf "$name.so.$ver" "lib/$name.so.${ver%%.*}"
     ) || fail "building $name $ver failed"
+}
+
+# shlib_steps OUT: the end of the README's workflow in a library with Shared.inc: the getsize
+# step word for word, make shlib (which must compile nothing and verify clean), make
+# shlib-install; outputs in OUT.getsize, OUT.shlib, OUT.install.
+shlib_steps() {
+    (cd "$JUMP_DIR" && getsize > jump.vars-new && mv jump.vars jump.vars-old && mv jump.vars-new jump.vars) \
+        >"$1.getsize" 2>&1 || { cat "$1.getsize"; fail "the getsize step"; }
+    run 0 "$1.shlib" make shlib
+    expect_not_in "$1.shlib" "gcc -B"
+    expect_in "$1.shlib" "The stub library and the sharable libraries have identical symbols."
+    run 0 "$1.install" make shlib-install
 }

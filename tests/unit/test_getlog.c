@@ -151,6 +151,14 @@ static char *get(const char *path)
     return s;
 }
 
+/* Remove a test's scratch directory. */
+static void rm_dir(const char *dir)
+{
+    char *cmd = xasprintf("rm -rf '%s'", dir);
+    assert_int_equal(system(cmd), 0);
+    free(cmd);
+}
+
 static void test_run_appends_and_backs_up(void **state)
 {
     char dir[] = "/tmp/test_getlog.XXXXXX";
@@ -208,9 +216,7 @@ static void test_run_appends_and_backs_up(void **state)
     free(bk);
     free(s);
     free(p);
-    p = xasprintf("rm -rf '%s'", dir);
-    assert_int_equal(system(p), 0);
-    free(p);
+    rm_dir(dir);
 }
 
 /* Symbols jumpas logged as hidden go to jump.ignore with a note, not to the target; a run
@@ -269,9 +275,7 @@ static void test_run_hidden_to_ignore(void **state)
     free(log);
     free(funcs);
     free(ign);
-    s = xasprintf("rm -rf '%s'", dir);
-    assert_int_equal(system(s), 0);
-    free(s);
+    rm_dir(dir);
 }
 
 static void test_summary_words(void **state)
