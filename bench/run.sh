@@ -60,6 +60,39 @@ secs() {
     awk -v d=$((t1 - t0)) 'BEGIN { printf "%.6f\n", d / 1e9 }'
 }
 lib_origin() { printf '0x%08x' $((ORIGIN0 + STEP * ($1 - 1))); }
+# shared_inc_lines NAME SL_PATH ARCH: the Shared.inc lines of a library's Makefile.
+shared_inc_lines() {
+    cat <<MK
+SL_NAME=$1
+SL_PATH=$2
+SL_VERSION=1.0.0
+SL_LOAD_ADDRESS=$(lib_origin 1)
+SL_JUMP_TABLE_SIZE=0x1000
+SL_GOT_SIZE=0x1000
+SL_IMPORT=
+SL_EXTRA_LIBS=-lc
+SL_ARCH=$3
+include $STAGE/share/jump/Shared.inc
+MK
+}
+# shared_inc_script SRCDIR NAME VARMODE: a script that runs the README's Shared.inc workflow,
+# start to finish, in SRCDIR (VARMODE ignore: the variables stay private, as build_lib does).
+shared_inc_script() {
+    cat <<SH
+#!/bin/bash
+set -e
+cd "$1"
+rm -rf jump *.o *.sa *.so.* && mkdir jump
+export JUMP_DIR=$1/jump JUMP_LIB=$2 JUMP_REGISTRY=$W/registry.table
+make -s JUMP_PREFIX=$STAGE pre-shlib
+(cd jump && getvars && getfuncs && rm -f jump.log)
+$([ "$3" = ignore ] && echo '(cd jump && cat jump.vars >>jump.ignore && : >jump.vars)')
+make -s JUMP_PREFIX=$STAGE shlib-import
+make -s JUMP_PREFIX=$STAGE pre-shlib
+(cd jump && getsize >jump.vars-new && mv jump.vars jump.vars-old && mv jump.vars-new jump.vars)
+make -s JUMP_PREFIX=$STAGE shlib
+SH
+}
 # floor_table ARCHDIR N: the C table bench/floor.c compiles in: for each of the N images the
 # jump program uses, the path the loader opens and its loadable segments, from the image's
 # program headers, so that the floor program itself parses nothing.
@@ -459,35 +492,8 @@ for a in $ARCHES; do
     rm -rf "$t"
     mkdir -p "$t/src/jump"
     cp "$W/src/b001.c" "$t/src/"
-    cat >"$t/src/Makefile" <<MK
-SL_NAME=libb001
-SL_PATH=$t/lib
-SL_VERSION=1.0.0
-SL_LOAD_ADDRESS=$(lib_origin 1)
-SL_JUMP_TABLE_SIZE=0x1000
-SL_GOT_SIZE=0x1000
-SL_IMPORT=
-SL_EXTRA_LIBS=-lc
-SL_ARCH=$a
-CFLAGS=-O2
-LIBOBJECTS=b001.o
-include $STAGE/share/jump/Shared.inc
-MK
-    cat >"$t/shared-inc.sh" <<SH
-#!/bin/bash
-# The README's Shared.inc workflow, start to finish.
-set -e
-cd "$t/src"
-rm -rf jump *.o *.sa *.so.* && mkdir jump
-export JUMP_DIR=$t/src/jump JUMP_LIB=libb001 JUMP_REGISTRY=$W/registry.table
-make -s JUMP_PREFIX=$STAGE pre-shlib
-(cd jump && getvars && getfuncs && rm -f jump.log)
-$([ "$(cat "$A/varmode")" = ignore ] && echo '(cd jump && cat jump.vars >>jump.ignore && rm jump.vars)')
-make -s JUMP_PREFIX=$STAGE shlib-import
-make -s JUMP_PREFIX=$STAGE pre-shlib
-if [ -s jump/jump.vars ]; then (cd jump && getsize >jump.vars-new && mv jump.vars-new jump.vars); fi
-make -s JUMP_PREFIX=$STAGE shlib
-SH
+    { printf 'CFLAGS=-O2\nLIBOBJECTS=b001.o\n'; shared_inc_lines libb001 "$t/lib" "$a"; } >"$t/src/Makefile"
+    shared_inc_script "$t/src" libb001 "$(cat "$A/varmode")" >"$t/shared-inc.sh"
     chmod +x "$t/shared-inc.sh"
     if "$t/shared-inc.sh" >"$t/first.log" 2>&1; then
         for _ in $(seq $TIMEREPS); do secs "$t/shared-inc.sh"; done | median >"$t/jump"
@@ -511,19 +517,8 @@ SH
     if [ -d "$W/zlib-src" ]; then
         rm -rf "$t" && cp -r "$W/zlib-src" "$t"
         if (cd "$t" && CC="gcc $m" ./configure >configure.log 2>&1); then
-            cat >>"$t/Makefile" <<MK
-SL_NAME=libz
-SL_PATH=$t/lib
-SL_VERSION=1.2.13
-SL_LOAD_ADDRESS=$(lib_origin 1)
-SL_JUMP_TABLE_SIZE=0x1000
-SL_GOT_SIZE=0x1000
-SL_EXTRA_LIBS=-lc
-SL_ARCH=$a
-LIBOBJECTS=\$(OBJC)
-include $STAGE/share/jump/Shared.inc
-MK
-            sed -e "s|$t/src|$t|g; s|libb001|libz|g" "$A/sharedinc/shared-inc.sh" >"$t/shared-inc.sh"
+            { printf 'LIBOBJECTS=$(OBJC)\n'; shared_inc_lines libz "$t/lib" "$a"; } >>"$t/Makefile"
+            shared_inc_script "$t" libz export >"$t/shared-inc.sh"
             printf '#!/bin/bash\ncd "%s" && rm -f *.o libz.a && make -s libz.a\n' "$t" >"$t/plain.sh"
             chmod +x "$t/shared-inc.sh" "$t/plain.sh"
             if "$t/shared-inc.sh" >"$t/first.log" 2>&1 && "$t/plain.sh" >"$t/plain.log" 2>&1; then
