@@ -137,6 +137,10 @@ install: all
 	chmod 0644 $(DESTDIR)$(PREFIX)/share/jump/Shared.inc
 	install -m 0644 share/registry.table $(DESTDIR)$(PREFIX)/share/jump/registry.table
 	install -m 0644 share/jumpspecs $(DESTDIR)$(PREFIX)/bin/jumpspecs
+	sed "s|@VERSION@|$$(sed -n 's/^#define JUMP_TOOLKIT_VERSION "\(.*\)"/\1/p' lib/diag.h)|" \
+	  scripts/jump-gdb > $(DESTDIR)$(PREFIX)/bin/jump-gdb.tmp
+	chmod 0755 $(DESTDIR)$(PREFIX)/bin/jump-gdb.tmp
+	mv $(DESTDIR)$(PREFIX)/bin/jump-gdb.tmp $(DESTDIR)$(PREFIX)/bin/jump-gdb
 	$(if $(MANS),install -m 0644 $(MANS) $(DESTDIR)$(PREFIX)/share/man/man1/)
 
 clean:

@@ -60,13 +60,13 @@ secs() {
     awk -v d=$((t1 - t0)) 'BEGIN { printf "%.6f\n", d / 1e9 }'
 }
 lib_origin() { printf '0x%08x' $((ORIGIN0 + STEP * ($1 - 1))); }
-# shared_inc_lines NAME SL_PATH ARCH: the Shared.inc lines of a library's Makefile.
+# shared_inc_lines NAME SL_PATH ARCH ORIGIN: the Shared.inc lines of a library's Makefile.
 shared_inc_lines() {
     cat <<MK
 SL_NAME=$1
 SL_PATH=$2
 SL_VERSION=1.0.0
-SL_LOAD_ADDRESS=$(lib_origin 1)
+SL_LOAD_ADDRESS=$4
 SL_JUMP_TABLE_SIZE=0x1000
 SL_GOT_SIZE=0x1000
 SL_IMPORT=
@@ -492,7 +492,7 @@ for a in $ARCHES; do
     rm -rf "$t"
     mkdir -p "$t/src/jump"
     cp "$W/src/b001.c" "$t/src/"
-    { printf 'CFLAGS=-O2\nLIBOBJECTS=b001.o\n'; shared_inc_lines libb001 "$t/lib" "$a"; } >"$t/src/Makefile"
+    { printf 'CFLAGS=-O2\nLIBOBJECTS=b001.o\n'; shared_inc_lines libb001 "$t/lib" "$a" "$(lib_origin 1)"; } >"$t/src/Makefile"
     shared_inc_script "$t/src" libb001 "$(cat "$A/varmode")" >"$t/shared-inc.sh"
     chmod +x "$t/shared-inc.sh"
     if "$t/shared-inc.sh" >"$t/first.log" 2>&1; then
@@ -517,7 +517,7 @@ for a in $ARCHES; do
     if [ -d "$W/zlib-src" ]; then
         rm -rf "$t" && cp -r "$W/zlib-src" "$t"
         if (cd "$t" && CC="gcc $m" ./configure >configure.log 2>&1); then
-            { printf 'LIBOBJECTS=$(OBJC)\n'; shared_inc_lines libz "$t/lib" "$a"; } >>"$t/Makefile"
+            { printf 'LIBOBJECTS=$(OBJC)\n'; shared_inc_lines libz "$t/lib" "$a" "$(lib_origin $((NMAX + 2)))"; } >>"$t/Makefile"
             shared_inc_script "$t" libz export >"$t/shared-inc.sh"
             printf '#!/bin/bash\ncd "%s" && rm -f *.o libz.a && make -s libz.a\n' "$t" >"$t/plain.sh"
             chmod +x "$t/shared-inc.sh" "$t/plain.sh"

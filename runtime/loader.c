@@ -956,6 +956,12 @@ static void trace(void)
     _exit(0);
 }
 
+/* Called once every image is mapped and bound, before any of them runs: jump-gdb stops here
+ * (a breakpoint with commands) to load the images' symbols, the way debuggers watch the
+ * ELF loader's _dl_debug_state. */
+__attribute__((noinline, used)) void __jump_debug_state(void);
+__attribute__((noinline, used)) void __jump_debug_state(void) { __asm__ volatile(""); }
+
 static void jump_load_all(int argc, char **argv, char **envp)
 {
     const char *t;
@@ -986,6 +992,7 @@ static void jump_load_all(int argc, char **argv, char **envp)
         apply_overrides(order[i]);
     for (int i = 0; i < norder; i++)
         apply_fixups(order[i]);
+    __jump_debug_state();
     for (int i = 0; i < norder; i++)
         ((void (*)(void))order[i]->ctor)();
 }

@@ -23,7 +23,7 @@ cat >xyz/jump/jump.vars <<'J'
 00000004 U __DUMMY__ libxyz objA
 00000020 K kon       libxyz objC
 J
-printf '00000000 D __NEEDS_SHRLIB_libdep_2 libxyz libxyz\n' >xyz/jump/jump.undefs
+printf '00000000 D __NEEDS_SHRLIB_libdep_2 libxyz libxyz\t# dir /opt/dep/lib\n' >xyz/jump/jump.undefs
 origin=$((0x6a380000))
 (cd xyz && mkstubs -l /usr/local/lib/libxyz -v 1.2 -a 0x6a380000 -j 1024 -g 1024 -m $ARCH -u depf \
     -- libxyz >out) || fail "libxyz stub"
@@ -63,8 +63,14 @@ int main(void)
             printf(" needs %s", (char *)*n);
         /* overrides: how many, and whether the table is there; then the unused words */
         printf(" %lu %s", (unsigned long)r[10], r[11] ? "table" : "none");
-        /* the layout digest (checked exactly by the unit test), then a reserved word */
-        printf(" %s %lu", r[12] ? "digest" : "none", (unsigned long)r[13]);
+        /* the layout digest (checked exactly by the unit test), then where each needed
+         * library is installed, as jump.undefs said (JR_NEEDDIRS) */
+        printf(" %s", r[12] ? "digest" : "none");
+        if (r[13])
+            for (const uintptr_t *n = (const uintptr_t *)r[9], *d = (const uintptr_t *)r[13]; *n; n++, d++)
+                printf(" in %s", *d ? (char *)*d : "(unknown)");
+        else
+            printf(" 0");
         printf("\n");
     }
     return 0;
@@ -82,7 +88,7 @@ sed 1d run.out | sort >records
 magic=4a524543
 expect_eq "$(cat records)" \
 "$magic 2 libdep.so.2|DLL Jump 2.1pl3|/opt/dep/lib 6a400000 $(printf %x $(((2 << 16) + 103))) 0 0 1 table digest 0
-$magic 2 libxyz.so.1|DLL Jump 1.2|/usr/local/lib 6a380000 $(printf %x $(((1 << 16) + 200))) 0 0 needs libdep.so.2 5 table digest 0" \
+$magic 2 libxyz.so.1|DLL Jump 1.2|/usr/local/lib 6a380000 $(printf %x $(((1 << 16) + 200))) 0 0 needs libdep.so.2 5 table digest in /opt/dep/lib" \
     "library records"
 
 # --aout-names: control files with a.out names.

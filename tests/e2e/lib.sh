@@ -66,7 +66,7 @@ expect() {
 # Shared.inc does, without make): compile with jumpas, getfuncs, compile again, mkimage,
 # mkstubs. The image is installed as DIR/lib/NAME.so.VERSION with its NAME.so.MAJOR link;
 # the stub is DIR/NAME.sa. Extra mkimage options in MKIMAGE_OPTS (e.g. -j 0x1000); extra
-# mkimage inputs (another jump library's stub) in MKJUMP_INPUTS.
+# mkimage inputs (another jump library's stub) in MKJUMP_INPUTS; compiler flags in MKJUMP_CFLAGS (-O2).
 mkjump() {
     local dir=$1 name=$2 ver=$3 org=$4 f o objs=() srcs=()
     shift 4
@@ -82,7 +82,7 @@ mkjump() {
             objs=()
             for f in "$@"; do
                 o=$dir/$(basename "${f%.c}").o
-                $JCC -O2 -c "$f" -o "$o" || exit 1
+                $JCC ${MKJUMP_CFLAGS:--O2} -c "$f" -o "$o" || exit 1
                 objs+=("$o")
             done
             if [ $pass = 1 ]; then
