@@ -22,7 +22,7 @@
  * namesz 5, name "JUMP\0" padded to 8, type JUMP_NOTE_TYPE, then a descriptor of
  * little-endian fields:
  *   u32 format (JUMP_NOTE_FORMAT)   u32 version word   u32 cell size   u32 jumpsize
- *   u32 gotsize                      u32 reserved (0)
+ *   u32 gotsize                      u32 flags (JUMP_NOTE_F_*; 0 in early images)
  *   u64 origin   u64 got   u64 data   u64 end (one past the last used address)
  *   u64 info (address of the image information block)
  *   char soname[] ("libxyz.so.1"), NUL, zero padding to 4 */
@@ -30,6 +30,9 @@
 #define JUMP_NOTE_TYPE 0x4a4d5031u /* "1PMJ" */
 #define JUMP_NOTE_FORMAT 1u
 #define JUMP_NOTE_FIXED 64u /* bytes of the descriptor before soname */
+/* The constructor runner (behind the constructor slot) returns the address of the image's
+ * destructor runner (.fini_array, in reverse), or 0: the loader runs it at exit. */
+#define JUMP_NOTE_F_FINI 1u
 
 /* ---- The image information block (read-only data in the image; GOT cell 0 points at it) ----
  * Words (cell size each): */

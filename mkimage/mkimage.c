@@ -519,18 +519,31 @@ static void gen_asm(build *b, buf *s)
         }
     }
 
-    /* The constructor runner the constructor slot jumps to. */
+    /* The constructor runner the constructor slot jumps to: .init_array in order; it returns
+     * the destructor runner (JUMP_NOTE_F_FINI), which runs .fini_array in reverse. */
     buf_printf(s, "\t.text\n\t.type __jump_run_ctors,@function\n__jump_run_ctors:\n");
     if (b->a->ptrsize == 8)
         buf_printf(s, "\tpushq %%rbx\n\tleaq __jump_init_start(%%rip), %%rbx\n"
                       "1:\tleaq __jump_init_end(%%rip), %%rax\n\tcmpq %%rax, %%rbx\n\tjae 2f\n"
-                      "\tcall *(%%rbx)\n\taddq $8, %%rbx\n\tjmp 1b\n2:\tpopq %%rbx\n\tret\n");
+                      "\tcall *(%%rbx)\n\taddq $8, %%rbx\n\tjmp 1b\n"
+                      "2:\tleaq __jump_run_fini(%%rip), %%rax\n\tpopq %%rbx\n\tret\n");
     else
         buf_printf(s, "\tpushl %%ebx\n\tsubl $8, %%esp\n\tmovl $__jump_init_start, %%ebx\n"
                       "1:\tcmpl $__jump_init_end, %%ebx\n\tjae 2f\n"
                       "\tcall *(%%ebx)\n\taddl $4, %%ebx\n\tjmp 1b\n"
-                      "2:\taddl $8, %%esp\n\tpopl %%ebx\n\tret\n");
+                      "2:\tmovl $__jump_run_fini, %%eax\n\taddl $8, %%esp\n\tpopl %%ebx\n\tret\n");
     buf_printf(s, "\t.size __jump_run_ctors, .-__jump_run_ctors\n");
+    buf_printf(s, "\t.type __jump_run_fini,@function\n__jump_run_fini:\n");
+    if (b->a->ptrsize == 8)
+        buf_printf(s, "\tpushq %%rbx\n\tleaq __jump_fini_end(%%rip), %%rbx\n"
+                      "1:\tleaq __jump_fini_start(%%rip), %%rax\n\tcmpq %%rax, %%rbx\n\tjbe 2f\n"
+                      "\tsubq $8, %%rbx\n\tcall *(%%rbx)\n\tjmp 1b\n2:\tpopq %%rbx\n\tret\n");
+    else
+        buf_printf(s, "\tpushl %%ebx\n\tsubl $8, %%esp\n\tmovl $__jump_fini_end, %%ebx\n"
+                      "1:\tcmpl $__jump_fini_start, %%ebx\n\tjbe 2f\n"
+                      "\tsubl $4, %%ebx\n\tcall *(%%ebx)\n\tjmp 1b\n"
+                      "2:\taddl $8, %%esp\n\tpopl %%ebx\n\tret\n");
+    buf_printf(s, "\t.size __jump_run_fini, .-__jump_run_fini\n");
 
     if (b->need_dso_handle)
         buf_printf(s, "\t.section .jump.info,\"a\",@progbits\n\t.balign %u\n\t.globl __dso_handle\n"
@@ -544,8 +557,9 @@ static void gen_asm(build *b, buf *s)
         buf_printf(s, "\t.section .note.jump,\"a\",@note\n\t.balign 4\n");
         buf_printf(s, "\t.long 5, %zu, 0x%08x\n\t.asciz \"%s\"\n\t.balign 4\n", desc, JUMP_NOTE_TYPE,
                    JUMP_NOTE_NAME);
-        buf_printf(s, "\t.long %u, 0x%08x, %u, 0x%llx, 0x%llx, 0\n", JUMP_NOTE_FORMAT, b->vword,
-                   b->a->ptrsize, (unsigned long long)l->jumpsize, (unsigned long long)l->gotsize);
+        buf_printf(s, "\t.long %u, 0x%08x, %u, 0x%llx, 0x%llx, %u\n", JUMP_NOTE_FORMAT, b->vword,
+                   b->a->ptrsize, (unsigned long long)l->jumpsize, (unsigned long long)l->gotsize,
+                   JUMP_NOTE_F_FINI);
         buf_printf(s, "\t.quad 0x%llx, 0x%llx, 0x%llx\n", (unsigned long long)l->origin,
                    (unsigned long long)l->got, (unsigned long long)l->data);
         if (b->a->ptrsize == 8)
@@ -608,13 +622,19 @@ static void gen_script(build *b, buf *s)
                "    KEEP(*(.init_array .ctors))\n"
                "    __jump_init_end = .;\n"
                "  } :data\n"
+               "  .fini_array : {\n"
+               "    __jump_fini_start = .;\n"
+               "    KEEP(*(SORT_BY_INIT_PRIORITY(.fini_array.*) SORT_BY_INIT_PRIORITY(.dtors.*)))\n"
+               "    KEEP(*(.fini_array .dtors))\n"
+               "    __jump_fini_end = .;\n"
+               "  } :data\n"
                "  .data : { *(.data .data.* .gnu.linkonce.d.*) *(.data.rel.ro .data.rel.ro.*) *(.jump.cells) } :data\n"
                "  .got : { *(.got) *(.igot) } :data\n"
                "  .got.plt : { *(.got.plt) *(.igot.plt) } :data\n"
                "  .bss : { *(.dynbss) *(.bss .bss.* .gnu.linkonce.b.*) *(COMMON) } :data\n"
                "  __jump_end = .;\n"
                "  /DISCARD/ : { *(.note.GNU-stack) *(.note.gnu.property) *(.note.gnu.build-id)\n"
-               "                *(.interp) *(.dynamic) *(.fini_array*) *(.dtors*) *(.comment) }\n"
+               "                *(.interp) *(.dynamic) *(.comment) }\n"
                "}\n");
 }
 

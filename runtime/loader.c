@@ -61,6 +61,8 @@ struct lib {
                              * stub recorded, as the needing stub passed it on (or NULL) */
     size_t dlen;
     uintptr_t origin, end, info, got, ctor;
+    uintptr_t fini;         /* the image's destructor runner, once its constructors ran */
+    uint32_t flags;         /* the note's JUMP_NOTE_F_* */
     uint32_t vword;
     int nseg;
     struct { uintptr_t start, end; int prot; } seg[MAX_PHDRS];
@@ -459,6 +461,7 @@ static void map_image(struct lib *l, int fd)
     if (!desc)
         cant_load(l, "not a jump image (no jump note)");
     l->vword = le32(desc + 4);
+    l->flags = le32(desc + 20);
     if (le32(desc + 8) != sizeof(uintptr_t))
         cant_load(l, "built for another architecture");
     l->origin = (uintptr_t)le64(desc + 24);
@@ -993,9 +996,27 @@ static void jump_load_all(int argc, char **argv, char **envp)
     for (int i = 0; i < norder; i++)
         apply_fixups(order[i]);
     __jump_debug_state();
-    for (int i = 0; i < norder; i++)
-        ((void (*)(void))order[i]->ctor)();
+    for (int i = 0; i < norder; i++) {
+        struct lib *l = order[i];
+        if (l->flags & JUMP_NOTE_F_FINI)
+            l->fini = ((uintptr_t (*)(void))l->ctor)();
+        else
+            ((void (*)(void))l->ctor)();
+    }
 }
+
+/* The images' destructors, dependents before their dependencies, after the program's own
+ * (an implementation priority in .fini_array: run after every default-priority entry). */
+static void jump_fini(void)
+{
+    for (int i = norder - 1; i >= 0; i--) {
+        uintptr_t f = order[i]->fini;
+        order[i]->fini = 0;
+        if (f)
+            ((void (*)(void))f)();
+    }
+}
+__attribute__((used, section(".fini_array.00050"))) static void (*const jump_fini_entry)(void) = jump_fini;
 
 __attribute__((used, section(".preinit_array"))) static void (*const jump_preinit)(int, char **, char **) =
     jump_load_all;
