@@ -845,11 +845,14 @@ static void on_insn(scan_ctx *c, const asm_tok *h, size_t n)
     if (n >= 2 && h[1].kind == ASM_IDENT && rw_is_branch(c->text + h->off, h->len) &&
         worth_a_symbol(c->text + h[1].off, h[1].len))
         names_put(&s->called, c->text + h[1].off, h[1].len);
-    for (size_t k = 2; k + 1 < n; k++)
-        if (h[k].kind == ASM_PUNCT && h[k].len == 1 && c->text[h[k].off] == '@' &&
-            h[k - 1].kind == ASM_IDENT && h[k + 1].kind == ASM_IDENT &&
-            tls_operator(c->text + h[k + 1].off, h[k + 1].len))
-            note_tls(c, c->text + h[k - 1].off, h[k - 1].len, h->line, 0);
+    /* x@ntpoff and the like: thread-local storage (one memchr first: most statements have
+     * no '@' at all). */
+    if (n >= 4 && memchr(c->text + h[1].off, '@', h[n - 1].off + h[n - 1].len - h[1].off))
+        for (size_t k = 2; k + 1 < n; k++)
+            if (h[k].kind == ASM_PUNCT && h[k].len == 1 && c->text[h[k].off] == '@' &&
+                h[k - 1].kind == ASM_IDENT && h[k + 1].kind == ASM_IDENT &&
+                tls_operator(c->text + h[k + 1].off, h[k + 1].len))
+                note_tls(c, c->text + h[k - 1].off, h[k - 1].len, h->line, 0);
     for (size_t k = 1; k < n && !keep; k++) {
         const asm_tok *t = &h[k];
         uint8_t first = (uint8_t)c->text[t->off];

@@ -750,10 +750,127 @@ static void bind_imports(struct lib *l)
 
 /* ---- the load-time check of a replacement image ---- */
 
-/* Every name the program's stub members define must still be where the program was linked to
- * find it: a replacement image that moved, renamed or withdrew a slot or a cell the program
- * uses is refused before anything in it runs (DESIGN §8). Images record a hash per slot and
- * per cell; the program records, per name, the slot or cell and the hash. */
+/* Every name the program's stub members define is checked against the image: a replacement
+ * that moved, renamed or withdrew a slot or a cell is refused before anything in it runs
+ * (DESIGN §8). Images record a hash per slot and per cell; the program records, per name, the
+ * slot or cell and the hash. A stub member defines all the names of its objfile, used or not:
+ * a slot whose name no longer matches refuses the image only if the program refers to the
+ * slot's address (a call, a jump, a pointer: found the way verify-shlib --program reads a
+ * program), so a program is never refused for a function it does not use. A variable that
+ * moved is always refused. */
+
+static _Noreturn void refuse_used(struct lib *l, const uintptr_t *u, const char *what, int cell)
+{
+    const uintptr_t *info = (const uintptr_t *)l->info;
+    uintptr_t i = u[JU_INDEX], n = info[cell ? JI_NCELLS : JI_NSLOTS];
+    const uint32_t *names = (const uint32_t *)info[cell ? JI_CELLNAMES : JI_SLOTNAMES];
+    char num[24];
+    cant_load_begin(l);
+    put("'");
+    put((const char *)u[JU_NAME]);
+    if (i < 1 || i > n) {
+        put("' needs ");
+        put(what);
+        put(" ");
+        put(dec(i, num));
+        put(", which the image does not have");
+    } else if (!names[i - 1]) {
+        put("' was withdrawn from ");
+        put(what);
+        put(" ");
+        put(dec(i, num));
+    } else {
+        put("' is no longer in ");
+        put(what);
+        put(" ");
+        put(dec(i, num));
+    }
+    put(": the image is not a compatible replacement for the one the program was linked with\n");
+    _exit(127);
+}
+
+/* Slot mismatches waiting for one scan of the program: refused only if referenced. */
+#define MAX_PENDING 64
+static struct pending {
+    uintptr_t addr;       /* the slot address the program was linked with */
+    const uintptr_t *u;   /* its jump_used entry */
+    struct lib *l;
+    int used;
+} pend[MAX_PENDING];
+static int npend;
+
+static int in_skip(uintptr_t a, uintptr_t lo, uintptr_t hi) { return a + 4 > lo && a < hi; }
+
+/* Is `a` inside the toolkit's own tables of the program, which list every slot without
+ * being references: the library records, the names checked here, the override tables? */
+static int skipped(uintptr_t a)
+{
+    if (in_skip(a, (uintptr_t)__start_jump_libs, (uintptr_t)__stop_jump_libs) ||
+        in_skip(a, (uintptr_t)__start_jump_used, (uintptr_t)__stop_jump_used))
+        return 1;
+    for (const uintptr_t *r = __start_jump_libs; r && r + JR_NWORDS <= __stop_jump_libs; r += JR_NWORDS)
+        if (r[JR_OVERRIDES] &&
+            in_skip(a, r[JR_OVERRIDES], r[JR_OVERRIDES] + 3 * r[JR_NOVERRIDES] * sizeof(uintptr_t)))
+            return 1;
+    return 0;
+}
+
+static void mark_used(uintptr_t cand)
+{
+    for (int k = 0; k < npend; k++)
+        if (pend[k].addr == cand)
+            pend[k].used = 1;
+}
+
+/* One pass over the program's loaded bytes: every 4 bytes read as an absolute address and as
+ * a rel32 from the next byte; a pending slot met either way is used. */
+static void scan_program(void)
+{
+    const Phdr *ph = (const Phdr *)getauxval(AT_PHDR);
+    size_t n = getauxval(AT_PHNUM);
+    uintptr_t bias = 0, lo = UINTPTR_MAX, hi = 0;
+    if (!ph)
+        return;
+    for (int k = 0; k < npend; k++) {
+        if (pend[k].addr < lo)
+            lo = pend[k].addr;
+        if (pend[k].addr > hi)
+            hi = pend[k].addr;
+    }
+    for (size_t i = 0; i < n; i++)
+        if (ph[i].p_type == PT_PHDR)
+            bias = (uintptr_t)ph - ph[i].p_vaddr;
+    for (size_t i = 0; i < n; i++) {
+        const uint8_t *p;
+        if (ph[i].p_type != PT_LOAD || !(ph[i].p_flags & PF_R) || ph[i].p_filesz < 4)
+            continue;
+        p = (const uint8_t *)(bias + ph[i].p_vaddr);
+        for (size_t o = 0; o + 4 <= ph[i].p_filesz; o++) {
+            uint32_t v;
+            uintptr_t at = (uintptr_t)(p + o), rel;
+            memcpy(&v, p + o, 4);
+            rel = at + 4 + (uintptr_t)(intptr_t)(int32_t)v;
+            if (((uintptr_t)v >= lo && (uintptr_t)v <= hi) || (rel >= lo && rel <= hi)) {
+                if (skipped(at))
+                    continue;
+                mark_used((uintptr_t)v);
+                mark_used(rel);
+            }
+        }
+    }
+}
+
+static void flush_pending(void)
+{
+    if (!npend)
+        return;
+    scan_program();
+    for (int k = 0; k < npend; k++)
+        if (pend[k].used)
+            refuse_used(pend[k].l, pend[k].u, "slot", 0);
+    npend = 0;
+}
+
 static void check_used(void)
 {
     const uintptr_t *u = __start_jump_used;
@@ -782,7 +899,6 @@ static void check_used(void)
         int slot = u[JU_KIND] == JUMP_OVERRIDE_SLOT;
         uintptr_t n = info[slot ? JI_NSLOTS : JI_NCELLS], i = u[JU_INDEX];
         const uint32_t *names = (const uint32_t *)info[slot ? JI_SLOTNAMES : JI_CELLNAMES];
-        const char *what = slot ? "slot" : "GOT cell";
         char num[24];
         if (!info[JI_NSLOTS] && !info[JI_NCELLS])
             continue; /* the image records no names */
@@ -805,33 +921,16 @@ static void check_used(void)
             put(": the image is not a compatible replacement for the one the program was linked with\n");
             _exit(127);
         }
-        /* A withdrawn slot is no danger: it traps if the program calls it, and the program may
-         * well not (all the names of its stub member are listed, used or not). */
+        /* A withdrawn slot is no danger: calling it stops the program with a message. */
         if (slot && i >= 1 && i <= n && !names[i - 1])
             continue;
-        cant_load_begin(l);
-        put("'");
-        put((const char *)u[JU_NAME]);
-        if (i < 1 || i > n) {
-            put("' needs ");
-            put(what);
-            put(" ");
-            put(dec(i, num));
-            put(", which the image does not have");
-        } else if (!names[i - 1]) {
-            put("' was withdrawn from ");
-            put(what);
-            put(" ");
-            put(dec(i, num));
-        } else {
-            put("' is no longer in ");
-            put(what);
-            put(" ");
-            put(dec(i, num));
-        }
-        put(": the image is not a compatible replacement for the one the program was linked with\n");
-        _exit(127);
+        if (!slot)
+            refuse_used(l, u, "GOT cell", 1);
+        if (npend == MAX_PENDING)
+            flush_pending();
+        pend[npend++] = (struct pending){u[JU_ADDR], u, l, 0};
     }
+    flush_pending();
 }
 
 /* ---- overrides and fixups ---- */
