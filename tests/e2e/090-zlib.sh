@@ -26,7 +26,8 @@ JUMP_PREFIX = $STAGE
 LIBOBJECTS = \$(OBJC)
 include $STAGE/share/jump/Shared.inc
 MK
-emu=$(arch_prefix "$ARCH")
+# zlib runs its test programs through QEMU_RUN: the same way as exe.
+emu="$TOP/scripts/arch-run $ARCH"
 # zlib's own build and test, as upstream runs them.
 run 0 ../build.out make -j2 static
 run 0 ../test0.out make teststatic QEMU_RUN="$emu"
