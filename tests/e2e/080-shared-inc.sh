@@ -70,6 +70,24 @@ expect_not_in ../t.out "-B$STAGE/bin/jump"
 [ ! -s jump/jump.log ] || fail "the test program went through jumpas: $(cat jump/jump.log)"
 run 0 ../tj.out exe ./t-jump
 expect_in ../tj.out "two(1) = 3"
+# The second pass took cc1's output from the cache (jumpcc1): one entry per object, and the
+# same objects as a compile without it. A changed header is a new entry, not a stale hit.
+expect_eq "$(ls jump/cc1-cache | wc -l)" 2 "cc1-cache entries after two passes"
+for o in one two; do cp $o.o $o.cached.o; done
+JUMP_NO_CC1_CACHE=1 run 0 ../nocache.out make pre-shlib
+for o in one two; do cmp $o.o $o.cached.o || fail "$o.o differs with and without the cc1 cache"; done
+printf '#define STEP 1\n' >step.h
+sed -i '1i #include "step.h"' one.c && sed -i 's/return x + 1;/return x + STEP;/' one.c
+run 0 ../h1.out make pre-shlib
+cp one.o one.h1.o
+printf '#define STEP 5\n' >step.h
+run 0 ../h2.out make pre-shlib
+cmp -s one.o one.h1.o && fail "a changed header gave the cached object"
+expect_eq "$(ls jump/cc1-cache | wc -l)" 4 "cc1-cache entries after a header changed twice"
+printf '#define STEP 1\n' >step.h
+run 0 ../h3.out make pre-shlib
+cmp one.o one.h1.o || fail "the same header again: not the same object"
+
 # The Makefile's own build after the jump build compiles the objects its way again (a static
 # library of jump objects would be broken), and make shlib goes back to jump objects.
 run 0 ../make1.out make

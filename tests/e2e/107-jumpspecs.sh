@@ -13,7 +13,7 @@ int g(int x) { return f(x) * 2 + counter; }
 C
 gcc $M -v -B"$STAGE/bin/jump" -O2 -fPIC -c lib.c -o log.o 2>v.txt || { cat v.txt; fail "first compile"; }
 expect_in v.txt "Reading specs from $STAGE/bin/jumpspecs"
-cc1=$(grep -E '/cc1 ' v.txt)
+cc1=$(grep -E '/(jump)?cc1 ' v.txt)
 for flag in $JSPECS; do
     [[ " $cc1 " == *" $flag "* ]] || fail "cc1 was not given $flag: $cc1"
 done
