@@ -88,19 +88,21 @@ static void key_add(key *k, const void *p, size_t n)
 
 static void key_str(key *k, const char *s) { key_add(k, s, strlen(s)); }
 
-static int exec_real(const char *real, char **argv)
+/* Become cc1 with the same arguments; on failure, say so and free `real`. */
+static int exec_real(char *real, char **argv)
 {
-    argv[0] = (char *)real;
+    argv[0] = real;
     execv(real, argv);
     fprintf(stderr, "jumpcc1: cannot run %s: %s\n", real, strerror(errno));
+    free(real);
     return EXIT_USAGE;
 }
 
 int jumpcc1_run(int argc, char **argv)
 {
     const char *dir = getenv("JUMP_DIR"), *out = NULL;
-    char *real = jumpcc1_real(argv[0]), *pp = NULL, *cache, *entry, **eargv;
-    int oi = -1, rc;
+    char *real = jumpcc1_real(argv[0]), *pp = NULL, *cache = NULL, *entry = NULL, **eargv;
+    int oi = -1, rc = EXIT_OK;
     key k = {0xcbf29ce484222325ull, 0x84222325cbf29ce4ull};
     struct stat st;
     blob cached;
@@ -142,11 +144,10 @@ int jumpcc1_run(int argc, char **argv)
         key_str(&k, argv[i]);
         eargv[n++] = argv[i];
     }
-    if (spawn_capture(eargv, 0, &pp, &e) != 0) {
-        free(eargv);
-        return exec_real(real, argv); /* cc1 reports the error itself */
-    }
+    rc = spawn_capture(eargv, 0, &pp, &e);
     free(eargv);
+    if (rc != 0)
+        return exec_real(real, argv); /* cc1 reports the error itself */
     key_str(&k, pp);
     free(pp);
 
@@ -156,17 +157,21 @@ int jumpcc1_run(int argc, char **argv)
         rc = file_commit(out, cached.p ? cached.p : (const uint8_t *)"", cached.len, 0644, &e);
         blob_free(&cached);
         if (rc == 0)
-            return EXIT_OK;
+            goto done;
     }
     argv[0] = real;
     rc = spawn_status(argv, 0, &e);
-    if (rc != 0)
-        return rc < 0 ? EXIT_USAGE : rc;
+    if (rc != 0) {
+        rc = rc < 0 ? EXIT_USAGE : rc;
+        goto done;
+    }
     if ((mkdir(cache, 0755) == 0 || errno == EEXIST) && blob_read(out, &cached, &e) == 0) {
         file_commit(entry, cached.p ? cached.p : (const uint8_t *)"", cached.len, 0644, &e);
         blob_free(&cached);
     }
+done:
     free(entry);
     free(cache);
-    return EXIT_OK;
+    free(real);
+    return rc;
 }
