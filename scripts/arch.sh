@@ -96,10 +96,11 @@ arch_run() {
     esac
 }
 
-# arch__emulate EMULATOR PROG ARGS...: qemu-user (7.2) now and then never finishes a guest
-# that is done: the guest spins in sched_yield at exit. Such a run is stopped after
-# JUMP_EMU_TIMEOUT seconds (120) and run once more; its output is kept back until the run
-# that counts, so a stopped one leaves nothing behind. Standard input is read once, first.
+# arch__emulate EMULATOR PROG ARGS...: an emulated program that does not finish (seen: an
+# ASan-instrumented i386 program under qemu-i386 spins in sched_yield forever) is stopped after
+# JUMP_EMU_TIMEOUT seconds (120), run once more, and reported if it hangs again, rather than
+# hold up the whole test run; the output is kept back until the run that counts, so a stopped
+# one leaves nothing behind. Standard input is read once, first.
 arch__emulate() {
     local emu=$1 t rc tries=0 limit=${JUMP_EMU_TIMEOUT:-120}
     shift
