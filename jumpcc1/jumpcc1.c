@@ -37,24 +37,8 @@ static int uncacheable(const char *a)
 
 char *jumpcc1_real(const char *self)
 {
-    const char *cp = getenv("COMPILER_PATH");
-    char *out = NULL;
-    struct stat me, st;
-    int have_me = self && stat(self, &me) == 0;
-    for (const char *p = cp; p && *p;) {
-        size_t n = strcspn(p, ":");
-        if (n) {
-            char *c = xasprintf("%.*s%scc1", (int)n, p, p[n - 1] == '/' ? "" : "/");
-            if (access(c, X_OK) == 0 && stat(c, &st) == 0 &&
-                !(have_me && st.st_dev == me.st_dev && st.st_ino == me.st_ino))
-                return c;
-            free(c);
-        }
-        p += n;
-        if (*p == ':')
-            p++;
-    }
-    {
+    char *out = spawn_which_in("cc1", getenv("COMPILER_PATH"), self);
+    if (!out) {
         const char *gcc = getenv("COLLECT_GCC");
         char *argv[] = {(char *)(gcc && *gcc ? gcc : "gcc"), "-print-prog-name=cc1", NULL};
         jerr e;

@@ -195,13 +195,16 @@ void spawn_pipe_abort(spawn_pipe *p)
 char *spawn_which(const char *prog, const char *skip)
 {
     const char *path = getenv("PATH");
-    struct stat sk, st;
-    int have_skip = skip && stat(skip, &sk) == 0;
     if (strchr(prog, '/'))
         return access(prog, X_OK) == 0 ? xstrdup(prog) : NULL;
-    if (!path || !*path)
-        path = "/usr/local/bin:/usr/bin:/bin";
-    while (*path) {
+    return spawn_which_in(prog, path && *path ? path : "/usr/local/bin:/usr/bin:/bin", skip);
+}
+
+char *spawn_which_in(const char *prog, const char *path, const char *skip)
+{
+    struct stat sk, st;
+    int have_skip = skip && stat(skip, &sk) == 0;
+    while (path && *path) {
         const char *end = strchr(path, ':');
         size_t n = end ? (size_t)(end - path) : strlen(path);
         char *cand = n ? xasprintf("%.*s/%s", (int)n, path, prog) : xasprintf("./%s", prog);

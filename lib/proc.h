@@ -42,6 +42,8 @@ void spawn_pipe_abort(spawn_pipe *p);
 /* Look a program up in PATH, skipping the file `skip` (compared by device and inode; may be
  * NULL). Returns a malloc'ed path or NULL. */
 char *spawn_which(const char *prog, const char *skip);
+/* The same over the colon-separated directories `path` (COMPILER_PATH, say). */
+char *spawn_which_in(const char *prog, const char *path, const char *skip);
 
 /* A path relative to the installation this program runs from: "<dir of /proc/self/exe>/../rel"
  * (so $PREFIX/bin/mkstubs finds $PREFIX/lib/jump/loader-i386.o). malloc'ed. */
