@@ -165,6 +165,12 @@ static int bad_stub(jstub *s, jerr *e)
     return -1;
 }
 
+const char *jstub_abs_name(const char *sym)
+{
+    size_t n = strlen(JUMP_ADDR_PREFIX);
+    return !strncmp(sym, JUMP_ADDR_PREFIX, n) && sym[n] ? sym + n : sym;
+}
+
 int jstub_open(jstub *s, const char *path, jerr *e)
 {
     const char *base = strrchr(path, '/');
@@ -212,6 +218,9 @@ int jstub_open(jstub *s, const char *path, jerr *e)
             return bad_stub(s, e);
         }
         s->arch = s->elf[i].arch;
+        for (size_t k = 1; k < s->elf[i].nsyms; k++)
+            if (s->elf[i].syms[k].shndx == SHN_ABS_)
+                s->elf[i].syms[k].name = jstub_abs_name(s->elf[i].syms[k].name);
         if (s->desc == (size_t)-1 && elf_section(&s->elf[i], JUMP_REC_SECTION))
             s->desc = i;
     }

@@ -72,9 +72,15 @@ typedef struct jstub {
 
 /* Read a stub library. -1 with e set (naming the path, status EXIT_USAGE) if it is not an
  * archive, a member is not a supported ELF object, members disagree on the architecture, or
- * no member holds a library record. Release with jstub_close. */
+ * no member holds a library record. Release with jstub_close. The members' absolute
+ * symbols read as in every stub: an exported name is the absolute symbol of its slot or
+ * variable (jstub_abs_name). */
 int jstub_open(jstub *s, const char *path, struct jerr *e);
 void jstub_close(jstub *s);
+/* The name an absolute symbol of a stub member stands for: JUMP_ADDR_PREFIX<name>, the slot
+ * or variable address in stubs whose members define <name> itself as an entry or a copy in
+ * the program (jumpfmt.h), stands for <name>; any other symbol for itself. */
+const char *jstub_abs_name(const char *sym);
 
 /* The descriptor's library record, its strings resolved through the relocations. */
 typedef struct jrec {

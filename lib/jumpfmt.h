@@ -91,10 +91,39 @@ enum jump_rec_word {
 #define JUMP_OVERRIDE_CELL 1u
 #define JUMP_OVERRIDE_KIND 1u /* the kind's bit in an address of the third array */
 #define JUMP_DEF_PREFIX "__JUMP_DEF_"
+/* Stub members define each exported name as an entry in the program's own text (a function)
+ * or, on x86-64, as the program's copy of the variable: position-independent code reaches
+ * neither an absolute address nor anything 2 GB away, and a PIE program sits anywhere.
+ * The slot or variable address itself is the absolute symbol JUMP_ADDR_PREFIX<name>, which
+ * the tools read back (earlier stubs defined <name> itself as that absolute symbol). */
+#define JUMP_ADDR_PREFIX "__JUMP_ADDR_"
+/* A function's entry: JUMP_ENTRY_BYTES of position-independent code that jumps to the
+ * absolute slot held in the entry itself (x86-64: jmp *0(%rip); .quad slot; i386: call/pop
+ * into %ecx, jmp *4(%ecx); .long slot: %ecx is a scratch register at a call in the i386 C
+ * calling convention). The twin is the entry, so the loader sees the program linked it. */
+#define JUMP_ENTRY_BYTES 16u
+#define JUMP_ENTRY_SLOT_AT_X86_64 6u
+#define JUMP_ENTRY_SLOT_AT_I386 9u
 /* 2: overrides as three arrays; jump_used entries grouped per member. */
 #define JUMP_REC_FORMAT 2u
 #define JUMP_REC_SECTION "jump_libs"
 #define JUMP_IMPORTS_SECTION "jump_imports"
+
+/* ---- Variables the program holds a copy of (section "jump_copy" in the program) ----
+ * On x86-64 a stub member defines an exported variable as storage in the program (its
+ * reserved size), like an ELF copy relocation: the loader copies the image's initial bytes
+ * there and points the library's GOT cell at it (an override of the cell). Words: */
+enum jump_copy_word {
+    JC_RECORD,       /* -> the library record of the stub */
+    JC_FROM,         /* the variable's address in the image */
+    JC_TO,           /* the program's copy */
+    JC_WINNER,       /* a reference to the name: JC_TO unless the program defines it itself */
+    JC_SIZE,         /* bytes to copy: the reserved size */
+    JC_NWORDS
+};
+#define JUMP_COPY_SECTION "jump_copy"
+/* Every member with copies references it; only a loader that makes the copies defines it. */
+#define JUMP_COPY_SYMBOL "__jump_copies_1"
 
 /* ---- Names a program uses (section "jump_used" in the program) ----
  * Every stub member a program pulls in contributes a group: a head entry (kind

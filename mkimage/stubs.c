@@ -50,10 +50,12 @@ static int read_stub(build *b, size_t si, jerr *e)
             return -1;
         }
         for (size_t i = 1; i < f.nsyms; i++) {
-            const elf_sym *s = &f.syms[i];
+            elf_sym *s = &f.syms[i];
             uintptr_t have;
             if (s->shndx != SHN_ABS_ || s->bind == STB_LOCAL_ || !s->name[0])
                 continue;
+            /* the image reaches the slot or the variable itself, never a program's entry */
+            s->name = jstub_abs_name(s->name);
             if (!strncmp(s->name, NEEDS_PREFIX, strlen(NEEDS_PREFIX))) {
                 if (!st->needs)
                     st->needs = xstrdup(s->name);

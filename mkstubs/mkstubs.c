@@ -437,12 +437,46 @@ static void add_needs(elf_writer *w, strmap *seen, const char *needs)
     }
 }
 
+/* A function's entry in the program (jumpfmt.h, JUMP_ENTRY_BYTES): position-independent, no
+ * relocation, so one member serves PIE, -no-pie and static links alike. */
+static void entry_code(const arch *a, uint64_t slot, buf *t)
+{
+    static const uint8_t x86_64[JUMP_ENTRY_SLOT_AT_X86_64] = {0xff, 0x25, 0, 0, 0, 0}; /* jmp *0(%rip) */
+    static const uint8_t i386[JUMP_ENTRY_SLOT_AT_I386] = {
+        0xe8, 0, 0, 0, 0, /* call 1f */
+        0x59,             /* 1: pop %ecx */
+        0xff, 0x61, 0x04, /* jmp *4(%ecx): the word after this instruction */
+    };
+    size_t start = t->len;
+    if (a->ptrsize == 8)
+        buf_add(t, x86_64, sizeof x86_64);
+    else
+        buf_add(t, i386, sizeof i386);
+    buf_wn(t, slot, a->ptrsize);
+    while (t->len - start < JUMP_ENTRY_BYTES)
+        buf_addc(t, 0xcc);
+}
+
+/* The alignment a copy of `size` bytes gets: as a compiler would give an object that size
+ * (at most 16, the section's). */
+static uint64_t copy_align(uint64_t size)
+{
+    uint64_t al = 1;
+    while (al < 16 && al * 2 <= size)
+        al *= 2;
+    return al;
+}
+
 static void member_object(const mkstubs_lib *L, const member *m, const size_t *next, buf *out)
 {
     const arch *a = L->a;
     elf_writer *w = elfw_new(a);
     strmap seen = {0};
     size_t nf = L->funcs.n;
+    /* x86-64 programs hold copies of the variables (jumpfmt.h, JUMP_COPY_SECTION). */
+    int copies = a->ptrsize == 8;
+    int tx = 0, bs = 0, cp = 0;
+    uint64_t bss_len = 0;
     /* The names this member defines, for the loader's check that a replacement image still
      * holds them where the program expects them (jumpfmt.h, jump_used). */
     int ro = elfw_section(w, ".rodata", SHT_PROGBITS_, SHF_ALLOC_, 1);
@@ -463,23 +497,58 @@ static void member_object(const mkstubs_lib *L, const member *m, const size_t *n
         const jf_entry *x;
         unsigned kind;
         uint64_t addr;
+        /* The twin the record's override table compares with (jumpfmt.h, JR_OVERRIDES), and
+         * the absolute address under JUMP_ADDR_PREFIX for the tools. */
+        char *twin, *abs;
         if (ent < nf) {
             x = &L->funcs.v[ent];
             addr = layout_slot(&L->l, ent + 1);
-            elfw_symbol(w, x->name, ELFW_ABS, addr, 0, STB_WEAK_, STT_FUNC_);
             kind = JUMP_OVERRIDE_SLOT;
             index = ent + 1;
+            if (!tx)
+                tx = elfw_section(w, ".text", SHT_PROGBITS_, SHF_ALLOC_ | SHF_EXECINSTR_, 16);
+            buf *t = elfw_data(w, tx);
+            uint64_t at = t->len;
+            entry_code(a, addr, t);
+            twin = xasprintf(JUMP_DEF_PREFIX "%s", x->name);
+            abs = xasprintf(JUMP_ADDR_PREFIX "%s", x->name);
+            elfw_symbol(w, x->name, tx, at, JUMP_ENTRY_BYTES, STB_WEAK_, STT_FUNC_);
+            elfw_symbol(w, twin, tx, at, 0, STB_WEAK_, STT_NOTYPE_);
+            elfw_symbol(w, abs, ELFW_ABS, addr, 0, STB_WEAK_, STT_FUNC_);
         } else {
             x = &L->vars.v[ent - nf];
             addr = layout_var_at(&L->l, x->type, L->var_offset[ent - nf]);
-            elfw_symbol(w, x->name, ELFW_ABS, addr, x->size, STB_WEAK_, STT_OBJECT_);
             kind = JUMP_OVERRIDE_CELL;
             index = ent - nf + 1;
+            twin = xasprintf(JUMP_DEF_PREFIX "%s", x->name);
+            elfw_symbol(w, twin, ELFW_ABS, addr, 0, STB_WEAK_, STT_NOTYPE_);
+            if (copies) {
+                /* The copy, and what the loader needs to fill it: the twin stays the image's
+                 * address, so the loader points the cell at the copy as at an override. */
+                uint64_t al = copy_align(x->size), at;
+                if (!bs) {
+                    bs = elfw_section(w, ".bss", SHT_NOBITS_, SHF_ALLOC_ | SHF_WRITE_, 16);
+                    cp = elfw_section(w, JUMP_COPY_SECTION, SHT_PROGBITS_, SHF_ALLOC_ | SHF_WRITE_, a->ptrsize);
+                    elfw_symbol(w, JUMP_COPY_SYMBOL, ELFW_UNDEF, 0, 0, STB_GLOBAL_, STT_NOTYPE_);
+                }
+                at = (bss_len + al - 1) & ~(al - 1);
+                bss_len = at + (x->size ? x->size : 1);
+                abs = xasprintf(JUMP_ADDR_PREFIX "%s", x->name);
+                uint32_t vs = elfw_symbol(w, x->name, bs, at, x->size, STB_WEAK_, STT_OBJECT_);
+                elfw_symbol(w, abs, ELFW_ABS, addr, x->size, STB_WEAK_, STT_OBJECT_);
+                buf *c = elfw_data(w, cp);
+                ptr_word(w, a, cp, idsym, 0);
+                buf_wn(c, addr, a->ptrsize);
+                ptr_word(w, a, cp, elfw_section_symbol(w, bs), (int64_t)at);
+                ptr_word(w, a, cp, vs, 0);
+                buf_wn(c, x->size, a->ptrsize);
+            } else {
+                abs = NULL;
+                elfw_symbol(w, x->name, ELFW_ABS, addr, x->size, STB_WEAK_, STT_OBJECT_);
+            }
         }
-        /* The twin the record's override table compares with (jumpfmt.h, JR_OVERRIDES). */
-        char *twin = xasprintf(JUMP_DEF_PREFIX "%s", x->name);
-        elfw_symbol(w, twin, ELFW_ABS, addr, 0, STB_WEAK_, STT_NOTYPE_);
         free(twin);
+        free(abs);
         ptr_word(w, a, us, idsym, 0);
         buf_wn(elfw_data(w, us), kind, a->ptrsize);
         buf_wn(elfw_data(w, us), index, a->ptrsize);
@@ -488,6 +557,8 @@ static void member_object(const mkstubs_lib *L, const member *m, const size_t *n
         buf_wn(elfw_data(w, us), addr, a->ptrsize);
         add_needs(w, &seen, x->needs);
     }
+    if (bs)
+        elfw_bss(w, bs, bss_len);
     elfw_finish(w, out);
     elfw_free(w);
     for (size_t i = 0; i < seen.cap; i++)

@@ -50,6 +50,11 @@ extern const uintptr_t __start_jump_libs[] __attribute__((weak, visibility("hidd
 extern const uintptr_t __stop_jump_libs[] __attribute__((weak, visibility("hidden")));
 extern const uintptr_t __start_jump_used[] __attribute__((weak, visibility("hidden")));
 extern const uintptr_t __stop_jump_used[] __attribute__((weak, visibility("hidden")));
+extern const uintptr_t __start_jump_copy[] __attribute__((weak, visibility("hidden")));
+extern const uintptr_t __stop_jump_copy[] __attribute__((weak, visibility("hidden")));
+/* Stub members that give the program copies of variables reference this: a loader that does
+ * not make the copies cannot be linked with them (jumpfmt.h, JUMP_COPY_SECTION). */
+const int __jump_copies_1 = 1;
 
 struct lib {
     const char *soname;
@@ -815,6 +820,24 @@ static int skipped(uintptr_t a)
     return 0;
 }
 
+/* What the program's code reaches slot `slot` through: the entry its stub member put in the
+ * program (the name's reference in the override table, when it equals the twin), or the slot
+ * itself (earlier stubs defined the name as the slot; a program's own definition). */
+static uintptr_t program_entry(const uintptr_t *rec, uintptr_t slot)
+{
+    const uintptr_t *ref, *twin, *where;
+    uintptr_t n;
+    if (!rec || !rec[JR_OVERRIDES] || !(n = rec[JR_NOVERRIDES]))
+        return slot;
+    ref = (const uintptr_t *)rec[JR_OVERRIDES];
+    twin = ref + n;
+    where = twin + n;
+    for (uintptr_t k = 0; k < n; k++)
+        if (where[k] == (slot | JUMP_OVERRIDE_SLOT))
+            return ref[k] && ref[k] == twin[k] ? ref[k] : slot;
+    return slot;
+}
+
 static void mark_used(uintptr_t cand)
 {
     for (int k = 0; k < npend; k++)
@@ -877,6 +900,7 @@ static void check_used(void)
     if (!u)
         return;
     struct lib *l = NULL;
+    const uintptr_t *grec = NULL;
     for (; u + JU_NWORDS <= __stop_jump_used; u += JU_NWORDS) {
         const uintptr_t *info;
         /* A member's group: look its library up once, and skip the whole member when the image
@@ -887,6 +911,7 @@ static void check_used(void)
             size_t k = (size_t)(rec - __start_jump_libs) / JR_NWORDS;
             l = k < sizeof rec_lib / sizeof rec_lib[0] && rec_lib[k] ? rec_lib[k]
                                                                    : lib_named((const char *)rec[JR_SONAME]);
+            grec = rec;
             if (rec[JR_DIGEST] && rec[JR_DIGEST] == ((const uintptr_t *)l->info)[JI_DIGEST] &&
                 rec[JR_VERSION] == l->vword)
                 u += JU_NWORDS * u[JU_INDEX];
@@ -928,7 +953,7 @@ static void check_used(void)
             refuse_used(l, u, "GOT cell", 1);
         if (npend == MAX_PENDING)
             flush_pending();
-        pend[npend++] = (struct pending){u[JU_ADDR], u, l, 0};
+        pend[npend++] = (struct pending){program_entry(grec, u[JU_ADDR]), u, l, 0};
     }
     flush_pending();
 }
@@ -954,6 +979,40 @@ static void poke(struct lib *l, uintptr_t where, const void *bytes, size_t n)
         cant_load(l, strerror(errno));
 }
 
+/* A jump slot reaches 2 GB either way; a PIE program's function is further (x86-64). It then
+ * jumps to a far entry (jmp *0(%rip); .quad to) on a page the loader maps low in the address
+ * space, where every image's slots reach it: after all images are mapped, so it takes no
+ * image's place. */
+static uintptr_t far_entry(struct lib *l, uintptr_t to)
+{
+#if UINTPTR_MAX == 0xffffffffu
+    (void)l;
+    return to;
+#else
+    static uint8_t *page;
+    static size_t used;
+    uint8_t *e;
+    if (!page || used + 16 > JUMP_PAGE) {
+        void *p = mmap(NULL, JUMP_PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_32BIT, -1, 0);
+        if (p == MAP_FAILED)
+            cant_load(l, "no room below 2 GB for the entry of a function the program overrides");
+        page = p;
+        used = 0;
+    } else if (mprotect(page, JUMP_PAGE, PROT_READ | PROT_WRITE) != 0) {
+        cant_load(l, strerror(errno));
+    }
+    e = page + used;
+    used += 16;
+    e[0] = 0xff; /* jmp *0(%rip) */
+    e[1] = 0x25;
+    memset(e + 2, 0, 4);
+    memcpy(e + 6, &to, sizeof to);
+    if (mprotect(page, JUMP_PAGE, PROT_READ | PROT_EXEC) != 0)
+        cant_load(l, strerror(errno));
+    return (uintptr_t)e;
+#endif
+}
+
 /* The program defines an exported name itself (DESIGN §6): its definition wins. A variable's
  * GOT cell gets the program's address, so the library reads and writes the program's copy;
  * a function's slot jumps to the program's function, so the library's own calls reach it. */
@@ -966,6 +1025,10 @@ static void override_one(struct lib *l, uintptr_t wk, uintptr_t to)
     } else if (to != at) {
         uint8_t jmp[5];
         intptr_t rel = (intptr_t)(to - (at + 5));
+        if ((intptr_t)(int32_t)rel != rel) {
+            to = far_entry(l, to);
+            rel = (intptr_t)(to - (at + 5));
+        }
         if ((intptr_t)(int32_t)rel != rel)
             cant_load(l, "a function the program overrides is out of reach of its jump slot");
         jmp[0] = 0xe9;
@@ -996,6 +1059,30 @@ static void apply_overrides(struct lib *l)
         for (uintptr_t i = k; i < k + m; i++)
             if (ref[i] != twin[i])
                 override_one(l, where[i], ref[i]);
+    }
+}
+
+/* The program's copies of variables (x86-64 stubs, jumpfmt.h JUMP_COPY_SECTION) get the
+ * image's bytes, once the image's own fixups are in them; a variable the program defines
+ * itself keeps the program's initial value. */
+static void apply_copies(void)
+{
+    const uintptr_t *c = __start_jump_copy;
+    for (; c && c + JC_NWORDS <= __stop_jump_copy; c += JC_NWORDS) {
+        const uintptr_t *rec = (const uintptr_t *)c[JC_RECORD];
+        size_t k = (size_t)(rec - __start_jump_libs) / JR_NWORDS;
+        struct lib *l = k < sizeof rec_lib / sizeof rec_lib[0] && rec_lib[k] ? rec_lib[k]
+                                                                          : lib_named((const char *)rec[JR_SONAME]);
+        uintptr_t from = c[JC_FROM], n = c[JC_SIZE];
+        int inside = 0;
+        if (c[JC_WINNER] != c[JC_TO] || !n)
+            continue;
+        for (int i = 0; i < l->nseg; i++)
+            if (from >= l->seg[i].start && n <= l->seg[i].end - from && (l->seg[i].prot & PROT_READ))
+                inside = 1;
+        if (!inside)
+            cant_load(l, "a variable the program holds a copy of lies outside the image");
+        memcpy((void *)c[JC_TO], (const void *)from, n);
     }
 }
 
@@ -1094,6 +1181,7 @@ static void jump_load_all(int argc, char **argv, char **envp)
         apply_overrides(order[i]);
     for (int i = 0; i < norder; i++)
         apply_fixups(order[i]);
+    apply_copies();
     __jump_debug_state();
     for (int i = 0; i < norder; i++) {
         struct lib *l = order[i];

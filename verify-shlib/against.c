@@ -370,8 +370,20 @@ static int cmp_u64(const void *a, const void *b)
  * the code would: every 4 bytes of its loaded segments read as an absolute address (i386
  * operands, pointers in data, x86-64 32-bit immediates and the low half of 64-bit pointers)
  * and as a rel32 relative to the next byte (calls, jumps, most %rip operands), kept when it
- * lands in [lo, hi). A stray match only makes the check stricter. */
-static void collect_refs(prog *p, uint64_t lo, uint64_t hi, const uint64_t skip[6])
+ * lands in [lo, hi) (near the image) or [plo, phi) (the entries and copies the stubs put in
+ * the program). A stray match only makes the check stricter. */
+static int in_dynamic_relocs(const elf_file *f, uint64_t va)
+{
+    for (size_t i = 1; i < f->nsecs; i++) {
+        const elf_sec *s = &f->secs[i];
+        if ((s->type == SHT_REL_ || s->type == SHT_RELA_) && (s->flags & SHF_ALLOC_) && va + 4 > s->addr &&
+            va < s->addr + s->size)
+            return 1;
+    }
+    return 0;
+}
+
+static void collect_refs(prog *p, uint64_t lo, uint64_t hi, uint64_t plo, uint64_t phi, const uint64_t skip[6])
 {
     size_t cap = 0;
     for (size_t i = 0; i < p->f.nphdrs; i++) {
@@ -382,16 +394,17 @@ static void collect_refs(prog *p, uint64_t lo, uint64_t hi, const uint64_t skip[
             uint32_t v = rd32le(p->b.p + ph->offset + o);
             uint64_t cand[2], va = ph->vaddr + o;
             /* the library records, the override table and the names the loader checks
-             * (jump_used) list every slot: not references */
+             * (jump_used) list every slot: not references; nor are a PIE program's dynamic
+             * relocations, which hold the addresses of the words they relocate */
             if ((va + 4 > skip[0] && va < skip[1]) || (va + 4 > skip[2] && va < skip[3]) ||
-                (va + 4 > skip[4] && va < skip[5]))
+                (va + 4 > skip[4] && va < skip[5]) || in_dynamic_relocs(&p->f, va))
                 continue;
             cand[0] = v;
             cand[1] = ph->vaddr + o + 4 + (uint64_t)(int64_t)(int32_t)v;
             if (p->f.arch->ptrsize == 4)
                 cand[1] &= 0xffffffffu;
             for (int k = 0; k < 2; k++) {
-                if (cand[k] < lo || cand[k] >= hi)
+                if ((cand[k] < lo || cand[k] >= hi) && (cand[k] < plo || cand[k] >= phi))
                     continue;
                 if (p->nrefs == cap) {
                     cap = cap ? 2 * cap : 256;
@@ -415,8 +428,9 @@ static uint64_t pword(const prog *p, const uint8_t *at)
     return p->f.arch->ptrsize == 8 ? rd64le(at) : rd32le(at);
 }
 
-/* The program's symbol for `addr`: an absolute one from the stub (the library's own) when
- * `absolute`, else a defined global of the program's own (an override). */
+/* The program's symbol for `addr`: an absolute one from the stub (the library's own, in a
+ * program linked with an earlier stub) when `absolute`, else a defined global of the
+ * program's own (an override, or the entry or copy a stub member put in the program). */
 static const char *psym_at(const prog *p, uint64_t addr, int absolute)
 {
     for (size_t i = 1; i < p->f.nsyms; i++) {
@@ -425,11 +439,62 @@ static const char *psym_at(const prog *p, uint64_t addr, int absolute)
             continue;
         if ((y->shndx == SHN_ABS_) != absolute)
             continue;
-        if (absolute && !strncmp(y->name, "__", 2))
-            continue; /* __PLT_x, __GOT_x: the descriptor defines them all */
+        if (absolute ? !strncmp(y->name, "__", 2) : !strncmp(y->name, "__JUMP_", 7))
+            continue; /* __PLT_x, __GOT_x, twins and addresses: the stubs define them all */
         return y->name;
     }
     return NULL;
+}
+
+/* A PIE program's pointers to itself are relative relocations: x86-64 keeps their values in
+ * the relocations (RELA), i386 in place. Write them in, so that the program reads as linked
+ * at address 0. */
+static void apply_relative(prog *p)
+{
+    if (p->f.arch->ptrsize != 8)
+        return;
+    for (size_t i = 1; i < p->f.nsecs; i++) {
+        const elf_sec *s = &p->f.secs[i];
+        if (s->type != SHT_RELA_ || !(s->flags & SHF_ALLOC_) || s->entsize != 24 ||
+            !in_bounds(p->b.len, s->offset, s->size))
+            continue;
+        for (uint64_t k = 0; k + 24 <= s->size; k += 24) {
+            const uint8_t *r = p->b.p + s->offset + k;
+            uint64_t where = rd64le(r);
+            if ((uint32_t)rd64le(r + 8) != 8 /* R_X86_64_RELATIVE */)
+                continue;
+            for (size_t j = 0; j < p->f.nphdrs; j++) {
+                const elf_phdr *ph = &p->f.phdrs[j];
+                if (ph->type == PT_LOAD_ && where >= ph->vaddr && where + 8 <= ph->vaddr + ph->filesz &&
+                    in_bounds(p->b.len, ph->offset, ph->filesz)) {
+                    uint8_t *to = p->b.p + ph->offset + (where - ph->vaddr);
+                    uint64_t v = rd64le(r + 16);
+                    for (int b = 0; b < 8; b++)
+                        to[b] = (uint8_t)(v >> (8 * b));
+                    break;
+                }
+            }
+        }
+    }
+}
+
+/* The copy a stub member gave the program of the variable the override table's reference
+ * `ref` names (jumpfmt.h, JUMP_COPY_SECTION): the variable's address in the image, or 0 if
+ * `ref` is no such copy. */
+static uint64_t copy_of(const prog *p, uint64_t ref)
+{
+    const elf_sec *cs = elf_section(&p->f, JUMP_COPY_SECTION);
+    unsigned ps = p->f.arch->ptrsize;
+    uint8_t c[JC_NWORDS * 8];
+    if (!cs || !ref)
+        return 0;
+    for (uint64_t k = 0; (k + 1) * JC_NWORDS * ps <= cs->size; k++) {
+        if (elf_read_vaddr(&p->f, cs->addr + k * JC_NWORDS * ps, c, JC_NWORDS * ps) != 0)
+            return 0;
+        if (pword(p, c + JC_TO * ps) == ref && pword(p, c + JC_WINNER * ps) == ref)
+            return pword(p, c + JC_FROM * ps);
+    }
+    return 0;
 }
 
 static int program_checks(actx *a, prog *p, jerr *e)
@@ -451,8 +516,10 @@ static int program_checks(actx *a, prog *p, jerr *e)
     }
     p->open = 1;
     ps = p->f.arch->ptrsize;
-    if (p->f.type != ET_EXEC_)
-        return jerr_set(e, EXIT_BAD, "%s: not a linked (non-PIE) program", path);
+    if (p->f.type != ET_EXEC_ && p->f.type != ET_DYN_)
+        return jerr_set(e, EXIT_BAD, "%s: not a linked program", path);
+    if (p->f.type == ET_DYN_)
+        apply_relative(p);
     if (!elf_section(&p->f, ".symtab"))
         return jerr_set(e, EXIT_BAD,
                         "%s: the program has no symbol table (was it stripped?): its names are needed",
@@ -481,35 +548,50 @@ static int program_checks(actx *a, prog *p, jerr *e)
     {
         const uint8_t *w = d + rec * JR_NWORDS * ps;
         uint64_t n = pword(p, w + JR_NOVERRIDES * ps), at = pword(p, w + JR_OVERRIDES * ps);
-        uint64_t wat = at + 2 * n * ps;
-        uint8_t t[16];
+        uint64_t tat = at + n * ps, wat = at + 2 * n * ps, plo = UINT64_MAX, phi = 0;
+        uint8_t t[24];
         const elf_sec *used = elf_section(&p->f, JUMP_USED_SECTION);
         uint64_t skip[6] = {sec->addr, sec->addr + sec->size, at, at + 3 * n * ps,
                             used ? used->addr : 0, used ? used->addr + used->size : 0};
-        collect_refs(p, a->im.note.origin, a->im.note.origin + 0x10000000u, skip);
         if (!check_identity(a, pword(p, w + JR_ORIGIN * ps), pword(p, w + JR_VERSION * ps), G_COMPAT))
             return 0;
         if (n > 10000000)
             return jerr_set(e, EXIT_BAD, "%s: implausible override count %llu", path, (ull)n);
-        /* Three arrays (jumpfmt.h): ref[k] is the library's own address when the program uses
-         * the library's definition, the program's own when it overrides it, 0 when unused;
-         * where[k], after the twins, is the slot or the cell, or'ed with the kind. */
+        /* Three arrays (jumpfmt.h): ref[k] is what the program's link made of the name: the
+         * entry or copy its stub member put in the program (or, from earlier stubs, the
+         * library's own address), the program's own definition, or 0 when unused; twin[k]
+         * equals ref[k] for an entry or an earlier stub's address; where[k] is the slot or
+         * the cell, or'ed with the kind. The program reaches a name through its entry or copy:
+         * references to those count as uses, so find where they lie first. */
+        for (int pass = 0; pass < 2; pass++) {
+        if (pass == 1)
+            collect_refs(p, a->im.note.origin, a->im.note.origin + 0x10000000u, plo, phi, skip);
         for (uint64_t k = 0; k < n; k++) {
-            uint64_t kind, where, ref;
+            uint64_t kind, where, ref, twin, from = 0;
             const char *name;
-            int own;
+            int own, entry;
             if (elf_read_vaddr(&p->f, at + k * ps, t, ps) != 0 ||
+                elf_read_vaddr(&p->f, tat + k * ps, t + 2 * ps, ps) != 0 ||
                 elf_read_vaddr(&p->f, wat + k * ps, t + ps, ps) != 0)
                 return jerr_set(e, EXIT_BAD, "%s: override %llu lies outside the program", path, (ull)k);
             ref = pword(p, t);
             where = pword(p, t + ps);
+            twin = pword(p, t + 2 * ps);
             kind = where & JUMP_OVERRIDE_KIND;
             where &= ~(uint64_t)JUMP_OVERRIDE_KIND;
             if (!ref)
                 continue;
+            entry = kind == JUMP_OVERRIDE_SLOT ? ref == twin && ref != where : (from = copy_of(p, ref)) != 0;
+            if (pass == 0) {
+                if (entry && ref < plo)
+                    plo = ref;
+                if (entry && ref + 1 > phi)
+                    phi = ref + 1;
+                continue;
+            }
             if (kind == JUMP_OVERRIDE_SLOT) {
-                own = ref == where;
-                name = psym_at(p, ref, own);
+                own = ref == where || entry;
+                name = psym_at(p, ref, ref == where);
                 if (!name)
                     return jerr_set(e, EXIT_BAD, "%s: no symbol names the function of slot 0x%llx", path,
                                     (ull)where);
@@ -517,7 +599,8 @@ static int program_checks(actx *a, prog *p, jerr *e)
                     char *key = xasprintf("slot:0x%llx", (ull)where);
                     add(a, G_INCOMPAT, key, "'%s' (0x%llx) is not a slot of the new jump table", name, (ull)where);
                     free(key);
-                } else if (own && !referenced(p, where)) {
+                } else if (own && !(entry ? referenced(p, ref) : referenced(p, where))) {
+                    /* (an entry holds its slot's address: only references to the entry count) */
                     /* linked with its member, never called */
                     check_slot(a, (unsigned long)((where - l->origin) / 8), name, NULL, USE_LINKED,
                                " (linked, never called)");
@@ -528,23 +611,28 @@ static int program_checks(actx *a, prog *p, jerr *e)
                 strmap_put(&seen, name, 1);
             } else if (kind == JUMP_OVERRIDE_CELL) {
                 unsigned long c;
-                own = psym_at(p, ref, 1) != NULL;
-                name = psym_at(p, ref, own);
+                /* the program's copy of the variable at `from` in the image, or (earlier
+                 * stubs, i386) the variable's own address */
+                own = entry || psym_at(p, ref, 1) != NULL;
+                name = psym_at(p, ref, own && !entry);
+                if (!entry)
+                    from = ref;
                 if (!name)
                     return jerr_set(e, EXIT_BAD, "%s: no symbol names the variable of cell 0x%llx", path,
                                     (ull)where);
                 c = (unsigned long)(where >= l->got ? (where - l->got) / l->cellsize : 0);
                 if (own && !referenced(p, ref) && !referenced(p, where)) {
-                    check_cell(a, c, where, name, ref, NULL, USE_LINKED, " (linked, never used)");
-                    check_var(a, name, ref, 0, NULL, USE_LINKED, " (linked, never used)");
+                    check_cell(a, c, where, name, from, NULL, USE_LINKED, " (linked, never used)");
+                    check_var(a, name, from, 0, NULL, USE_LINKED, " (linked, never used)");
                 } else {
-                    check_cell(a, c, where, name, own ? ref : 0, NULL, USE_PROGRAM,
+                    check_cell(a, c, where, name, own ? from : 0, NULL, USE_PROGRAM,
                                own ? "" : " (overridden by the program)");
                     if (own)
-                        check_var(a, name, ref, 0, NULL, USE_PROGRAM, "");
+                        check_var(a, name, from, 0, NULL, USE_PROGRAM, "");
                 }
                 strmap_put(&seen, name, 1);
             }
+        }
         }
     }
     /* Absolute symbols from the stub members the program linked (an older stub without an

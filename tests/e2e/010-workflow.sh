@@ -21,7 +21,7 @@ while read -r size type name rest; do
     i=$((i + 1))
     [ "$type" = T ] || continue
     want=$(printf '%08x' $((0x6a380000 + 8 * i)))
-    got=$(nm "$d/libxyz-1.1.0/libxyz.sa" | awk -v n="$name" '$3 == n && $2 == "W" { print $1 }' | head -n 1)
+    got=$(stubaddr "$d/libxyz-1.1.0/libxyz.sa" "$name")
     got=${got: -8}
     expect_eq "$got" "$want" "slot address of $name (index $i)"
     # In the image, the slot is a jmp rel32 (e9) to NAME__LOCAL__.
@@ -73,8 +73,8 @@ run 0 s.out exe ./old-static
 expect_in s.out "libxyz version 1.1.0" "image constructor ran before the program's: yes" "greetings: 1" \
     "sum: 15, fib(20): 6765"
 # The exported variable kept its address from 1.0.0 to 1.1.0.
-expect_eq "$(nm "$d/libxyz-1.1.0/libxyz.sa" | awk '$3 == "xyz_greetings" {print $1}')" \
-    "$(nm "$d/libxyz-1.0.0/libxyz.sa" | awk '$3 == "xyz_greetings" {print $1}')" "address of xyz_greetings"
+expect_eq "$(stubaddr "$d/libxyz-1.1.0/libxyz.sa" xyz_greetings)" \
+    "$(stubaddr "$d/libxyz-1.0.0/libxyz.sa" xyz_greetings)" "address of xyz_greetings"
 expect_in "$d/libxyz-1.1.0/jump/jump.vars" "xyz_greetings"
 
 # ldd mode: through the environment and through jump-ldd.

@@ -1,7 +1,8 @@
 #!/bin/bash
 # jump-gdb: gdb knows every image's symbols and source lines once the loader has mapped them,
 # without manual steps: "break a_one" set before "run" stops in the image's code (not in its
-# jump slot), with its arguments and lines, for dynamic and static programs.
+# jump slot, nor in the entry the stub gave the program), with its arguments and lines, for
+# dynamic and static programs, PIE (gcc's default) or not.
 . "$TOP/tests/e2e/lib.sh"
 command -v gdb >/dev/null || skip "gdb is not installed"
 emulated && skip "gdb cannot trace $ARCH programs $(arch_how "$ARCH")"
@@ -18,8 +19,9 @@ int a_one(int);
 int main(void) { printf("%d\n", a_one(4)); return 0; }
 C
 MKJUMP_CFLAGS="-g -O0" mkjump "$PWD/v" liba 1.0.0 0x61800000 a.c
-for link in "" -static; do
-    gcc $M -g -no-pie $link -o p p.c v/liba.sa || fail "link ($link)"
+for link in -no-pie "-no-pie -static" "" -static-pie; do
+    gcc $M -g $link -o p p.c v/liba.sa || fail "link ($link)"
+    link=${link// /}
     run 0 "gdb$link.out" jump-gdb -batch -ex 'break a_one' -ex run -ex bt -ex next -ex 'print y' ./p
     expect_in "gdb$link.out" "Breakpoint 2, a_one (x=4) at $PWD/a.c:3" "#1  " "in main () at p.c:3" \
         "4	    return y + 1;" "\$1 = 12"

@@ -12,6 +12,6 @@ expect_eq "$(nm -s libbig.sa 2>/dev/null | awk 'NR > 1 && $0 == "" { exit } /^fu
     10000 "indexed functions"
 readelf -sW libbig.sa >syms.out || fail "readelf -s libbig.sa"
 for i in 1 777 10000; do
-    expect_eq "$(awk -v s=func_$i '$8 == s && $7 == "ABS" { print $2 }' syms.out)" "$(hexv $((0x60000000 + 8 * i)))" "func_$i"
+    expect_eq "$(awk -v s=__JUMP_ADDR_func_$i '$8 == s && $7 == "ABS" { print $2 }' syms.out)" "$(hexv $((0x60000000 + 8 * i)))" "func_$i"
 done
 exit 0

@@ -6,7 +6,7 @@
 . "$TOP/tests/e2e/compat.sh"
 build10
 data=$((ORG + 0x2000))   # the first page after the GOT (-j 0x1000 -g 0x1000)
-expect_eq "$(nm v10/libcv.sa | awk '$3 == "cv_label" { print substr($1, length($1) - 7) }')" \
+expect_eq "$(stubaddr v10/libcv.sa cv_label | awk '{ print substr($1, length($1) - 7) }')" \
     "$(printf '%08x' $((data + 8)))" "cv_label in the 1.0 stub (offset 8)"
 
 # D: cv_count grows from 4 to 8 bytes, inside its reserve of 8.

@@ -77,10 +77,17 @@ mkdir -p u/jump && printf '00000000 T u_f\tlibu\tu\n' >u/jump/jump.funcs && echo
     mkimage -l "$PWD/libu" -v 1.0 -a 0x6b600000 -j 0x1000 -g 0x1000 -- u.o -lc) >u.out 2>&1 || { cat u.out; fail "libu"; }
 run 1 e4.out verify-shlib --program ./prog -l u/libu.so.1.0
 expect_in e4.out "verify-shlib: error: ./prog does not use libu.so.1 (no library record names it)"
-gcc $M -no-pie -fPIE -pie -o pie plain.c 2>/dev/null && {
-    run 1 e5.out verify-shlib --program ./pie -l v10/lib/libcv.so.1.0.0
-    expect_in e5.out "verify-shlib: error: ./pie: not a linked (non-PIE) program"
-}
+# The same program linked PIE (gcc's default) gets the same verdicts as linked -no-pie.
+gcc $M -o pie prog.c v10/libcv.sa || fail "linking prog PIE"
+file pie | grep -q "pie executable" || fail "pie is not PIE: $(file pie)"
+for v in v10/lib/libcv.so.1.0.0 b/lib/libcv.so.1.1.0; do
+    verify-shlib --program ./prog -l $v >nopie.out 2>&1
+    s1=$?
+    verify-shlib --program ./pie -l $v >pie.out 2>&1
+    s2=$?
+    expect_eq "$s2" "$s1" "exit status for the PIE program against $v"
+    diff -u <(sed 's|\./prog|PROG|g' nopie.out) <(sed 's|\./pie|PROG|g' pie.out) || fail "PIE verdicts against $v"
+done
 other=$([ "$ARCH" = i386 ] && echo -m64 || echo -m32)
 gcc $other -no-pie -o otherarch plain.c
 run 1 e6.out verify-shlib --program ./otherarch -l v10/lib/libcv.so.1.0.0

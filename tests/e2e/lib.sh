@@ -67,6 +67,16 @@ expect() {
 # mkstubs. The image is installed as DIR/lib/NAME.so.VERSION with its NAME.so.MAJOR link;
 # the stub is DIR/NAME.sa. Extra mkimage options in MKIMAGE_OPTS (e.g. -j 0x1000); extra
 # mkimage inputs (another jump library's stub) in MKJUMP_INPUTS; compiler flags in MKJUMP_CFLAGS (-O2).
+# stubaddr FILE NAME: the address a stub (or a program linked with one) gives NAME, as nm
+# prints it: the absolute __JUMP_ADDR_NAME (stub members define NAME itself as an entry or a
+# copy in the program), else NAME (i386 variables; stubs of earlier versions). Empty if none.
+stubaddr() {
+    local v
+    v=$(nm "$1" 2>/dev/null | awk -v a="__JUMP_ADDR_$2" '$NF == a && NF == 3 { print $1; exit }')
+    [ -n "$v" ] || v=$(nm "$1" 2>/dev/null | awk -v n="$2" '$NF == n && NF == 3 { print $1; exit }')
+    echo "$v"
+}
+
 mkjump() {
     local dir=$1 name=$2 ver=$3 org=$4 f o objs=() srcs=()
     shift 4
@@ -89,6 +99,9 @@ mkjump() {
                 (cd jump && getfuncs >/dev/null && getvars >/dev/null && rm -f jump.log) || exit 1
             fi
         done
+        if [ -s jump/jump.vars ]; then
+            (cd jump && getsize >vars.new 2>getsize.err && mv vars.new jump.vars) || { cat jump/getsize.err; exit 1; }
+        fi
         mkimage -l "$dir/lib/$name" -v "$ver" -a "$org" ${MKIMAGE_OPTS:--j 0x1000 -g 0x1000} \
             -- "${objs[@]}" ${MKJUMP_INPUTS:-} -lc || exit 1
         mkstubs -l "$dir/lib/$name" -v "$ver" -a "$org" ${MKIMAGE_OPTS:--j 0x1000 -g 0x1000} \

@@ -5,10 +5,11 @@ HEXW=$((PS * 2))
 
 # hexv N: N as nm prints values on this architecture.
 hexv() { printf "%0${HEXW}x" "$1"; }
-# nmval FILE SYM: the value nm gives SYM (first definition), as a number.
+# nmval FILE SYM: the value nm gives SYM (first definition), as a number; for an exported
+# name, the address the stub gives it (stubaddr).
 nmval() {
     local v
-    v=$(nm "$1" 2>/dev/null | awk -v s="$2" '$NF == s && NF == 3 { print $1; exit }')
+    v=$(stubaddr "$1" "$2")
     [ -n "$v" ] || fail "$2 not defined in $1"
     echo $((16#$v))
 }
@@ -16,6 +17,6 @@ nmval() {
 # program linked against a stub runs without any image (JUMP_LIBDIR points here).
 fake_loader() {
     mkdir -p "$1"
-    echo 'const int __jump_loader_1 = 1;' >"$1/l.c"
+    echo 'const int __jump_loader_1 = 1, __jump_copies_1 = 1;' >"$1/l.c"
     gcc $M -c "$1/l.c" -o "$1/loader-$ARCH.o" || fail "cannot build the stand-in loader"
 }

@@ -53,7 +53,7 @@ vbuild() {
 # symval FILE SYM: SYM's value as nm gives it, 0x-prefixed and without leading zeros.
 symval() {
     local v
-    v=$(nm "$1" | awk -v s="$2" '$3 == s { print $1; exit }')
+    v=$(stubaddr "$1" "$2")
     [ -n "$v" ] || fail "no symbol $2 in $1"
     printf '0x%x' "0x$v"
 }

@@ -302,16 +302,109 @@ static void check_image_imports(const arch *a)
 static void test_image_imports_i386(void **state) { (void)state; check_image_imports(&arch_i386); }
 static void test_image_imports_x86_64(void **state) { (void)state; check_image_imports(&arch_x86_64); }
 
-static void test_members(void **state)
+/* A function's entry in objA: weak, in .text, JUMP_ENTRY_BYTES of code that jumps to the
+ * slot written into the entry itself; its twin at the same place; the slot address as the
+ * absolute __JUMP_ADDR_ symbol. */
+static void check_entry(const elf_file *f, const char *name, uint64_t slot)
 {
-    (void)state;
-    char *dir = setup(&arch_x86_64, BAD_NONE);
+    char twin[64], abs[64];
+    size_t i = elf_symbol(f, name);
+    unsigned ps = f->arch->ptrsize;
+    assert_true(i > 0);
+    const elf_sym *y = &f->syms[i];
+    const elf_sec *t = &f->secs[y->shndx];
+    assert_string_equal(t->name, ".text");
+    assert_int_equal(t->flags & (SHF_ALLOC_ | SHF_EXECINSTR_), SHF_ALLOC_ | SHF_EXECINSTR_);
+    assert_int_equal(y->bind, STB_WEAK_);
+    assert_int_equal(y->type, STT_FUNC_);
+    assert_int_equal(y->size, JUMP_ENTRY_BYTES);
+    const uint8_t *code = elf_section_data(f, t) + y->value;
+    if (ps == 8) {
+        static const uint8_t jmp[] = {0xff, 0x25, 0, 0, 0, 0};
+        assert_memory_equal(code, jmp, sizeof jmp);
+        assert_int_equal(rd64le(code + JUMP_ENTRY_SLOT_AT_X86_64), slot);
+    } else {
+        static const uint8_t callpop[] = {0xe8, 0, 0, 0, 0, 0x59, 0xff, 0x61, 0x04};
+        assert_memory_equal(code, callpop, sizeof callpop);
+        assert_int_equal(rd32le(code + JUMP_ENTRY_SLOT_AT_I386), slot);
+    }
+    snprintf(twin, sizeof twin, JUMP_DEF_PREFIX "%s", name);
+    snprintf(abs, sizeof abs, JUMP_ADDR_PREFIX "%s", name);
+    i = elf_symbol(f, twin);
+    assert_int_equal(f->syms[i].shndx, y->shndx);
+    assert_int_equal(f->syms[i].value, y->value);
+    assert_int_equal(f->syms[i].bind, STB_WEAK_);
+    i = elf_symbol(f, abs);
+    assert_int_equal(f->syms[i].shndx, SHN_ABS_);
+    assert_int_equal(f->syms[i].value, slot);
+    assert_int_equal(f->syms[i].type, STT_FUNC_);
+}
+
+/* A variable's definition: on x86-64 the program's copy (.bss, the reserved size) with the
+ * address as __JUMP_ADDR_ and an entry of jump_copy telling the loader what to copy; on
+ * i386 the name itself is the absolute address. `k` is its entry in the member's jump_copy. */
+static void check_var(const elf_file *f, const char *name, uint64_t addr, uint64_t size, size_t k)
+{
+    char abs[64];
+    jerr e;
+    size_t i = elf_symbol(f, name);
+    unsigned ps = f->arch->ptrsize;
+    assert_true(i > 0);
+    const elf_sym *y = &f->syms[i];
+    assert_int_equal(y->type, STT_OBJECT_);
+    assert_int_equal(y->bind, STB_WEAK_);
+    assert_int_equal(y->size, size);
+    snprintf(abs, sizeof abs, JUMP_ADDR_PREFIX "%s", name);
+    if (ps == 4) {
+        assert_int_equal(y->shndx, SHN_ABS_);
+        assert_int_equal(y->value, addr);
+        assert_int_equal(elf_symbol(f, abs), 0);
+        assert_null(elf_section(f, JUMP_COPY_SECTION));
+        return;
+    }
+    assert_string_equal(f->secs[y->shndx].name, ".bss");
+    assert_int_equal(f->secs[y->shndx].type, SHT_NOBITS_);
+    assert_int_equal(f->syms[elf_symbol(f, abs)].value, addr);
+    assert_int_equal(f->syms[elf_symbol(f, abs)].shndx, SHN_ABS_);
+    assert_int_equal(f->syms[elf_symbol(f, JUMP_COPY_SYMBOL)].shndx, SHN_UNDEF_);
+    const elf_sec *cs = elf_section(f, JUMP_COPY_SECTION);
+    assert_non_null(cs);
+    const uint8_t *c = elf_section_data(f, cs) + k * JC_NWORDS * ps;
+    assert_int_equal(word(c + JC_FROM * ps, ps), addr);
+    assert_int_equal(word(c + JC_SIZE * ps, ps), size);
+    elf_rel *r;
+    size_t nr, seen = 0;
+    assert_int_equal(elf_relocs(f, (size_t)(cs - f->secs), &r, &nr, &e), 0);
+    for (size_t j = 0; j < nr; j++) {
+        const elf_sym *t = &f->syms[r[j].sym];
+        if (r[j].offset == (k * JC_NWORDS + JC_RECORD) * ps) {
+            assert_string_equal(t->name, "__libimg_1_2");
+            seen++;
+        } else if (r[j].offset == (k * JC_NWORDS + JC_TO) * ps) {
+            /* the copy's own place, whatever wins the name */
+            assert_int_equal(t->type, STT_SECTION_);
+            assert_int_equal(t->shndx, y->shndx);
+            assert_int_equal((uint64_t)r[j].addend, y->value);
+            seen++;
+        } else if (r[j].offset == (k * JC_NWORDS + JC_WINNER) * ps) {
+            assert_string_equal(t->name, name);
+            seen++;
+        }
+    }
+    assert_int_equal(seen, 3);
+    free(r);
+}
+
+static void check_members(const arch *a)
+{
+    char *dir = setup(a, BAD_NONE);
     mkstubs_opts o = opts();
     mkstubs_lib L;
     jerr e;
     buf out = {0}, prog = {0};
     ar_file ar;
     elf_file f;
+    unsigned ps = a->ptrsize;
     assert_int_equal(mkstubs_load(&L, &o, &e), 0);
     mkstubs_archive(&L, "libimg", "LOADER", 6, &out, &prog);
     buf_addc(&prog, 0);
@@ -325,31 +418,23 @@ static void test_members(void **state)
     assert_string_equal(ar.m[3].name, "objB.o");
     assert_string_equal(ar.m[4].name, "c1.o");
 
-    /* objA: f1 (slot 1) and f4 (slot 4), weak absolute functions; needs libm_5 once. */
+    /* objA: entries for f1 (slot 1) and f4 (slot 4); needs libm_5 once. */
     assert_int_equal(elf_open(&f, "objA.o", ar.m[2].data, ar.m[2].size, &e), 0);
-    size_t i = elf_symbol(&f, "f4");
-    assert_int_equal(f.syms[i].value, ORIGIN + 32);
-    assert_int_equal(f.syms[i].shndx, SHN_ABS_);
-    assert_int_equal(f.syms[i].bind, STB_WEAK_);
-    assert_int_equal(f.syms[i].type, STT_FUNC_);
-    assert_int_equal(f.syms[elf_symbol(&f, "f1")].value, ORIGIN + 8);
+    check_entry(&f, "f1", ORIGIN + 8);
+    check_entry(&f, "f4", ORIGIN + 32);
     assert_int_equal(elf_symbol(&f, "f2"), 0);
     assert_int_equal(elf_symbol(&f, "c1"), 0); /* the common one has its own member */
     assert_int_equal(f.syms[elf_symbol(&f, "__libimg_1_2")].shndx, SHN_UNDEF_);
     assert_int_equal(f.syms[elf_symbol(&f, "__NEEDS_SHRLIB_libm_5")].shndx, SHN_UNDEF_);
-    /* null, .rodata's section symbol, the descriptor, f1, f4, their twins, needs libm_5 */
-    assert_int_equal(f.nsyms, 8);
-    i = elf_symbol(&f, "__JUMP_DEF_f4");
-    assert_int_equal(f.syms[i].value, ORIGIN + 32);
-    assert_int_equal(f.syms[i].shndx, SHN_ABS_);
-    assert_int_equal(f.syms[i].bind, STB_WEAK_);
+    /* null, .rodata's section symbol, the descriptor, f1, f4, their twins and absolute
+     * addresses, needs libm_5 */
+    assert_int_equal(f.nsyms, 10);
     /* The names it defines, for the loader's check: {record, kind, index, hash, name}. */
     {
         const elf_sec *us = elf_section(&f, JUMP_USED_SECTION), *nro = elf_section(&f, ".rodata");
         const uint8_t *u, *names;
         elf_rel *ur;
         size_t nu;
-        unsigned ps = 8;
         assert_non_null(us);
         assert_int_equal(us->size, 3 * JU_NWORDS * ps); /* the group's head, then two names */
         u = elf_section_data(&f, us);
@@ -372,7 +457,9 @@ static void test_members(void **state)
             assert_int_equal(word(x + JU_INDEX * ps, ps), idx[k]);
             assert_int_equal(word(x + JU_HASH * ps, ps), jump_name_hash(want[k]));
             assert_int_equal(ur[2 + 2 * k].offset, (size_t)((k + 1) * JU_NWORDS + JU_NAME) * ps);
-            assert_string_equal((const char *)names + ur[2 + 2 * k].addend, want[k]);
+            /* REL (i386) keeps the addend in the section bytes */
+            uint64_t add = ps == 8 ? (uint64_t)ur[2 + 2 * k].addend : word(x + JU_NAME * ps, ps);
+            assert_string_equal((const char *)names + add, want[k]);
             assert_int_equal(word(x + JU_ADDR * ps, ps), ORIGIN + 8 * idx[k]);
         }
         free(ur);
@@ -381,15 +468,11 @@ static void test_members(void **state)
     /* objB: f3 with two needs; v1 at the data area's start. */
     assert_int_equal(elf_open(&f, "objB.o", ar.m[3].data, ar.m[3].size, &e), 0);
     assert_true(elf_symbol(&f, "__NEEDS_SHRLIB_libq_2") > 0);
-    i = elf_symbol(&f, "v1");
-    assert_int_equal(f.syms[i].value, L.l.data);
-    assert_int_equal(f.syms[i].size, 4);
-    assert_int_equal(f.syms[i].type, STT_OBJECT_);
+    check_entry(&f, "f3", ORIGIN + 24);
+    check_var(&f, "v1", L.l.data, 4, 0);
     elf_close(&f);
     assert_int_equal(elf_open(&f, "c1.o", ar.m[4].data, ar.m[4].size, &e), 0);
-    i = elf_symbol(&f, "c1");
-    assert_int_equal(f.syms[i].value, L.l.data + 4);
-    assert_int_equal(f.syms[i].size, 8);
+    check_var(&f, "c1", L.l.data + 4, 8, 0);
     elf_close(&f);
     /* The index lets ld find each name. */
     int found = 0;
@@ -404,6 +487,9 @@ static void test_members(void **state)
     unsetenv("JUMP_DIR");
     su_scratch_done(dir);
 }
+
+static void test_members_i386(void **state) { (void)state; check_members(&arch_i386); }
+static void test_members_x86_64(void **state) { (void)state; check_members(&arch_x86_64); }
 
 static const char *image_error(int bad)
 {
@@ -448,7 +534,8 @@ int main(void)
         cmocka_unit_test(test_in_stub),
         cmocka_unit_test(test_image_imports_i386),
         cmocka_unit_test(test_image_imports_x86_64),
-        cmocka_unit_test(test_members),
+        cmocka_unit_test(test_members_i386),
+        cmocka_unit_test(test_members_x86_64),
         cmocka_unit_test(test_image_errors),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
