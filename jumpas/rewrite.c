@@ -311,6 +311,8 @@ static int mem_ref(rw *w, const asm_opd *o, const ref *r, buf *pre, buf *op)
         return cannot(w, "segment override");
     if (addr_reg(w, o->base, &bf) || addr_reg(w, o->idx, &xf))
         return -1;
+    if (xf == R_IP)
+        return cannot(w, "%rip is no index register");
     if (bf == R_IP && xf >= 0)
         return cannot(w, NULL);
     if (bf == R_IP)
@@ -535,6 +537,19 @@ static int rewrite(rw *w, const asm_tok *head, ref *refs, size_t nref, buf *out)
         int regs = 1, size = op_size(w);
         for (size_t i = 0; i < w->st.nop; i++)
             regs &= i == refs[0].op || w->st.op[i].kind == OPD_REG;
+        int other = refs[0].op == 0 ? 1 : 0, width = 0, f = -1;
+        if (w->st.nop == 2 && w->st.op[other].kind == OPD_REG)
+            f = reg_family(tok_text(w, (size_t)w->st.op[other].reg), w->t[w->st.op[other].reg].len, &width);
+        if (regs && o->expr.first == o->expr.last && w->bits == 64 && size == 32 && mn_base(w->mn, "mov") &&
+            f >= 0 && f != R_IP && width == 32) {
+            /* "movl $v, %e.." is how x86-64 code puts an address below 4 GB in a register; the
+             * variable may now be anywhere (a PIE program's copy, an override): load the whole
+             * cell into the whole register, which is what the zero-extending movl meant. */
+            buf_printf(out, "movq " RW_GOT_PREFIX "%.*s(%%rip), %%%s", (int)w->t[refs[0].tok].len,
+                       tok_text(w, refs[0].tok), rname(f, 64));
+            rc = 1;
+            goto out;
+        }
         if (regs && o->expr.first == o->expr.last && (size == w->bits || (w->bits == 64 && size == 32))) {
             repl[refs[0].op] = xasprintf(RW_GOT_PREFIX "%.*s%s", (int)w->t[refs[0].tok].len,
                                          tok_text(w, refs[0].tok), w->bits == 64 ? "(%rip)" : "");
@@ -597,6 +612,18 @@ static int rewrite(rw *w, const asm_tok *head, ref *refs, size_t nref, buf *out)
     for (size_t i = 0; i < w->st.nop; i++)
         if (!repl[i] && pushes)
             repl[i] = sp_adjusted(w, &w->st.op[i], (unsigned)(pushes * cell));
+    /* "movl $v+N, %e..": the 64-bit scratch is that register and holds the whole address,
+     * which may lie above 4 GB; the movl itself would cut it to 32 bits. */
+    if (nref == 1 && w->bits == 64 && w->st.op[refs[0].op].kind == OPD_IMM && !refs[0].saved &&
+        mn_base(w->mn, "mov") && op_size(w) == 32 && w->st.nop == 2 && w->st.op[1 - refs[0].op].kind == OPD_REG) {
+        int width, f = reg_family(tok_text(w, (size_t)w->st.op[1 - refs[0].op].reg),
+                                  w->t[w->st.op[1 - refs[0].op].reg].len, &width);
+        if (f == refs[0].scratch) {
+            buf_add(out, pre.p, pre.len);
+            rc = 1;
+            goto out;
+        }
+    }
     sep(&pre);
     emit_insn(w, head, repl, &pre);
     for (size_t i = nref; i-- > 0;)

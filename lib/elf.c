@@ -344,6 +344,19 @@ int elf_read_vaddr(const elf_file *f, uint64_t vaddr, void *out, size_t n)
     return -1;
 }
 
+int elf_file_offset(const elf_file *f, uint64_t vaddr, size_t n, uint64_t *off)
+{
+    for (size_t i = 0; i < f->nphdrs; i++) {
+        const elf_phdr *ph = &f->phdrs[i];
+        if (ph->type == PT_LOAD_ && vaddr >= ph->vaddr && in_bounds(ph->filesz, vaddr - ph->vaddr, n) &&
+            in_bounds(f->len, ph->offset + (vaddr - ph->vaddr), n)) {
+            *off = ph->offset + (vaddr - ph->vaddr);
+            return 0;
+        }
+    }
+    return -1;
+}
+
 char *elf_read_cstr(const elf_file *f, uint64_t vaddr)
 {
     buf b = {0};

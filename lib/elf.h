@@ -85,6 +85,9 @@ const uint8_t *elf_section_data(const elf_file *f, const elf_sec *s);
 int elf_read_vaddr(const elf_file *f, uint64_t vaddr, void *out, size_t n);
 /* The NUL-terminated string (at most 4 KiB) at a virtual address, malloc'ed; NULL if it is not
  * all inside one segment. */
+/* The file offset of the n bytes at vaddr, when a loadable segment holds all of them in the
+ * file. 0 and *off set, -1 if not. */
+int elf_file_offset(const elf_file *f, uint64_t vaddr, size_t n, uint64_t *off);
 char *elf_read_cstr(const elf_file *f, uint64_t vaddr);
 /* Find a note by owner name and type in SHT_NOTE sections or PT_NOTE segments. 1 and the
  * descriptor if found, 0 if not. */

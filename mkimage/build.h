@@ -58,6 +58,8 @@ typedef struct build {
     mvar *mv;              /* one per jump.vars line */
     mfixup *fix;
     size_t nfix;
+    size_t nlate;          /* the last nlate fixups are in the library's own data: their
+                            * `where` is known once the image is linked */
     char *tmpdir;
     char **ld_inputs;      /* inputs for ld: host libraries and stubs removed */
     int nld;
@@ -94,6 +96,11 @@ void vars_script_data(const build *b, buf *s);
 int vars_any_data(const build *b);
 /* Is `name` an exported variable of this library (jump.vars D/C/K)? */
 int vars_exported(const build *b, const char *name);
+/* Address constants to variables in the library's own data, which follow the variables'
+ * cells as well: reserve a fixup for each relocation of the relocatable library that makes
+ * one, then, in the image linked with its relocations kept (ld -q), write their places. */
+int vars_reserve_late_fixups(build *b, const char *relobj, struct jerr *e);
+int vars_fill_late_fixups(build *b, const char *linked, struct jerr *e);
 void vars_free(build *b);
 
 /* stubs.c */

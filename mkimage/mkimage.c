@@ -875,7 +875,8 @@ int mkimage_run(const mkimage_opts *o)
         if (rc != 0)
             goto failed;
     }
-    if (vars_assemble(&b, &e) != 0 || collect_imports(&b, relobj, &e) != 0)
+    if (vars_assemble(&b, &e) != 0 || collect_imports(&b, relobj, &e) != 0 ||
+        vars_reserve_late_fixups(&b, relobj, &e) != 0)
         goto failed;
 
     gen_asm(&b, &s);
@@ -902,6 +903,8 @@ int mkimage_run(const mkimage_opts *o)
         argv[n++] = "ld";
         argv[n++] = "-m";
         argv[n++] = (char *)b.a->ld_emul;
+        if (b.nlate)
+            argv[n++] = "-q"; /* where the library's address constants to variables went */
         for (size_t i = 0; i < nfixed; i++)
             argv[n++] = (char *)fixed[i];
         argv[n++] = script;
@@ -915,6 +918,18 @@ int mkimage_run(const mkimage_opts *o)
         argv[n] = NULL;
         rc = spawn_run(argv, o->verbose, &e);
         free(argv);
+        if (rc != 0)
+            goto failed;
+    }
+    if (b.nlate) {
+        char *stripped = xasprintf("%s/image.stripped", b.tmpdir);
+        char *argv[] = {"objcopy", "--remove-relocations=*", linked, stripped, NULL};
+        int rc = vars_fill_late_fixups(&b, linked, &e);
+        if (rc == 0)
+            rc = spawn_run(argv, o->verbose, &e);
+        if (rc == 0 && rename(stripped, linked) != 0)
+            rc = jerr_sys(&e, "cannot rename %s", stripped);
+        free(stripped);
         if (rc != 0)
             goto failed;
     }

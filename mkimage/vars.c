@@ -114,6 +114,149 @@ static int fixup_reloc(build *b, const mvar *m, const elf_file *f, const elf_rel
     return 0;
 }
 
+/* The GOT cell through which the variable that relocation `r` of `f` points at is reached
+ * (malloc'ed "__GOT_<v>"), if `r` is an address constant to such a variable; else NULL. */
+static char *const_to_cell(build *b, const elf_file *f, const elf_rel *r)
+{
+    const elf_sym *s;
+    char *cell;
+    if (r->type != b->a->r_abs || !r->sym || r->sym >= f->nsyms)
+        return NULL;
+    s = &f->syms[r->sym];
+    if (!s->name[0] || s->bind == STB_LOCAL_)
+        return NULL;
+    cell = xasprintf("__GOT_%s", s->name);
+    if (!vars_exported(b, s->name) && !stubs_provides(b, cell)) {
+        free(cell);
+        return NULL;
+    }
+    return cell;
+}
+
+/* Calls `fn` for every address constant to a variable in the loaded sections of `f` other
+ * than the toolkit's own (.jump.*: the GOT, the diverted variables, whose constants are
+ * fixups already). -1 with e set on a malformed relocation table. */
+static int each_const(build *b, const elf_file *f, void (*fn)(build *, const elf_file *, const elf_rel *, char *, void *),
+                      void *arg, jerr *e)
+{
+    for (size_t i = 1; i < f->nsecs; i++) {
+        elf_rel *rels;
+        size_t n;
+        if (!(f->secs[i].flags & SHF_ALLOC_) || !strncmp(f->secs[i].name, ".jump", 5))
+            continue;
+        if (elf_relocs(f, i, &rels, &n, e) != 0)
+            return -1;
+        for (size_t k = 0; k < n; k++) {
+            char *cell = const_to_cell(b, f, &rels[k]);
+            if (cell)
+                fn(b, f, &rels[k], cell, arg);
+        }
+        free(rels);
+    }
+    return 0;
+}
+
+static void reserve_one(build *b, const elf_file *f, const elf_rel *r, char *cell, void *arg)
+{
+    (void)f, (void)r, (void)arg;
+    b->fix = xrealloc(b->fix, (b->nfix + 1) * sizeof *b->fix);
+    b->fix[b->nfix].where = 0;
+    b->fix[b->nfix].cell = cell;
+    b->fix[b->nfix].addend = 0;
+    b->nfix++;
+    b->nlate++;
+}
+
+int vars_reserve_late_fixups(build *b, const char *relobj, jerr *e)
+{
+    blob bl;
+    elf_file f;
+    int rc;
+    if (blob_read(relobj, &bl, e) != 0)
+        return -1;
+    if (elf_open(&f, relobj, bl.p, bl.len, e) != 0) {
+        blob_free(&bl);
+        return -1;
+    }
+    rc = each_const(b, &f, reserve_one, NULL, e);
+    elf_close(&f);
+    blob_free(&bl);
+    return rc;
+}
+
+typedef struct late {
+    uint8_t *bytes;   /* the image file */
+    uint64_t table;   /* file offset of the first late fixup */
+    size_t done;
+    int bad;
+} late;
+
+static void fill_one(build *b, const elf_file *f, const elf_rel *r, char *cell, void *arg)
+{
+    late *lt = arg;
+    unsigned ps = b->a->ptrsize;
+    size_t ci = elf_symbol(f, cell);
+    uint64_t cellv = ci ? f->syms[ci].value : 0, add = (uint64_t)r->addend, off;
+    uint8_t w[8];
+    free(cell);
+    if (!ci || lt->done >= b->nlate) {
+        lt->bad = 1;
+        return;
+    }
+    /* REL (i386): the place holds the final value, symbol + addend */
+    if (ps == 4 && elf_read_vaddr(f, r->offset, w, 4) == 0)
+        add = (uint64_t)rd32le(w) - f->syms[r->sym].value;
+    off = lt->table + lt->done * 3 * ps;
+    if (ps == 8) {
+        wr64le(lt->bytes + off, r->offset);
+        wr64le(lt->bytes + off + 8, cellv);
+        wr64le(lt->bytes + off + 16, add);
+    } else {
+        wr32le(lt->bytes + off, (uint32_t)r->offset);
+        wr32le(lt->bytes + off + 4, (uint32_t)cellv);
+        wr32le(lt->bytes + off + 8, (uint32_t)add);
+    }
+    lt->done++;
+}
+
+int vars_fill_late_fixups(build *b, const char *linked, jerr *e)
+{
+    blob bl;
+    elf_file f;
+    late lt = {0};
+    size_t t;
+    unsigned ps = b->a->ptrsize;
+    int rc = -1;
+    if (!b->nlate)
+        return 0;
+    if (blob_read(linked, &bl, e) != 0)
+        return -1;
+    if (elf_open(&f, linked, bl.p, bl.len, e) != 0) {
+        blob_free(&bl);
+        return -1;
+    }
+    t = elf_symbol(&f, "__jump_fixups");
+    if (!t || elf_file_offset(&f, f.syms[t].value + (b->nfix - b->nlate) * 3 * ps, b->nlate * 3 * ps, &lt.table) != 0) {
+        jerr_set(e, EXIT_USAGE, "%s: the linked image has no fixup table for the library's own data", linked);
+        goto out;
+    }
+    lt.bytes = bl.p;
+    if (each_const(b, &f, fill_one, &lt, e) != 0)
+        goto out;
+    if (lt.bad || lt.done != b->nlate) {
+        jerr_set(e, EXIT_USAGE,
+                 "%s: the linked image has %zu address constants to variables in the library's data, "
+                 "the library %zu",
+                 linked, lt.done, b->nlate);
+        goto out;
+    }
+    rc = file_commit(linked, bl.p, bl.len, 0644, e);
+out:
+    elf_close(&f);
+    blob_free(&bl);
+    return rc;
+}
+
 static int check_object(build *b, mvar *m, jerr *e)
 {
     blob bl;

@@ -460,20 +460,11 @@ static void apply_relative(prog *p)
             continue;
         for (uint64_t k = 0; k + 24 <= s->size; k += 24) {
             const uint8_t *r = p->b.p + s->offset + k;
-            uint64_t where = rd64le(r);
-            if ((uint32_t)rd64le(r + 8) != 8 /* R_X86_64_RELATIVE */)
+            uint64_t off;
+            if ((uint32_t)rd64le(r + 8) != 8 /* R_X86_64_RELATIVE */ ||
+                elf_file_offset(&p->f, rd64le(r), 8, &off) != 0)
                 continue;
-            for (size_t j = 0; j < p->f.nphdrs; j++) {
-                const elf_phdr *ph = &p->f.phdrs[j];
-                if (ph->type == PT_LOAD_ && where >= ph->vaddr && where + 8 <= ph->vaddr + ph->filesz &&
-                    in_bounds(p->b.len, ph->offset, ph->filesz)) {
-                    uint8_t *to = p->b.p + ph->offset + (where - ph->vaddr);
-                    uint64_t v = rd64le(r + 16);
-                    for (int b = 0; b < 8; b++)
-                        to[b] = (uint8_t)(v >> (8 * b));
-                    break;
-                }
-            }
+            wr64le(p->b.p + off, rd64le(r + 16));
         }
     }
 }

@@ -60,9 +60,9 @@ build() {
 }
 
 build 1.0.0
-step "link a program against libxyz.sa (-no-pie) and run it"
-gcc $m -no-pie -I"$src" -o "$work/prog" "$src/prog.c" "$work/libxyz-1.0.0/libxyz.sa"
-echo "gcc $m -no-pie -o prog prog.c libxyz.sa"
+step "link a program against libxyz.sa (the way gcc links by default: PIE) and run it"
+gcc $m -I"$src" -o "$work/prog" "$src/prog.c" "$work/libxyz-1.0.0/libxyz.sa"
+echo "gcc $m -o prog prog.c libxyz.sa"
 echo "($ARCH programs run $(arch_how "$ARCH") here)"
 arch_run "$ARCH" "$work/prog"
 step "jump-ldd prog"

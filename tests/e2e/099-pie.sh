@@ -16,6 +16,9 @@ int a_helper(int x) { return x + 1; }
 int a_get(void) { return a_count; }
 int a_twice(int x) { return a_helper(x) * 2; }
 int a_sum(void) { return a_table[0] + a_table[1] + a_table[2]; }
+static int *const hidden[2] = {&a_table[1], &a_count}; /* the library's own data */
+int a_hidden(void) { return *hidden[0] * 1000 + *hidden[1]; }
+int *a_where(void) { return hidden[1]; }
 C
 cat >b.c <<'C'
 extern int a_count;
@@ -35,7 +38,8 @@ cat >plain.c <<'C'
 #include <string.h>
 extern int a_count, b_value, *a_ptr, a_table[3];
 extern char a_name[8];
-int a_get(void), a_twice(int), a_sum(void), b_sum(void), b_twice(void);
+int a_get(void), a_twice(int), a_sum(void), b_sum(void), b_twice(void), a_hidden(void);
+int *a_where(void);
 void b_bump_a(void);
 int (*fp)(int) = a_twice;
 int main(void)
@@ -47,6 +51,8 @@ int main(void)
     a_table[2] = 30;
     strcpy(a_name, "mine");
     printf("%d %d %d %d %d\n", a_get(), b_sum(), a_sum(), fp(3), a_ptr == &a_count);
+    a_table[1] = 7;
+    printf("%d %d\n", a_hidden(), a_where() == &a_count);
     return 0;
 }
 C
@@ -57,20 +63,23 @@ int a_helper(int x) { return x + 100; }       /* liba's function, called inside 
 int b_value = 7;                              /* libb's variable */
 int b_sum(void) { return -1; }                /* libb's function, called inside libb */
 extern int *a_ptr;
-int a_get(void), a_twice(int), b_twice(void);
+int a_get(void), a_twice(int), b_twice(void), a_hidden(void);
+int *a_where(void);
 void b_bump_a(void);
 int main(void)
 {
     printf("%d %d %d\n", a_get(), a_twice(1), b_twice());
     b_bump_a();
-    printf("%d %d %d\n", a_count, a_get(), a_ptr == &a_count);
+    printf("%d %d %d %d %d\n", a_count, a_get(), a_ptr == &a_count, a_hidden(), a_where() == &a_count);
     return 0;
 }
 C
 # a_twice(1) = (1 + 1) * 2; b_sum() = a_count + b_value + a_get(); a_sum() = 1 + 2 + 3.
-printf '10 4 120 240 6 liba\n15 15 130 15\n50 200 33 8 1\n' >plain.want
-# The program's a_helper (x + 100) and b_sum (-1), its a_count (1000) and b_value.
-printf '1000 202 -2\n1005 1005 1\n' >override.want
+# a_hidden() reads a_table[1] and a_count through pointers in liba's own data.
+printf '10 4 120 240 6 liba\n15 15 130 15\n50 200 33 8 1\n7050 1\n' >plain.want
+# The program's a_helper (x + 100) and b_sum (-1), its a_count (1000) and b_value;
+# a_hidden() = a_table[1] * 1000 + a_count.
+printf '1000 202 -2\n1005 1005 1 3005 1\n' >override.want
 export JUMP_LIBRARY_PATH=$PWD/a/lib:$PWD/b/lib
 for link in default -no-pie -static -static-pie; do
     flag=$link

@@ -19,7 +19,7 @@ else
     cat > want <<'W'
 t.s:3: movl v(%rip), %eax  =>  movq __GOT_v(%rip), %rax; movl (%rax), %eax
 t.s:5: addl $1, w+4(%rip)  =>  pushq %r11; movq __GOT_w(%rip), %r11; addl $1, 4(%r11); popq %r11
-t.s:6: movl $v, %edi  =>  movl __GOT_v(%rip), %edi
+t.s:6: movl $v, %edi  =>  movq __GOT_v(%rip), %rdi
 W
 fi
 

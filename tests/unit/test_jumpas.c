@@ -814,7 +814,11 @@ static void test_rewrite_x86_64(void **state)
         {"movq v+8(%rip), %rdx", "movq __GOT_v(%rip), %rdx; movq 8(%rdx), %rdx"},
         {"movl %eax, v(%rip)", "pushq %r11; movq __GOT_v(%rip), %r11; movl %eax, (%r11); popq %r11"},
         {"addl imp(,%rdi,4), %eax", "pushq %r11; movq __GOT_imp(%rip), %r11; addl (%r11,%rdi,4), %eax; popq %r11"},
-        {"movl $v, %edi", "movl __GOT_v(%rip), %edi"},
+        /* the address may lie above 4 GB (a PIE program's copy): the whole register */
+        {"movl $v, %edi", "movq __GOT_v(%rip), %rdi"},
+        {"mov $v, %r9d", "movq __GOT_v(%rip), %r9"},
+        {"movl $v+4, %eax", "movq __GOT_v(%rip), %rax; leaq 4(%rax), %rax"},
+        {"cmpl $v, %eax", "cmpl __GOT_v(%rip), %eax"},
         {"cmpq $v, %rdi", "cmpq __GOT_v(%rip), %rdi"},
         {"movq $v+4, 8(%rsp)", "pushq %r11; movq __GOT_v(%rip), %r11; leaq 4(%r11), %r11; movq %r11, 8+8(%rsp); popq %r11"},
         {"movl $v, (%rsp)", "pushq %r11; movq __GOT_v(%rip), %r11; movl %r11d, 8(%rsp); popq %r11"},
@@ -824,6 +828,8 @@ static void test_rewrite_x86_64(void **state)
         {"jmp *v(%rip)", "movq __GOT_v(%rip), %r11; jmp *(%r11)"},
         {"pushq v(%rip)", "pushq %r11; movq __GOT_v(%rip), %r11; movq (%r11), %r11; xchgq %r11, (%rsp)"},
         {"movl v(%eax), %ecx", "!t.s:7: cannot rewrite 'movl v(%eax), %ecx' (reference to exported variable 'v': unexpected address register)"},
+        {"movl v(%rax,%rip), %ecx", "!t.s:7: cannot rewrite 'movl v(%rax,%rip), %ecx' (reference to exported variable 'v': %rip is no index register)"},
+        {"movl v(,%rip,2), %ecx", "!t.s:7: cannot rewrite 'movl v(,%rip,2), %ecx' (reference to exported variable 'v': %rip is no index register)"},
     };
     (void)state;
     check_rewrites(&arch_x86_64, c, sizeof c / sizeof c[0]);
