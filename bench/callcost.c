@@ -1,6 +1,7 @@
-/* callcost: the cost of one call of an empty exported function, built three ways by
+/* callcost: the cost of one call of an empty exported function, built several ways by
  * bench/run.sh (linked against the static archive: a direct call; against the jump stub: a
- * call to the jump slot; against the ELF shared library: a call through the PLT). The best of
+ * call to the entry the stub put in the program, which jumps to the slot, -no-pie and PIE;
+ * against the ELF shared library: a call through the PLT, -no-pie and, on x86-64, PIE). The best of
  * REPS repetitions of N calls, minus the best of the same loop without the call; printed as
  * nanoseconds (clock_gettime) and time-stamp-counter ticks (rdtsc) per call, then the gross
  * nanoseconds per iteration of the loop with the call.
@@ -35,7 +36,13 @@ void cc_loop_empty(long n);
 #define CC_LOOP(name, body)                                                                    \
     ".p2align 6\n.globl " name "\n.type " name ", @function\n" name ":\n" CC_ENTER              \
     "    .p2align 5\n1:" body "    dec " CC_COUNT "\n    jnz 1b\n" CC_LEAVE ".size " name ", .-" name "\n"
-__asm__(".text\n" CC_LOOP("cc_loop_call", "  call b001_empty\n") CC_LOOP("cc_loop_empty", "\n"));
+/* CC_PLT: the call as position-independent code writes it, for the PIE variants. */
+#ifdef CC_PLT
+#define CC_CALL "  call b001_empty@PLT\n"
+#else
+#define CC_CALL "  call b001_empty\n"
+#endif
+__asm__(".text\n" CC_LOOP("cc_loop_call", CC_CALL) CC_LOOP("cc_loop_empty", "\n"));
 
 static uint64_t now_ns(void)
 {

@@ -197,27 +197,32 @@ cpu=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo 2>/dev/null)
     echo "differ only in the call's target), each process the best of several repetitions; the"
     echo "median over ${runs:-several} interleaved processes of each, and in brackets the range over them:"
     echo "ns per call (clock_gettime) and TSC ticks per call (rdtsc)."
-    echo "direct: linked with the static archive; slot: the jump stub (call to the slot, jmp"
-    echo "rel32); PLT: the ELF library (call to the PLT, indirect jmp through the GOT). The function"
-    echo "is the same \`ret\` at a 32-byte boundary in all three. Target: a slot no slower than the"
-    echo "PLT (met when the slot's median ≤ the PLT's + 2% for timer noise)."
+    echo "direct: linked with the static archive; jump: the jump stub, -no-pie and PIE (call to the"
+    echo "entry the stub put in the program, jmp through the slot address it holds, jmp rel32 in the"
+    echo "slot); PLT: the ELF library, -no-pie and PIE (call to the PLT, indirect jmp through the"
+    echo "GOT). The function is the same \`ret\` at a 32-byte boundary in all. Target: a jump call"
+    echo "no slower than the PLT of the same kind of program (median ≤ the PLT's + 2% for timer"
+    echo "noise)."
     echo
-    echo "| arch | direct | jump slot | PLT | target |"
-    echo "|---|---|---|---|---|"
+    echo "| arch | direct | jump, -no-pie | jump, PIE | PLT, -no-pie | PLT, PIE | target |"
+    echo "|---|---|---|---|---|---|---|"
     for a in $arches; do
         row="| $a"
         if emulated "$a"; then
-            echo "$row | $NT | $NT | $NT | — |"
+            echo "$row | $NT | $NT | $NT | $NT | $NT | — |"
             continue
         fi
-        for v in direct slot plt; do
+        for v in direct slot pie plt pltpie; do
             row="$row | $(num "$(get "$a" "$v" 1 call_ns)" 2) ns ($(num "$(get "$a" "$v" 1 call_tsc)" 2) ticks) [$(num "$(get "$a" "$v" 1 call_ns_min)" 2)–$(num "$(get "$a" "$v" 1 call_ns_max)" 2)]"
         done
-        s=$(get "$a" slot 1 call_ns) p=$(get "$a" plt 1 call_ns)
-        t="not measured"
-        [ -n "$s" ] && [ -n "$p" ] && [ "$s" != NA ] && [ "$p" != NA ] &&
-            t="slot ≤ PLT: $(awk -v s="$s" -v p="$p" 'BEGIN { print (s <= p * 1.02) ? "met" : "**MISSED**" }')"
-        echo "$row | $t |"
+        t=
+        for pair in "slot plt -no-pie" "pie pltpie PIE"; do
+            set -- $pair
+            s=$(get "$a" "$1" 1 call_ns) p=$(get "$a" "$2" 1 call_ns)
+            [ -n "$s" ] && [ -n "$p" ] && [ "$s" != NA ] && [ "$p" != NA ] &&
+                t="$t${t:+; }$3 jump ≤ PLT: $(awk -v s="$s" -v p="$p" 'BEGIN { print (s <= p * 1.02) ? "met" : "**MISSED**" }')"
+        done
+        echo "$row | ${t:-not measured} |"
     done
     echo
     echo "## 3. Memory: private dirty pages per library, process using 50 libraries"
@@ -331,8 +336,10 @@ image origin `0x60100000 + 0x10000 * (K - 1)`.
     # 2. per call (bench/callcost.c)
     gcc $M -no-pie -o direct callcost.o libb001.a
     gcc $M -no-pie -o slot callcost.o libb001.sa
+    gcc $M -pie -o pie callcost-pie.o libb001.sa                         # callcost-pie.o: -fpie -DCC_PLT
     gcc $M -no-pie -o plt callcost.o -Llazy -lb001 -Wl,-rpath,lazy
-    ./direct CALLS REPS; ./slot CALLS REPS; ./plt CALLS REPS
+    gcc $M -pie -o pltpie callcost-pie.o -Llazy -lb001 -Wl,-rpath,lazy   # x86-64
+    ./direct CALLS REPS; ./slot CALLS REPS; ./pie CALLS REPS; ./plt CALLS REPS; ./pltpie CALLS REPS
     # 3. memory
     sync; PROG-50 hold &   # stops itself; then read /proc/PID/smaps, Private_Dirty per mapping
     # 4. build

@@ -371,10 +371,15 @@ for a in $ARCHES; do
         c=$A/callcost
         mkdir -p "$c"
         gcc $m -O2 -fno-pie -c -o "$c/callcost.o" "$here/callcost.c" &&
+            gcc $m -O2 -fpie -DCC_PLT -c -o "$c/callcost-pie.o" "$here/callcost.c" &&
             gcc $m -no-pie -o "$c/direct" "$c/callcost.o" "$A/lib/b001/static/libb001.a" &&
             gcc $m -no-pie -o "$c/slot" "$c/callcost.o" "$A/lib/b001/jump/libb001.sa" &&
+            gcc $m -pie -o "$c/pie" "$c/callcost-pie.o" "$A/lib/b001/jump/libb001.sa" &&
             gcc $m -no-pie -o "$c/plt" "$c/callcost.o" -L"$A/so-lazy" -lb001 -Wl,-rpath,"$A/so-lazy" ||
             note "   building callcost failed"
+        # (i386 PIC code needs %ebx for the PLT, which the loop counts in: x86-64 only)
+        [ "$a" = x86_64 ] && { gcc $m -pie -o "$c/pltpie" "$c/callcost-pie.o" -L"$A/so-lazy" -lb001 \
+            -Wl,-rpath,"$A/so-lazy" || note "   building callcost (PIE, PLT) failed"; }
         # CCROUNDS interleaved rounds of the three, each process the best of REPS repetitions;
         # the median over the processes. Not the best of them: the PLT's indirect jump costs one
         # or two nanoseconds from one process to the next (bimodal, even without address-space
@@ -382,11 +387,11 @@ for a in $ARCHES; do
         # PLT's luckiest process with the slot's ordinary one.
         rm -f "$c"/*.out
         for _ in $(seq $CCROUNDS); do
-            for v in direct slot plt; do
+            for v in direct slot pie plt pltpie; do
                 [ -x "$c/$v" ] && "$c/$v" $CALLS $REPS >>"$c/$v.out"
             done
         done
-        for v in direct slot plt; do
+        for v in direct slot pie plt pltpie; do
             if [ -s "$c/$v.out" ]; then
                 record "$a" "$v" 1 call_ns "$(cut -f1 "$c/$v.out" | median)"
                 record "$a" "$v" 1 call_tsc "$(cut -f2 "$c/$v.out" | median)"
