@@ -135,7 +135,15 @@ install: all
 	sed 's|@PREFIX@|$(PREFIX)|g' share/Shared.inc > $(DESTDIR)$(PREFIX)/share/jump/Shared.inc.tmp
 	mv $(DESTDIR)$(PREFIX)/share/jump/Shared.inc.tmp $(DESTDIR)$(PREFIX)/share/jump/Shared.inc
 	chmod 0644 $(DESTDIR)$(PREFIX)/share/jump/Shared.inc
-	install -m 0644 share/registry.table $(DESTDIR)$(PREFIX)/share/jump/registry.table
+	@# The registry is the user's data (registry add): a reinstall keeps it; the seed that
+	@# came with this version sits beside it.
+	install -m 0644 share/registry.table $(DESTDIR)$(PREFIX)/share/jump/registry.table.seed
+	@if [ -e $(DESTDIR)$(PREFIX)/share/jump/registry.table ]; then \
+	  echo "kept $(DESTDIR)$(PREFIX)/share/jump/registry.table (the seed is registry.table.seed)"; \
+	else \
+	  echo "install -m 0644 share/registry.table $(DESTDIR)$(PREFIX)/share/jump/registry.table"; \
+	  install -m 0644 share/registry.table $(DESTDIR)$(PREFIX)/share/jump/registry.table; \
+	fi
 	install -m 0644 share/jumpspecs $(DESTDIR)$(PREFIX)/bin/jumpspecs
 	sed "s|@VERSION@|$$(sed -n 's/^#define JUMP_TOOLKIT_VERSION "\(.*\)"/\1/p' lib/diag.h)|" \
 	  scripts/jump-gdb > $(DESTDIR)$(PREFIX)/bin/jump-gdb.tmp

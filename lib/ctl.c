@@ -99,6 +99,9 @@ static int nm_form(jf_file *f, const fields_line *l, int flags, jerr *e)
         memmove(lib, p + 1, strlen(p + 1) + 1);
     if ((p = strrchr(lib, '.')) && !strcmp(p, ".sa"))
         *p = 0;
+    /* an empty library or member would be written back as a line nobody reads */
+    if (!lib[0] || !obj[0])
+        goto bad;
     if ((flags & JF_AOUT) && name[0] == '_')
         name++;
     jf_add(f, 0, l->f[1][0], name, lib, obj, NULL);

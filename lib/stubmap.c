@@ -239,6 +239,10 @@ static int add_var(stubmap *m, const asym *a, jerr *e)
                             (unsigned long long)m->vars[k - 1].addr, (unsigned long long)a->value);
         return 0;
     }
+    /* Where it lies first: nothing is added for a variable refused. */
+    if (!(a->value >= m->l.data || (m->l.dataaddr && a->value >= text && a->value < m->l.got)))
+        return jerr_set(e, EXIT_BAD, "%s: variable '%s' is 0x%llx, outside the data area (0x%llx and up)",
+                        a->stub, a->name, (unsigned long long)a->value, (unsigned long long)m->l.data);
     m->vars = xrealloc(m->vars, (m->nvars + 1) * sizeof *m->vars);
     v = &m->vars[m->nvars];
     memset(v, 0, sizeof *v);
@@ -249,12 +253,9 @@ static int add_var(stubmap *m, const asym *a, jerr *e)
     if (a->value >= m->l.data) {
         v->type = a->kind == 'C' ? 'C' : 'D';
         v->offset = a->value - m->l.data;
-    } else if (m->l.dataaddr && a->value >= text && a->value < m->l.got) {
+    } else {
         v->type = 'K';
         v->offset = a->value - text;
-    } else {
-        return jerr_set(e, EXIT_BAD, "%s: variable '%s' is 0x%llx, outside the data area (0x%llx and up)",
-                        a->stub, a->name, (unsigned long long)a->value, (unsigned long long)m->l.data);
     }
     m->nvars++;
     /* Index the name once the array stops moving (below). */

@@ -7,8 +7,10 @@
 #include "diag.h"
 #include "stubmap.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 typedef unsigned long long ull;
 
@@ -79,8 +81,13 @@ static char *lib_name(const stubmap *m)
     return so ? xstrndup(m->soname, (size_t)(so - m->soname)) : xstrdup(m->root);
 }
 
+static const jf_file no_file;
+
 long mkcompat_funcs(const stubmap *m, const jf_file *cur, buf *out, buf *notes, jerr *e)
 {
+    int alone = !cur;
+    if (alone)
+        cur = &no_file;
     unsigned char *used = xcalloc(cur->n + 2, 1);
     strmap old = {0};
     char *lib = lib_name(m);
@@ -110,6 +117,10 @@ long mkcompat_funcs(const stubmap *m, const jf_file *cur, buf *out, buf *notes, 
         } else {
             if (m->slot_obj[i])
                 obj = m->slot_obj[i];
+            if (alone) {
+                put(out, 0, 'T', m->slot[i], lib, obj, NULL);
+                continue;
+            }
             put(out, 0, 'U', JF_DUMMY, lib, obj, NULL);
             buf_printf(notes, "Lost function '%s' (slot %lu)\n", m->slot[i], i);
             lost++;
@@ -129,6 +140,9 @@ long mkcompat_funcs(const stubmap *m, const jf_file *cur, buf *out, buf *notes, 
 long mkcompat_vars(const stubmap *m, const jf_file *cur, buf *out, buf *notes, unsigned *overflows,
                    jerr *e)
 {
+    int alone = !cur;
+    if (alone)
+        cur = &no_file;
     /* Entry j (1-based, as in jump.vars) has GOT cell j + 1. */
     unsigned long nent = m->maxcell ? m->maxcell - 1 : 0, j0 = 0;
     const smap_var **var = xcalloc(nent + 2, sizeof *var);
@@ -209,6 +223,10 @@ long mkcompat_vars(const stubmap *m, const jf_file *cur, buf *out, buf *notes, u
         } else {
             if (var[j])
                 obj = var[j]->objfile;
+            if (alone) {
+                put(out, size[j], var[j] ? var[j]->type : 'D', name, lib, obj, NULL);
+                continue;
+            }
             put(out, size[j], 'D', JF_DUMMY, lib, obj, NULL);
             if (var[j])
                 buf_printf(notes, "Lost variable '%s' (cell %lu, offset 0x%llx)\n", name, j + 1,
@@ -240,14 +258,30 @@ int mkcompat_run(const mkcompat_opts *o, FILE *out, FILE *notes, jerr *e)
     buf ob = {0}, nb = {0};
     unsigned overflows = 0;
     long r;
-    int rc = -1;
+    int rc = -1, alone = 0;
 
     memset(&cur, 0, sizeof cur);
     if (smap_load(&m, o->stubs, o->nstubs, e) != 0)
         goto out;
-    if (jf_load(path, o->vars ? JF_VARS : JF_FUNCS, 0, &cur, e) != 0)
-        goto out;
-    r = o->vars ? mkcompat_vars(&m, &cur, &ob, &nb, &overflows, e) : mkcompat_funcs(&m, &cur, &ob, &nb, e);
+    /* The current file supplies the lines, if there is one: never the file being written
+     * (`mkcompat -f old.sa > jump.funcs` has emptied it already), nor a missing or empty one:
+     * then the stub alone says everything, which is what rebuilding from an installed stub
+     * needs. */
+    {
+        struct stat st, so;
+        int is_out = fstat(fileno(out), &so) == 0 && stat(path, &st) == 0 && st.st_dev == so.st_dev &&
+                     st.st_ino == so.st_ino;
+        if (is_out || (!o->control && stat(path, &st) != 0 && errno == ENOENT) ||
+            (stat(path, &st) == 0 && S_ISREG(st.st_mode) && st.st_size == 0)) {
+            if (is_out)
+                buf_printf(&nb, "%s is the output: rebuilt from the stub alone\n", path);
+            alone = 1;
+        } else if (jf_load(path, o->vars ? JF_VARS : JF_FUNCS, 0, &cur, e) != 0) {
+            goto out;
+        }
+    }
+    r = o->vars ? mkcompat_vars(&m, alone ? NULL : &cur, &ob, &nb, &overflows, e)
+                : mkcompat_funcs(&m, alone ? NULL : &cur, &ob, &nb, e);
     if (r < 0)
         goto out;
     if (ob.len)

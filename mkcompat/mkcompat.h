@@ -23,7 +23,8 @@ typedef struct mkcompat_opts {
 int mkcompat_run(const mkcompat_opts *o, FILE *out, FILE *notes, struct jerr *e);
 
 /* Rebuilders on a loaded map and control file, for the tests: append the new file to `out`
- * and the notes to `notes`; return the number of placeholders used, or -1 with e set. */
+ * and the notes to `notes`; return the number of placeholders used, or -1 with e set. With
+ * `cur` NULL they work from the stub alone: every name it holds keeps its line. */
 struct jf_file;
 struct buf;
 long mkcompat_funcs(const struct stubmap *m, const struct jf_file *cur, struct buf *out,

@@ -16,6 +16,14 @@ for a in i386 x86_64; do
     [ -f "$r/lib/jump/loader-$a.o" ] || fail "loader-$a.o not installed"
 done
 [ -f "$r/share/jump/registry.table" ] || fail "registry table not installed"
+# The registry is the user's: a reinstall keeps what `registry add` put in it (issue L).
+JUMP_REGISTRY=$r/share/jump/registry.table "$r/bin/registry" add libmine 0x70000000 0x7000ffff 1.0 >add.out 2>&1 ||
+    { cat add.out; fail "registry add"; }
+make -C "$TOP" --no-print-directory B="$B" install PREFIX=/opt/jump DESTDIR="$PWD/root" >install2.out 2>&1 ||
+    { cat install2.out; fail "make install again"; }
+expect_in "$r/share/jump/registry.table" "libmine"
+expect_in install2.out "kept $PWD/root/opt/jump/share/jump/registry.table"
+cmp -s "$TOP/share/registry.table" "$r/share/jump/registry.table.seed" || fail "the seed is not beside the registry"
 expect_in "$r/share/jump/Shared.inc" "JUMP_PREFIX ?= /opt/jump"
 expect_not_in "$r/share/jump/Shared.inc" "@PREFIX@"
 # gcc -B<prefix>/bin/jump runs the installed jumpas.

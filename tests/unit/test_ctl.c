@@ -87,6 +87,12 @@ static void test_aout_names_and_nm_forms(void **state)
     jf_free(&f);
     assert_int_equal(parse("libm.sa(x.o:1 A y\n", JF_IMPORT, 0, &f, &e), -1);
     assert_string_equal(e.msg, "jump.funcs:1: cannot read nm line 'libm.sa(x.o:1'");
+    /* an empty library or member: no line could be written back (issue L) */
+    assert_int_equal(parse("/:a.o:0 D bar\n", JF_IMPORT, 0, &f, &e), -1);
+    assert_string_equal(e.msg, "jump.funcs:1: cannot read nm line '/:a.o:0'");
+    assert_int_equal(parse("x.sa::0 D bar\n", JF_IMPORT, 0, &f, &e), -1);
+    assert_string_equal(e.msg, "jump.funcs:1: cannot read nm line 'x.sa::0'");
+    assert_int_equal(parse(".sa(.o):0 D bar\n", JF_IMPORT, 0, &f, &e), -1);
 }
 
 static void test_format_round_trip(void **state)
