@@ -15,9 +15,11 @@
 #include <string.h>
 #include <sys/auxv.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "jumpfmt.h"
+#include "imgcheck.h"
 
 #if UINTPTR_MAX == 0xffffffffu
 #define LD_CLASS ELFCLASS32
@@ -281,13 +283,6 @@ static int read_at(int fd, void *buf, size_t n, off_t off)
     return 0;
 }
 
-static uint32_t le32(const uint8_t *p)
-{
-    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
-static uint64_t le64(const uint8_t *p) { return le32(p) | (uint64_t)le32(p + 4) << 32; }
-
 /* The image's path, dir/soname, on fd 1 or 2. */
 static void put_path(int fd, const struct lib *l)
 {
@@ -418,64 +413,38 @@ static void map_exactly(struct lib *l, uintptr_t addr, size_t len, int prot, int
 static void map_image(struct lib *l, int fd)
 {
     /* The ELF header and the program headers (mkimage puts them at the start) in one read. */
-    union {
-        Ehdr e;
-        uint8_t b[sizeof(Ehdr) + MAX_PHDRS * sizeof(Phdr)];
-    } hdr;
-    const uint8_t *eh = hdr.b;
-    Phdr ph[MAX_PHDRS];
+    uint8_t hdr[sizeof(Ehdr) + MAX_PHDRS * sizeof(Phdr)];
     uint8_t note[512];
-    const Ehdr *e = &hdr.e;
+    jv_image im;
+    struct stat st;
+    const char *why;
     ssize_t got;
     uint32_t want_major;
-    const uint8_t *desc = NULL;
-    uintptr_t start = 0, stop = 0;
     char v1[48], v2[48], h1[24], h2[24];
-    int n;
 
+    /* Everything the image says is checked before any of it is used (runtime/imgcheck.h). */
     do
-        got = pread(fd, hdr.b, sizeof hdr.b, 0);
+        got = pread(fd, hdr, sizeof hdr, 0);
     while (got < 0 && errno == EINTR);
-    if (got < (ssize_t)sizeof(Ehdr) || memcmp(eh, ELFMAG, SELFMAG) != 0)
-        cant_load(l, "not an ELF file");
-    if (eh[EI_CLASS] != LD_CLASS || eh[EI_DATA] != ELFDATA2LSB || e->e_machine != LD_MACHINE)
-        cant_load(l, "built for another architecture");
-    if (e->e_type != ET_EXEC || e->e_phentsize != sizeof(Phdr) || e->e_phnum == 0 ||
-        e->e_phnum > MAX_PHDRS)
-        cant_load(l, "not a jump image (bad ELF header)");
-    n = e->e_phnum;
-    if (e->e_phoff + sizeof(Phdr) * (size_t)n <= (size_t)got)
-        memcpy(ph, hdr.b + e->e_phoff, sizeof(Phdr) * (size_t)n);
-    else if (read_at(fd, ph, sizeof(Phdr) * (size_t)n, (off_t)e->e_phoff) != 0)
-        cant_load(l, "truncated program headers");
-
-    /* The note says what this image is. */
-    for (int i = 0; i < n && !desc; i++) {
-        size_t sz = ph[i].p_filesz, namesz, descsz;
-        if (ph[i].p_type != PT_NOTE || sz < 12 + 8 + JUMP_NOTE_FIXED || sz > sizeof note)
-            continue;
-        if (read_at(fd, note, sz, (off_t)ph[i].p_offset) != 0)
-            cant_load(l, "truncated note");
-        namesz = le32(note);
-        descsz = le32(note + 4);
-        if (namesz == 5 && le32(note + 8) == JUMP_NOTE_TYPE && !memcmp(note + 12, "JUMP", 5) &&
-            descsz >= JUMP_NOTE_FIXED + 1 && 20 + descsz <= sz && note[20 + descsz - 1] == 0 &&
-            le32(note + 20) == JUMP_NOTE_FORMAT)
-            desc = note + 20;
-    }
-    if (!desc)
-        cant_load(l, "not a jump image (no jump note)");
-    l->vword = le32(desc + 4);
-    l->flags = le32(desc + 20);
-    if (le32(desc + 8) != sizeof(uintptr_t))
-        cant_load(l, "built for another architecture");
-    l->origin = (uintptr_t)le64(desc + 24);
-    l->end = (uintptr_t)le64(desc + 48);
-    l->got = (uintptr_t)le64(desc + 32);
-    l->info = (uintptr_t)le64(desc + 56);
+    if (got < 0 || fstat(fd, &st) != 0)
+        cant_load(l, strerror(errno));
+    if ((why = jv_headers(hdr, (size_t)got, (uint64_t)st.st_size, sizeof(uintptr_t), &im)) != NULL)
+        cant_load(l, why);
+    if (im.note_len > sizeof note)
+        cant_load(l, "not a jump image (its note is too large)");
+    if (read_at(fd, note, (size_t)im.note_len, (off_t)im.note_off) != 0)
+        cant_load(l, "truncated note");
+    if ((why = jv_note(note, im.note_len, &im)) != NULL)
+        cant_load(l, why);
+    l->vword = im.vword;
+    l->flags = im.flags;
+    l->origin = (uintptr_t)im.origin;
+    l->end = (uintptr_t)im.end;
+    l->got = (uintptr_t)im.got;
+    l->info = (uintptr_t)im.info;
     {
         /* Same library: the names agree up to ".so."; the major is judged below. */
-        const char *have = (const char *)desc + JUMP_NOTE_FIXED, *p = l->soname;
+        const char *have = im.soname, *p = l->soname;
         while (*p && !(p[0] == '.' && p[1] == 's' && p[2] == 'o' && p[3] == '.'))
             p++;
         if (strncmp(have, l->soname, (size_t)(p - l->soname) + (*p ? 4 : 0)) != 0)
@@ -524,36 +493,19 @@ static void map_image(struct lib *l, int fd)
     }
 
     /* Map every PT_LOAD at exactly its address, never over an existing mapping. */
-    for (int i = 0; i < n; i++) {
-        if (ph[i].p_type != PT_LOAD || !ph[i].p_memsz)
-            continue;
-        if (!start || ph[i].p_vaddr < start)
-            start = ph[i].p_vaddr;
-        if (ph[i].p_vaddr + ph[i].p_memsz > stop)
-            stop = ph[i].p_vaddr + ph[i].p_memsz;
-    }
-    if (start < l->origin || stop > l->end + JUMP_PAGE)
-        cant_load(l, "segments lie outside the range its note gives");
-    for (int i = 0; i < n; i++) {
-        uintptr_t va, pg, fend, mend, fpage;
-        int prot;
-        if (ph[i].p_type != PT_LOAD || !ph[i].p_memsz)
-            continue;
-        va = ph[i].p_vaddr;
-        pg = va & ~(uintptr_t)(JUMP_PAGE - 1);
-        if ((ph[i].p_offset & (JUMP_PAGE - 1)) != (va & (JUMP_PAGE - 1)))
-            cant_load(l, "a segment is not page-aligned in the file");
-        prot = (ph[i].p_flags & PF_R ? PROT_READ : 0) | (ph[i].p_flags & PF_W ? PROT_WRITE : 0) |
-               (ph[i].p_flags & PF_X ? PROT_EXEC : 0);
-        fend = va + ph[i].p_filesz;
-        mend = va + ph[i].p_memsz;
+    for (int i = 0; i < im.nseg; i++) {
+        const jv_seg *s = &im.seg[i];
+        uintptr_t va = (uintptr_t)s->vaddr, pg = va & ~(uintptr_t)(JUMP_PAGE - 1);
+        uintptr_t fend = va + (uintptr_t)s->filesz, mend = va + (uintptr_t)s->memsz, fpage;
+        int prot = (s->flags & JV_R ? PROT_READ : 0) | (s->flags & JV_W ? PROT_WRITE : 0) |
+                   (s->flags & JV_X ? PROT_EXEC : 0);
         l->seg[l->nseg].start = pg;
         l->seg[l->nseg].end = mend;
         l->seg[l->nseg].prot = prot;
         l->nseg++;
         fpage = (fend + JUMP_PAGE - 1) & ~(uintptr_t)(JUMP_PAGE - 1);
-        if (ph[i].p_filesz) {
-            map_exactly(l, pg, fend - pg, prot, MAP_PRIVATE, fd, (off_t)(ph[i].p_offset - (va - pg)));
+        if (s->filesz) {
+            map_exactly(l, pg, fend - pg, prot, MAP_PRIVATE, fd, (off_t)(s->offset - (va - pg)));
             /* The rest of the last file page belongs to .bss: zero it. */
             if (mend > fend && (prot & PROT_WRITE))
                 memset((void *)fend, 0, (mend < fpage ? mend : fpage) - fend);
@@ -562,9 +514,14 @@ static void map_image(struct lib *l, int fd)
         }
         if (mend > fpage)
             map_exactly(l, fpage, mend - fpage, prot, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        /* What the checks of the contents read: the mapping (a page the segment does not
+         * fill reads as zero, as in the file's view). */
+        im.seg[i].bytes = (const uint8_t *)va;
+        im.seg[i].filesz = (prot & PROT_READ) ? s->memsz : 0;
     }
-    if (*(const uint32_t *)l->origin != l->vword)
-        cant_load(l, "the version word at its load address does not match its note");
+    if ((why = jv_contents(&im)) != NULL)
+        cant_load(l, why);
+    l->ctor = (uintptr_t)im.ctor;
 }
 
 /* ---- host imports ---- */
@@ -726,14 +683,6 @@ static uintptr_t lookup(const struct lib *self, const char *name)
 }
 
 /* The image information block: GOT cell 0 and the note must agree on where it is. */
-static void check_info(struct lib *l)
-{
-    const uintptr_t *info = (const uintptr_t *)l->info;
-    if (!info || *(const uintptr_t *)l->got != l->info || info[JI_MAGIC] != JUMP_INFO_MAGIC)
-        cant_load(l, "corrupt image information block");
-    l->ctor = info[JI_CTOR_SLOT];
-}
-
 static void bind_imports(struct lib *l)
 {
     const uintptr_t *info = (const uintptr_t *)l->info;
@@ -1171,7 +1120,6 @@ static void jump_load_all(int argc, char **argv, char **envp)
             fatal3(": can't find library '", l->soname, NULL);
         map_image(l, fd);
         close(fd);
-        check_info(l);
         l->state = 3; /* mapped */
     }
     check_used();

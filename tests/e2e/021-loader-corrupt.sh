@@ -52,7 +52,7 @@ JUMP_LIBRARY_PATH=$PWD/trunc1 run 127 t1.out exe ./p
 expect_in t1.out "truncated program headers"
 mkdir -p trunc2 && head -c $((noteoff + 8)) "$img" >trunc2/libc9.so.1
 JUMP_LIBRARY_PATH=$PWD/trunc2 run 127 t2.out exe ./p
-expect_in t2.out "truncated note"
+expect_in t2.out "truncated file"
 
 # A program with a damaged library record.
 cat >rec.s <<'S'

@@ -1,0 +1,286 @@
+/* imgcheck: everything the loader may trust about a jump image, checked before any of it is
+ * used: pure functions from bytes to a verdict (NULL) or the reason for refusing the image,
+ * with no system calls and no library calls, so that the loader (compiled with
+ * -fno-builtin, before the C library is set up), the unit tests and the fuzz target run the
+ * very same code (issue L).
+ *
+ * Three steps, as the loader meets the image:
+ *   jv_headers  the ELF header and program headers (the first bytes of the file) and the
+ *               file's size: every loadable segment lies in the file, fits its memory size,
+ *               is page-congruent, does not wrap or overlap another, and the image is small;
+ *   jv_note     the jump note: what it says lies where the segments are (the load address
+ *               in an executable segment, the GOT and the information block in readable ones,
+ *               the constructor slot at the end of the jump table);
+ *   jv_contents the bytes of the segments (mapped, or from the file): the GOT points at the
+ *               information block, and every table that block points at (host imports,
+ *               fixups, slot and cell names) lies inside the image, with each address the
+ *               loader will write inside a segment of the image (import cells: a writable
+ *               one) and each name a NUL-terminated string inside a segment.
+ * jv_file runs all three over a whole file in memory (tests, fuzzing, tools). */
+#ifndef JUMP_IMGCHECK_H
+#define JUMP_IMGCHECK_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "jumpfmt.h"
+
+#define JV_MAX_SEGS 16
+#define JV_MAX_IMAGE 0x40000000u /* 1 GB: no jump image comes near */
+#define JV_R 4u                  /* p_flags bits */
+#define JV_W 2u
+#define JV_X 1u
+
+typedef struct jv_seg {
+    uint64_t vaddr, memsz, filesz, offset;
+    unsigned flags;       /* JV_R | JV_W | JV_X */
+    const uint8_t *bytes; /* the segment's first filesz bytes (memory or file); the rest reads 0 */
+} jv_seg;
+
+typedef struct jv_image {
+    unsigned ps;          /* pointer and cell size: 4 or 8 */
+    int nseg;
+    jv_seg seg[JV_MAX_SEGS];
+    uint64_t note_off, note_len; /* the PT_NOTE segment, for the caller to read */
+    uint32_t vword, cellsize, jumpsize, gotsize, flags;
+    uint64_t origin, got, data, end, info;
+    const char *soname;   /* inside the note bytes given to jv_note */
+    uint64_t ctor;        /* the constructor slot, from the information block */
+} jv_image;
+
+static inline uint32_t jv_le32(const uint8_t *p)
+{
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+static inline uint64_t jv_le64(const uint8_t *p) { return jv_le32(p) | (uint64_t)jv_le32(p + 4) << 32; }
+static inline uint16_t jv_le16(const uint8_t *p) { return (uint16_t)(p[0] | p[1] << 8); }
+
+/* The segment holding all of [a, a+n) with every flag of `need`, or NULL. */
+static inline const jv_seg *jv_seg_of(const jv_image *im, uint64_t a, uint64_t n, unsigned need)
+{
+    for (int i = 0; i < im->nseg; i++) {
+        const jv_seg *s = &im->seg[i];
+        if (a >= s->vaddr && n <= s->memsz && a - s->vaddr <= s->memsz - n && (s->flags & need) == need)
+            return s;
+    }
+    return NULL;
+}
+
+/* n (<= 8) bytes at a from a segment with `need`; 0, or -1 if no segment holds them. */
+static inline int jv_read(const jv_image *im, uint64_t a, unsigned n, unsigned need, uint8_t *out)
+{
+    const jv_seg *s = jv_seg_of(im, a, n, need);
+    if (!s || !s->bytes)
+        return -1;
+    for (unsigned k = 0; k < n; k++) {
+        uint64_t o = a - s->vaddr + k;
+        out[k] = o < s->filesz ? s->bytes[o] : 0;
+    }
+    return 0;
+}
+
+static inline int jv_word(const jv_image *im, uint64_t a, unsigned need, uint64_t *v)
+{
+    uint8_t b[8];
+    if (jv_read(im, a, im->ps, need, b) != 0)
+        return -1;
+    *v = im->ps == 8 ? jv_le64(b) : jv_le32(b);
+    return 0;
+}
+
+/* n elements of `size` bytes from a: all inside one segment with `need`. */
+static inline int jv_array_ok(const jv_image *im, uint64_t a, uint64_t n, uint64_t size, unsigned need)
+{
+    if (n == 0)
+        return 1;
+    if (n > JV_MAX_IMAGE / size)
+        return 0;
+    return jv_seg_of(im, a, n * size, need) != NULL;
+}
+
+/* A NUL-terminated string at a, inside a readable segment. */
+static inline int jv_string_ok(const jv_image *im, uint64_t a)
+{
+    const jv_seg *s = jv_seg_of(im, a, 1, JV_R);
+    if (!s || !s->bytes)
+        return 0;
+    for (uint64_t o = a - s->vaddr; o < s->memsz; o++)
+        if (o >= s->filesz || s->bytes[o] == 0)
+            return 1;
+    return 0;
+}
+
+/* `eh`: the file's first `len` bytes, which must hold the ELF header and the program headers
+ * (mkimage writes them there); `filesize`: the file's size; `ps`: the loader's pointer size. */
+static inline const char *jv_headers(const uint8_t *eh, size_t len, uint64_t filesize, unsigned ps, jv_image *im)
+{
+    unsigned ehsize = ps == 8 ? 64 : 52, phsize = ps == 8 ? 56 : 32;
+    uint64_t phoff;
+    unsigned phnum;
+    int notes = 0;
+    for (size_t k = 0; k < sizeof *im; k++)
+        ((uint8_t *)im)[k] = 0;
+    im->ps = ps;
+    if (len < 16 || eh[0] != 0x7f || eh[1] != 'E' || eh[2] != 'L' || eh[3] != 'F')
+        return "not an ELF file";
+    if (eh[4] != (ps == 8 ? 2 : 1) || eh[5] != 1 || len < ehsize ||
+        jv_le16(eh + 18) != (ps == 8 ? 62 : 3))
+        return "built for another architecture";
+    if (jv_le16(eh + 16) != 2 /* ET_EXEC */)
+        return "not a jump image (bad ELF header)";
+    phoff = ps == 8 ? jv_le64(eh + 32) : jv_le32(eh + 28);
+    phnum = jv_le16(eh + (ps == 8 ? 56 : 44));
+    if (jv_le16(eh + (ps == 8 ? 54 : 42)) != phsize || phnum == 0 || phnum > JV_MAX_SEGS)
+        return "not a jump image (bad ELF header)";
+    if (phoff > len || (uint64_t)phnum * phsize > len - phoff)
+        return "truncated program headers";
+    for (unsigned i = 0; i < phnum; i++) {
+        const uint8_t *p = eh + phoff + (uint64_t)i * phsize;
+        uint32_t type = jv_le32(p);
+        jv_seg s;
+        unsigned pf = ps == 8 ? jv_le32(p + 4) : jv_le32(p + 24);
+        s.offset = ps == 8 ? jv_le64(p + 8) : jv_le32(p + 4);
+        s.vaddr = ps == 8 ? jv_le64(p + 16) : jv_le32(p + 8);
+        s.filesz = ps == 8 ? jv_le64(p + 32) : jv_le32(p + 16);
+        s.memsz = ps == 8 ? jv_le64(p + 40) : jv_le32(p + 20);
+        s.flags = pf & (JV_R | JV_W | JV_X);
+        s.bytes = NULL;
+        if (type == 4 /* PT_NOTE */ && !notes++) {
+            if (s.offset > filesize || s.filesz > filesize - s.offset)
+                return "truncated file (the note lies past its end)";
+            im->note_off = s.offset;
+            im->note_len = s.filesz;
+        }
+        if (type != 1 /* PT_LOAD */ || s.memsz == 0)
+            continue;
+        if (s.filesz > s.memsz)
+            return "a segment has more bytes in the file than in memory";
+        if (s.memsz > JV_MAX_IMAGE || s.vaddr > (ps == 8 ? (uint64_t)1 << 47 : 0xffffffffu) - s.memsz)
+            return "a segment is too large or lies outside the address space";
+        if (s.offset > filesize || s.filesz > filesize - s.offset)
+            return "truncated file (a segment lies past its end)";
+        if ((s.offset & (JUMP_PAGE - 1)) != (s.vaddr & (JUMP_PAGE - 1)))
+            return "a segment is not page-aligned in the file";
+        /* Pages, as they are mapped: no two segments may share one. */
+        for (int k = 0; k < im->nseg; k++) {
+            const jv_seg *o = &im->seg[k];
+            uint64_t a0 = s.vaddr & ~(uint64_t)(JUMP_PAGE - 1), a1 = s.vaddr + s.memsz;
+            uint64_t b0 = o->vaddr & ~(uint64_t)(JUMP_PAGE - 1), b1 = o->vaddr + o->memsz;
+            if (a0 < b1 && b0 < a1)
+                return "two of its segments overlap";
+        }
+        im->seg[im->nseg++] = s;
+    }
+    if (!im->nseg)
+        return "not a jump image (nothing to load)";
+    if (!im->note_len)
+        return "not a jump image (no jump note)";
+    return NULL;
+}
+
+/* The PT_NOTE segment's bytes (im->note_len of them, at im->note_off in the file). */
+static inline const char *jv_note(const uint8_t *note, uint64_t len, jv_image *im)
+{
+    uint32_t namesz, descsz;
+    const uint8_t *d;
+    uint64_t lo = UINT64_MAX, hi = 0;
+    if (len < 20 + JUMP_NOTE_FIXED + 1)
+        return "not a jump image (no jump note)";
+    namesz = jv_le32(note);
+    descsz = jv_le32(note + 4);
+    if (namesz != 5 || jv_le32(note + 8) != JUMP_NOTE_TYPE || note[12] != 'J' || note[13] != 'U' ||
+        note[14] != 'M' || note[15] != 'P' || note[16] != 0 || descsz < JUMP_NOTE_FIXED + 1 ||
+        descsz > len - 20 || note[20 + descsz - 1] != 0)
+        return "not a jump image (no jump note)";
+    d = note + 20;
+    if (jv_le32(d) != JUMP_NOTE_FORMAT)
+        return "not a jump image (jump note of another format)";
+    im->vword = jv_le32(d + 4);
+    im->cellsize = jv_le32(d + 8);
+    im->jumpsize = jv_le32(d + 12);
+    im->gotsize = jv_le32(d + 16);
+    im->flags = jv_le32(d + 20);
+    im->origin = jv_le64(d + 24);
+    im->got = jv_le64(d + 32);
+    im->data = jv_le64(d + 40);
+    im->end = jv_le64(d + 48);
+    im->info = jv_le64(d + 56);
+    im->soname = (const char *)d + JUMP_NOTE_FIXED;
+    if (im->cellsize != im->ps)
+        return "built for another architecture";
+    for (int i = 0; i < im->nseg; i++) {
+        if (im->seg[i].vaddr < lo)
+            lo = im->seg[i].vaddr;
+        if (im->seg[i].vaddr + im->seg[i].memsz > hi)
+            hi = im->seg[i].vaddr + im->seg[i].memsz;
+    }
+    if (lo < im->origin || im->end < im->origin || hi > im->end + JUMP_PAGE)
+        return "segments lie outside the range its note gives";
+    if (im->jumpsize < 8 || im->jumpsize % 8 || !jv_seg_of(im, im->origin, im->jumpsize, JV_R | JV_X))
+        return "its jump table is not in an executable segment";
+    if (im->got % im->ps || !jv_seg_of(im, im->got, 2 * (uint64_t)im->ps, JV_R))
+        return "its GOT lies outside its segments";
+    if (im->info % im->ps || !jv_seg_of(im, im->info, (uint64_t)JI_NWORDS * im->ps, JV_R))
+        return "its information block lies outside its segments";
+    return NULL;
+}
+
+/* Once the segments' bytes are there (im->seg[i].bytes). */
+static inline const char *jv_contents(jv_image *im)
+{
+    uint64_t w[JI_NWORDS], g0, v;
+    unsigned ps = im->ps;
+    uint8_t b[4];
+    if (jv_read(im, im->origin, 4, JV_R, b) != 0 || jv_le32(b) != im->vword)
+        return "the version word at its load address does not match its note";
+    for (unsigned k = 0; k < JI_NWORDS; k++)
+        if (jv_word(im, im->info + (uint64_t)k * ps, JV_R, &w[k]) != 0)
+            return "its information block lies outside its segments";
+    if (jv_word(im, im->got, JV_R, &g0) != 0 || g0 != im->info || w[JI_MAGIC] != JUMP_INFO_MAGIC)
+        return "corrupt image information block";
+    if (w[JI_CTOR_SLOT] != im->origin + im->jumpsize - 8)
+        return "corrupt image information block (the constructor slot is not the jump table's last)";
+    im->ctor = w[JI_CTOR_SLOT];
+    /* Host imports: {cell, name}; the loader writes each cell. */
+    if (!jv_array_ok(im, w[JI_IMPORTS], w[JI_NIMPORTS], 2 * (uint64_t)ps, JV_R))
+        return "corrupt image information block (host imports)";
+    for (uint64_t k = 0; k < w[JI_NIMPORTS]; k++) {
+        uint64_t cell, name;
+        if (jv_word(im, w[JI_IMPORTS] + 2 * k * ps, JV_R, &cell) != 0 ||
+            jv_word(im, w[JI_IMPORTS] + (2 * k + 1) * ps, JV_R, &name) != 0 || cell % ps ||
+            !jv_seg_of(im, cell, ps, JV_W) || !jv_string_ok(im, name))
+            return "corrupt image information block (a host import)";
+    }
+    /* Fixups: {where, cell, addend}: the loader reads the cell and writes where. */
+    if (!jv_array_ok(im, w[JI_FIXUPS], w[JI_NFIXUPS], 3 * (uint64_t)ps, JV_R))
+        return "corrupt image information block (fixups)";
+    for (uint64_t k = 0; k < w[JI_NFIXUPS]; k++) {
+        uint64_t where, cell;
+        if (jv_word(im, w[JI_FIXUPS] + 3 * k * ps, JV_R, &where) != 0 ||
+            jv_word(im, w[JI_FIXUPS] + (3 * k + 1) * ps, JV_R, &cell) != 0 ||
+            !jv_seg_of(im, where, ps, 0) || !jv_seg_of(im, cell, ps, JV_R))
+            return "corrupt image information block (a fixup)";
+    }
+    /* The names of the slots and of the cells, and the cells themselves. */
+    if (w[JI_NSLOTS] > im->jumpsize / 8 || !jv_array_ok(im, w[JI_SLOTNAMES], w[JI_NSLOTS], 4, JV_R))
+        return "corrupt image information block (slot names)";
+    if (w[JI_NCELLS] > im->gotsize / ps || !jv_array_ok(im, w[JI_CELLNAMES], w[JI_NCELLS], 4, JV_R) ||
+        (w[JI_NCELLS] && jv_word(im, im->got + (w[JI_NCELLS] + 1) * ps, JV_R, &v) != 0))
+        return "corrupt image information block (cell names)";
+    return NULL;
+}
+
+/* The whole check over a file in memory; the segments' bytes point into it. */
+static inline const char *jv_file(const uint8_t *file, size_t len, unsigned ps, jv_image *im)
+{
+    const char *why = jv_headers(file, len, len, ps, im);
+    if (!why)
+        why = jv_note(file + im->note_off, im->note_len, im);
+    if (why)
+        return why;
+    for (int i = 0; i < im->nseg; i++)
+        im->seg[i].bytes = file + im->seg[i].offset;
+    return jv_contents(im);
+}
+
+#endif
