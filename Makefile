@@ -95,11 +95,21 @@ define tool_test_rule
 $(B)/tests/test_$(1): $(filter-out $(B)/obj/$(1)/main.o,$(patsubst %.c,$(B)/obj/%.o,$(wildcard $(1)/*.c)))
 endef
 $(foreach t,$(TOOLS),$(eval $(call tool_test_rule,$(t))))
+# The loader's image checks are a header the loader and this test share.
+$(B)/tests/test_imgcheck: runtime/imgcheck.h lib/jumpfmt.h
 $(B)/tests/%: tests/unit/%.c $(LIBA)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -iquote tests/unit $(LDFLAGS) -o $@ $(filter-out $(LIBA),$^) $(LIBA) -lcmocka
+	$(CC) $(ALL_CFLAGS) -iquote tests/unit $(LDFLAGS) -o $@ $(filter-out $(LIBA) %.h,$^) $(LIBA) -lcmocka
 
-units: $(UNITS)
+# Fuzz targets (tests/fuzz/fuzz_NAME.c): a replay binary each, built with the tests, that
+# make check runs over the seeds and every input that ever crashed the target.
+FUZZ_NAMES := $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
+REPLAYS := $(FUZZ_NAMES:%=$(B)/fuzz/replay-%)
+$(B)/fuzz/replay-%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(LIBA) runtime/imgcheck.h lib/jumpfmt.h
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< tests/fuzz/replay.c $(LIBA)
+
+units: $(UNITS) $(REPLAYS)
 
 # A staged install that the end-to-end tests and the demo use, as a user would.
 STAGE := $(abspath $(B))/stage
@@ -112,6 +122,29 @@ check: deps
 	@$(MAKE) --no-print-directory -j$(JOBS) all units
 	@$(MAKE) --no-print-directory stage
 	@B=$(B) STAGE=$(STAGE) JOBS=$(JOBS) tests/run.sh $(TESTS)
+
+# make fuzz: every target under clang's libFuzzer with ASan and UBSan, FUZZ_TIME seconds
+# each (default 60); new inputs go to $(B)/fuzz/corpus-NAME, a crash to
+# tests/fuzz/crashes/NAME-* (commit it: make check replays it from then on).
+FUZZ_TIME ?= 60
+LIB_GEN := $(sort $(notdir $(basename $(wildcard lib/*_scan.l lib/*_parse.y))))
+FUZZ_CC ?= clang
+FUZZ_FLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
+  -std=c11 -D_GNU_SOURCE -iquote lib -iquote $(B)/gen
+fuzz: deps
+	@$(MAKE) --no-print-directory -j$(JOBS) $(GEN_H) $(GEN_NAMES:%=$(B)/gen/%.c)
+	@command -v $(FUZZ_CC) >/dev/null || { echo "make fuzz needs clang: apt-get install -y clang"; exit 2; }
+	@mkdir -p $(B)/fuzz tests/fuzz/crashes
+	@for n in $(FUZZ_NAMES); do \
+	  $(FUZZ_CC) $(FUZZ_FLAGS) -o $(B)/fuzz/fuzz-$$n tests/fuzz/fuzz_$$n.c $(LIB_SRC) $(LIB_GEN:%=$(B)/gen/%.c) || exit 2; \
+	  mkdir -p $(B)/fuzz/corpus-$$n; \
+	  echo "fuzz $$n: $(FUZZ_TIME) s"; \
+	  $(B)/fuzz/fuzz-$$n -max_total_time=$(FUZZ_TIME) -print_final_stats=1 \
+	    -artifact_prefix=tests/fuzz/crashes/$$n- $(B)/fuzz/corpus-$$n tests/fuzz/seeds/$$n \
+	    2>$(B)/fuzz/$$n.log; rc=$$?; \
+	  grep -E '^stat::number_of_executed_units|^stat::peak_rss' $(B)/fuzz/$$n.log | sed "s/^/  $$n /"; \
+	  [ $$rc = 0 ] || { tail -n 30 $(B)/fuzz/$$n.log; echo "fuzz $$n: a finding is in tests/fuzz/crashes/"; exit 1; }; \
+	done
 
 san:
 	@$(MAKE) --no-print-directory B=build-san SANFLAGS="-fsanitize=address,undefined -fno-omit-frame-pointer -Wno-format-truncation -Wno-format-overflow" LDFLAGS="-fsanitize=address,undefined" check
@@ -154,5 +187,5 @@ install: all
 clean:
 	rm -rf $(B) build-san
 
-.PHONY: all deps units stage check san demo bench install clean
+.PHONY: all deps units stage check san fuzz demo bench install clean
 -include $(shell find $(B)/obj -name '*.d' 2>/dev/null)

@@ -104,6 +104,8 @@ static int nm_form(jf_file *f, const fields_line *l, int flags, jerr *e)
         goto bad;
     if ((flags & JF_AOUT) && name[0] == '_')
         name++;
+    if (!name[0])
+        goto bad;
     jf_add(f, 0, l->f[1][0], name, lib, obj, NULL);
     f->v[f->n - 1].line = l->line;
     free(lib);
@@ -139,6 +141,9 @@ static int on_line(void *vctx, const fields_line *l, jerr *e)
     name = l->f[2];
     if ((c->flags & JF_AOUT) && name[0] == '_')
         name++;
+    if (!name[0])
+        return jerr_set(e, EXIT_BAD, "%s:%u: the symbol name '%s' is empty without its a.out '_'", f->path,
+                        l->line, l->f[2]);
     if (parse_u64(l->f[0], 1, &size))
         return jerr_set(e, EXIT_BAD, "%s:%u: invalid size for symbol '%s'", f->path, l->line, name);
     if (strlen(l->f[1]) != 1 || !jf_type_ok(f->kind, l->f[1][0]))

@@ -93,6 +93,10 @@ static void test_aout_names_and_nm_forms(void **state)
     assert_int_equal(parse("x.sa::0 D bar\n", JF_IMPORT, 0, &f, &e), -1);
     assert_string_equal(e.msg, "jump.funcs:1: cannot read nm line 'x.sa::0'");
     assert_int_equal(parse(".sa(.o):0 D bar\n", JF_IMPORT, 0, &f, &e), -1);
+    /* an a.out name that is only its '_' (found by make fuzz: written back without a name) */
+    assert_int_equal(parse("x.sa:a.o:0 A _\n", JF_IMPORT, JF_AOUT, &f, &e), -1);
+    assert_int_equal(parse("00000004 D _ libc errno\n", JF_IMPORT, JF_AOUT, &f, &e), -1);
+    assert_string_equal(e.msg, "jump.funcs:1: the symbol name '_' is empty without its a.out '_'");
 }
 
 static void test_format_round_trip(void **state)
