@@ -113,6 +113,26 @@ mkjump() {
 # shlib_steps OUT: the end of the README's workflow in a library with Shared.inc: the getsize
 # step word for word, make shlib (which must compile nothing and verify clean), make
 # shlib-install; outputs in OUT.getsize, OUT.shlib, OUT.install.
+# shared_inc NAME VERSION ADDRESS LIBOBJECTS [EXTRA_LIBS [IMPORT]]: the classic Shared.inc
+# lines appended to ./Makefile, the images going to $PWD/lib.
+shared_inc() {
+    cat >>Makefile <<MK
+
+SL_NAME = $1
+SL_PATH = $PWD/lib
+SL_VERSION = $2
+SL_LOAD_ADDRESS = $3
+SL_JUMP_TABLE_SIZE = 0x1000
+SL_GOT_SIZE = 0x1000
+SL_EXTRA_LIBS = ${5:--lc}
+${6:+SL_IMPORT = $6}
+SL_ARCH = $ARCH
+JUMP_PREFIX = $STAGE
+LIBOBJECTS = $4
+include $STAGE/share/jump/Shared.inc
+MK
+}
+
 shlib_steps() {
     (cd "$JUMP_DIR" && getsize > jump.vars-new && mv jump.vars jump.vars-old && mv jump.vars-new jump.vars) \
         >"$1.getsize" 2>&1 || { cat "$1.getsize"; fail "the getsize step"; }
