@@ -358,6 +358,8 @@ typedef struct prog {
     int open;
     uint64_t *refs;     /* addresses the program's bytes refer to near the image, sorted */
     size_t nrefs;
+    uint64_t *ptrs;     /* a PIE program's pointers: the places of its relative relocations, sorted */
+    size_t nptrs;
 } prog;
 
 static int cmp_u64(const void *a, const void *b)
@@ -406,6 +408,12 @@ static void collect_refs(prog *p, uint64_t lo, uint64_t hi, uint64_t plo, uint64
             for (int k = 0; k < 2; k++) {
                 if ((cand[k] < lo || cand[k] >= hi) && (cand[k] < plo || cand[k] >= phi))
                     continue;
+                /* A PIE program lies at 0 here, where small numbers abound: its pointers are
+                 * the words its relative relocations name, its rel32 references are code's. */
+                if (p->f.type == ET_DYN_ &&
+                    (k == 0 ? !(p->nptrs && bsearch(&va, p->ptrs, p->nptrs, sizeof *p->ptrs, cmp_u64))
+                            : !(ph->flags & PF_X_)))
+                    continue;
                 if (p->nrefs == cap) {
                     cap = cap ? 2 * cap : 256;
                     p->refs = xrealloc(p->refs, cap * sizeof *p->refs);
@@ -451,22 +459,32 @@ static const char *psym_at(const prog *p, uint64_t addr, int absolute)
  * at address 0. */
 static void apply_relative(prog *p)
 {
-    if (p->f.arch->ptrsize != 8)
-        return;
+    size_t cap = 0;
+    int is64 = p->f.arch->ptrsize == 8;
+    unsigned esz = is64 ? 24 : 8;
     for (size_t i = 1; i < p->f.nsecs; i++) {
         const elf_sec *s = &p->f.secs[i];
-        if (s->type != SHT_RELA_ || !(s->flags & SHF_ALLOC_) || s->entsize != 24 ||
+        if (s->type != (is64 ? SHT_RELA_ : SHT_REL_) || !(s->flags & SHF_ALLOC_) || s->entsize != esz ||
             !in_bounds(p->b.len, s->offset, s->size))
             continue;
-        for (uint64_t k = 0; k + 24 <= s->size; k += 24) {
+        for (uint64_t k = 0; k + esz <= s->size; k += esz) {
             const uint8_t *r = p->b.p + s->offset + k;
-            uint64_t off;
-            if ((uint32_t)rd64le(r + 8) != 8 /* R_X86_64_RELATIVE */ ||
-                elf_file_offset(&p->f, rd64le(r), 8, &off) != 0)
+            uint64_t off, where = is64 ? rd64le(r) : rd32le(r);
+            /* R_X86_64_RELATIVE and R_386_RELATIVE are both 8 */
+            if ((is64 ? (uint32_t)rd64le(r + 8) : (rd32le(r + 4) & 0xff)) != 8 ||
+                elf_file_offset(&p->f, where, p->f.arch->ptrsize, &off) != 0)
                 continue;
-            wr64le(p->b.p + off, rd64le(r + 16));
+            if (is64)
+                wr64le(p->b.p + off, rd64le(r + 16));
+            if (p->nptrs == cap) {
+                cap = cap ? 2 * cap : 256;
+                p->ptrs = xrealloc(p->ptrs, cap * sizeof *p->ptrs);
+            }
+            p->ptrs[p->nptrs++] = where;
         }
     }
+    if (p->nptrs)
+        qsort(p->ptrs, p->nptrs, sizeof *p->ptrs, cmp_u64);
 }
 
 /* The copy a stub member gave the program of the variable the override table's reference
@@ -829,6 +847,7 @@ out:
         elf_close(&p.f);
     blob_free(&p.b);
     free(p.refs);
+    free(p.ptrs);
     smap_free(&old);
     smap_free(&nw);
     strmap_free(&a.syms);
