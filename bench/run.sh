@@ -283,8 +283,9 @@ for a in $ARCHES; do
         done
         gcc $m -no-pie -o "$A/bin/jump-$n" "$A/main$n.o" "${sa[@]}" || note "link jump-$n failed"
         if [ -n "$nocheck" ] && [ "$n" = 50 ]; then
-            gcc $m -std=c11 -D_GNU_SOURCE -O2 -fno-pic -fno-pie -fno-stack-protector \
+            gcc $m -std=c11 -D_GNU_SOURCE -O2 -fpie -fno-stack-protector \
                 -fno-asynchronous-unwind-tables -fno-builtin -ffunction-sections -iquote "$here/../lib" \
+                -iquote "$here/../runtime" \
                 -c -o "$A/loader-nocheck.o" "$W/tools/loader-nocheck.c" &&
                 gcc $m -no-pie -o "$A/bin/jump_nocheck-$n" "$A/main$n.o" "$A/loader-nocheck.o" "${sa[@]}" ||
                 note "link jump_nocheck-$n failed"

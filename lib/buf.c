@@ -99,20 +99,26 @@ void buf_addc(buf *b, int c)
 
 void buf_adds(buf *b, const char *s) { buf_add(b, s, strlen(s)); }
 
-void buf_printf(buf *b, const char *fmt, ...)
+void buf_vprintf(buf *b, const char *fmt, va_list ap)
 {
-    va_list ap;
+    va_list again;
     int n;
-    va_start(ap, fmt);
+    va_copy(again, ap);
     n = vsnprintf(NULL, 0, fmt, ap);
-    va_end(ap);
     if (n < 0)
         oom();
     buf_reserve(b, (size_t)n + 1);
-    va_start(ap, fmt);
-    vsnprintf((char *)b->p + b->len, (size_t)n + 1, fmt, ap);
-    va_end(ap);
+    vsnprintf((char *)b->p + b->len, (size_t)n + 1, fmt, again);
+    va_end(again);
     b->len += (size_t)n;
+}
+
+void buf_printf(buf *b, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    buf_vprintf(b, fmt, ap);
+    va_end(ap);
 }
 
 void buf_zero(buf *b, size_t n)

@@ -3,6 +3,7 @@
 #ifndef JUMP_BUF_H
 #define JUMP_BUF_H
 
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -27,6 +28,7 @@ void buf_add(buf *b, const void *data, size_t n);
 void buf_addc(buf *b, int c);
 void buf_adds(buf *b, const char *s);           /* without the NUL */
 void buf_printf(buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void buf_vprintf(buf *b, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 void buf_zero(buf *b, size_t n);                /* append n zero bytes */
 void buf_align(buf *b, size_t a);               /* pad with zeros to a multiple of a */
 void buf_w8(buf *b, uint8_t v);

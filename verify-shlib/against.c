@@ -60,10 +60,12 @@ static void add(actx *a, int grade, const char *key, const char *fmt, ...)
 static char *keyf(const char *kind, unsigned long n) { return xasprintf("%s:%lu", kind, n); }
 
 /* How much a slot, cell or variable matters: to the library's users (--against: withdrawing
- * it is compatible, changing it is not), to a program that uses it (neither is), or to a
- * program that links it but never refers to it (both are compatible). */
+ * or changing it breaks them), to a program that uses it (likewise), or to a program that
+ * links it but never refers to it (neither matters). */
 enum { USE_LIBRARY, USE_PROGRAM, USE_LINKED };
-static int withdraw_grade(int use) { return use == USE_PROGRAM ? G_INCOMPAT : G_COMPAT; }
+/* A withdrawn slot or cell breaks every program that uses it: as incompatible as a change
+ * (issue I), unless the program links it without referring to it. */
+static int withdraw_grade(int use) { return use == USE_LINKED ? G_COMPAT : G_INCOMPAT; }
 static int change_grade(int use) { return use == USE_LINKED ? G_COMPAT : G_INCOMPAT; }
 
 /* ---- the new image ---- */
@@ -822,6 +824,27 @@ int verify_against_run(const verify_opts *o)
             goto fail;
         }
         against_checks(&a, &old, &nw);
+        /* The new stub must describe the new image too, or programs linked with it break. */
+        {
+            buf d = {0};
+            unsigned long k = 0;
+            long nd = verify_stubs_differences(o->image, o->stubs, o->nstubs, &d);
+            if (nd < 0) {
+                buf_free(&d);
+                jerr_set(&e, EXIT_BAD, "cannot compare the new stub with the new image");
+                goto fail;
+            }
+            for (char *line = (char *)d.p, *nl; nd && line && line < (char *)d.p + d.len; line = nl + 1) {
+                nl = memchr(line, '\n', (size_t)((char *)d.p + d.len - line));
+                if (!nl)
+                    break;
+                *nl = 0;
+                char *key = keyf("newstub", ++k);
+                add(&a, G_INCOMPAT, key, "the new stub does not describe the new image: %s", line);
+                free(key);
+            }
+            buf_free(&d);
+        }
         if (old.origin == a.im.note.origin && check_registry(&a, old.last_data, &e) != 0)
             goto fail;
     }

@@ -20,6 +20,7 @@ typedef struct vctx {
     unsigned long ndiff;
     const char *stub;     /* for messages */
     const char *member;
+    buf *out;             /* the differences go here, a line each, when set (else stdout) */
 } vctx;
 
 typedef unsigned long long ull;
@@ -28,14 +29,20 @@ static void diff(vctx *v, const char *fmt, ...) __attribute__((format(printf, 2,
 static void diff(vctx *v, const char *fmt, ...)
 {
     va_list ap;
+    buf line = {0};
     if (v->member)
-        printf("%s(%s): ", v->stub, v->member);
+        buf_printf(&line, "%s(%s): ", v->stub, v->member);
     else
-        printf("%s: ", v->stub);
+        buf_printf(&line, "%s: ", v->stub);
     va_start(ap, fmt);
-    vprintf(fmt, ap);
+    buf_vprintf(&line, fmt, ap);
     va_end(ap);
-    putchar('\n');
+    buf_addc(&line, '\n');
+    if (v->out)
+        buf_add(v->out, line.p, line.len);
+    else
+        fwrite(line.p, 1, line.len, stdout);
+    buf_free(&line);
     v->ndiff++;
 }
 
@@ -276,27 +283,31 @@ static int check_stub(vctx *v, const char *path)
     return 0;
 }
 
-int verify_shlib_run(const verify_opts *o)
+/* The comparison of stubs[0..n) with the image: -1 (reported) if a file cannot be read,
+ * else the number of differences, each printed, or appended to `out` if not NULL. */
+static long compare(const char *image, char *const *stubs, int n, int banner, buf *out)
 {
     vctx v;
     jerr e;
-    int rc = EXIT_OK;
+    long rc = 0;
     char *dot;
 
     memset(&v, 0, sizeof v);
-    if (jimg_open(&v.im, o->image, &e) != 0) {
+    v.out = out;
+    if (jimg_open(&v.im, image, &e) != 0) {
         diag_report(&e);
-        return EXIT_USAGE;
+        return -1;
     }
     if (v.im.elf.nsyms <= 1) {
         diag_error("%s: the image has no symbol table (was it stripped?): verify the image "
                    "as mkimage wrote it",
-                   o->image);
+                   image);
         jimg_close(&v.im);
-        return EXIT_USAGE;
+        return -1;
     }
-    printf("Used address range 0x%llx-0x%llx be aware! must be unique!\n",
-           (ull)v.im.note.origin, (ull)v.im.note.end);
+    if (banner)
+        printf("Used address range 0x%llx-0x%llx be aware! must be unique!\n",
+               (ull)v.im.note.origin, (ull)v.im.note.end);
     for (size_t i = 1; i < v.im.elf.nsyms; i++) {
         const elf_sym *y = &v.im.elf.syms[i];
         uintptr_t old;
@@ -310,28 +321,42 @@ int verify_shlib_run(const verify_opts *o)
     if ((dot = strstr(v.root, ".so.")))
         *dot = 0;
 
-    v.stub = o->image;
+    v.stub = image;
     if (v.im.note.vword != v.im.word0)
         diff(&v, "the note's version word 0x%x differs from the word 0x%x at the load address",
              v.im.note.vword, v.im.word0);
-    for (int i = 0; i < o->nstubs; i++) {
-        if (check_stub(&v, o->stubs[i]) != 0) {
-            rc = EXIT_USAGE;
+    for (int i = 0; i < n; i++) {
+        if (check_stub(&v, stubs[i]) != 0) {
+            rc = -1;
             break;
         }
     }
-    if (rc == EXIT_OK) {
-        if (v.ndiff) {
-            printf("%lu difference%s between the stub librar%s and the sharable library.\n",
-                   v.ndiff, v.ndiff == 1 ? "" : "s", o->nstubs == 1 ? "y" : "ies");
-            rc = EXIT_BAD;
-        } else {
-            printf("The stub library and the sharable libraries have identical symbols.\n");
-        }
-    }
-    fflush(stdout);
+    if (rc == 0)
+        rc = (long)v.ndiff;
     free(v.root);
     strmap_free(&v.syms);
     jimg_close(&v.im);
+    return rc;
+}
+
+long verify_stubs_differences(const char *image, char *const *stubs, int n, buf *out)
+{
+    return compare(image, stubs, n, 0, out);
+}
+
+int verify_shlib_run(const verify_opts *o)
+{
+    long nd = compare(o->image, o->stubs, o->nstubs, 1, NULL);
+    int rc = EXIT_OK;
+    if (nd < 0) {
+        rc = EXIT_USAGE;
+    } else if (nd) {
+        printf("%ld difference%s between the stub librar%s and the sharable library.\n", nd,
+               nd == 1 ? "" : "s", o->nstubs == 1 ? "y" : "ies");
+        rc = EXIT_BAD;
+    } else {
+        printf("The stub library and the sharable libraries have identical symbols.\n");
+    }
+    fflush(stdout);
     return rc;
 }

@@ -19,6 +19,11 @@ typedef struct verify_opts {
  * image or stub is reported on stderr (return 2). */
 int verify_shlib_run(const verify_opts *o);
 
+/* The differences between stubs[0..n) and the image, a line each appended to `out`; their
+ * number, or -1 (reported on stderr) if a file cannot be read. */
+struct buf;
+long verify_stubs_differences(const char *image, char *const *stubs, int n, struct buf *out);
+
 /* --against OLD.sa (with image and stubs: the new library) or --program PROG (with image):
  * one graded finding per line (or JSON), a summary, and the status 0 identical, 4 compatible
  * changes only, 12 incompatible, 1 error. */

@@ -59,7 +59,8 @@ diff -u want.vars x/vars.new || fail "mkcompat -v with a lost and a new variable
 printf '%s\n' "Lost variable 'cv_label' (cell 3, offset 0x8)" \
     "Used 1 placeholder(s) for lost global data(s)" "Found 1 new global(s)" >want.err
 diff -u want.err x/v.err || fail "mkcompat -v notes"
-# Built, it keeps every surviving address: compatible (the lost ones are withdrawn).
+# Built, it keeps every surviving address; the lost ones are withdrawn, which breaks the
+# programs that use them: incompatible, each named (issue I).
 cat >cvb.c <<'C'
 extern int cv_count;
 extern int cv_flag;
@@ -73,12 +74,12 @@ gvar x 1 cv_count 4 '\t.long 5'
 gvar x 3 cv_flag 4 '\t.long 1'
 gvar x 4 cv_extra 4 '\t.long 7'
 SRCS="cva.c cvb.c cvn.c cvx.c" cvbuild "$x" 1.1.0
-against x 1.1.0 4 x.out
-expect_in x.out "compatible: slot 3 'cv_old' is withdrawn (the slot traps) [slot:3]" \
-    "compatible: cell 3 'cv_label' is withdrawn [cell:3]" \
-    "compatible: variable 'cv_label' is withdrawn (the new image has no such symbol) [var:cv_label]" \
+against x 1.1.0 12 x.out
+expect_in x.out "incompatible: slot 3 'cv_old' is withdrawn (the slot traps) [slot:3]" \
+    "incompatible: cell 3 'cv_label' is withdrawn [cell:3]" \
+    "incompatible: variable 'cv_label' is withdrawn (the new image has no such symbol) [var:cv_label]" \
     "compatible: slot 8 'cv_new' added [slot:8]" "compatible: cell 5 'cv_extra' added [cell:5]" \
-    "0 incompatible, "
+    "3 incompatible, "
 
 # A variable the current file says is larger than the old reserve: the reserve is kept,
 # the note says so, exit 1.

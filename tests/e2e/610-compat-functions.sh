@@ -1,7 +1,8 @@
 # 610-compat-functions: replacements of libcv 1.0 that change its functions, each graded by
 # verify-shlib --against (findings and exit status) and each run by the 1.0 program: an
-# appended function and a withdrawn one (U, __DUMMY__) are compatible and the program runs;
-# two swapped functions are incompatible, and the program must never call the wrong one.
+# appended function is compatible and the program runs; a withdrawn one (U, __DUMMY__) is
+# incompatible (programs calling it break; the 1.0 program, which does not, runs); two swapped
+# functions are incompatible, and the program must never call the wrong one.
 . "$TOP/tests/e2e/lib.sh"
 . "$TOP/tests/e2e/compat.sh"
 build10
@@ -37,9 +38,9 @@ for how in U DUMMY; do
     fi
     grep -q "U cv_old\|U __DUMMY__" "$d/jump/jump.funcs" || fail "editing jump.funcs for $how"
     cvbuild "$d" 1.1.0
-    against "b$how" 1.1.0 4 "b$how.out"
-    expect_in "b$how.out" "compatible: slot 3 'cv_old' is withdrawn (the slot traps) [slot:3]"
-    expect_not_in "b$how.out" "incompatible:"
+    # Withdrawn: every program that calls it breaks (issue I); --program tells which do.
+    against "b$how" 1.1.0 12 "b$how.out"
+    expect_in "b$how.out" "incompatible: slot 3 'cv_old' is withdrawn (the slot traps) [slot:3]" "1 incompatible, "
     runs_ok "$d"
     # The program that calls cv_old stops there, saying so: it never runs another function.
     JUMP_LIBRARY_PATH=$d/lib run 127 "b$how.old.out" exe ./progold
@@ -56,4 +57,15 @@ expect_in c.out "incompatible: slot 1 'cv_add' now holds 'cv_mul' [slot:1]" \
     "incompatible: slot 2 'cv_mul' now holds 'cv_add' [slot:2]" \
     "2 incompatible, 1 compatible, 0 waived: c/lib/libcv.so.1.1.0 is NOT a compatible replacement for v10/libcv.sa"
 refused "$PWD/c" cv_add
+
+# D: the image is a faithful 1.1 (A's), but its new stub was made from a reordered jump.funcs:
+# programs linked with that stub would call the wrong slots. --against compares the new stub
+# with the new image too (issue I).
+mkdir -p d/jump d/lib && cp a/lib/libcv.so.1.1.0 d/lib/ && cp a/lib/libcv.so.1.1.0 d/
+{ funcs10 | sed -n 2p; funcs10 | sed -n 1p; funcs10 | sed -n '3,$p'; } >d/jump/jump.funcs
+cp a/jump/jump.vars d/jump/
+(cd d && JUMP_DIR=$PWD/jump mkstubs -l "$PWD/lib/libcv" -v 1.1.0 -a $ORG -j 0x1000 -g 0x1000 -- libcv >/dev/null) ||
+    fail "mkstubs for d"
+against d 1.1.0 12 d.out
+expect_in d.out "incompatible: the new stub does not describe the new image: " "cv_add" "NOT a compatible replacement"
 exit 0
