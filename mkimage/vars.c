@@ -50,16 +50,24 @@ int vars_layout(build *b, jerr *e)
             char *gcmn = xasprintf("%s/_GCMN_%zu.s", jump_dir(NULL), m->index);
             int hv = access(gvar, F_OK) == 0, hc = access(gcmn, F_OK) == 0;
             if (hv && hc) {
-                jerr_set(e, EXIT_BAD,
-                         "%s:%u: both %s and %s exist for '%s': remove the stale one and compile again",
-                         b->vars.path, x->line, gvar, gcmn, x->name);
-            } else if (!hv && !hc) {
+                /* One is left from an earlier jump.vars (a line moved): the entry's type says
+                 * which jumpas wrote for it now; the other is the tools' to clean. */
+                const char *stale = x->type == 'C' ? gvar : gcmn;
+                if (unlink(stale) != 0)
+                    return jerr_sys(e, "cannot remove the stale %s", stale);
+                diag_warn("%s:%u: removed %s, a stale diverted definition", b->vars.path, x->line, stale);
+                if (x->type == 'C')
+                    hv = 0;
+                else
+                    hc = 0;
+            }
+            if (!hv && !hc) {
                 jerr_set(e, EXIT_BAD,
                          "%s:%u: variable '%s' has no diverted definition (%s): compile the library "
                          "with jumpas (make pre-shlib) after listing it in jump.vars",
                          b->vars.path, x->line, x->name, x->type == 'C' ? gcmn : gvar);
             }
-            if ((hv && hc) || (!hv && !hc)) {
+            if (!hv && !hc) {
                 free(gvar);
                 free(gcmn);
                 return -1;

@@ -717,6 +717,9 @@ static _Noreturn void refuse_used(struct lib *l, const uintptr_t *u, const char 
 {
     const uintptr_t *info = (const uintptr_t *)l->info;
     uintptr_t i = u[JU_INDEX], n = info[cell ? JI_NCELLS : JI_NSLOTS];
+    /* a cell by its number, as verify-shlib and the README count them: jump.vars entry i is
+     * GOT cell i + 1 */
+    uintptr_t shown = cell ? i + 1 : i;
     const uint32_t *names = (const uint32_t *)info[cell ? JI_CELLNAMES : JI_SLOTNAMES];
     char num[24];
     cant_load_begin(l);
@@ -726,18 +729,18 @@ static _Noreturn void refuse_used(struct lib *l, const uintptr_t *u, const char 
         put("' needs ");
         put(what);
         put(" ");
-        put(dec(i, num));
+        put(dec(shown, num));
         put(", which the image does not have");
     } else if (!names[i - 1]) {
         put("' was withdrawn from ");
         put(what);
         put(" ");
-        put(dec(i, num));
+        put(dec(shown, num));
     } else {
         put("' is no longer in ");
         put(what);
         put(" ");
-        put(dec(i, num));
+        put(dec(shown, num));
     }
     put(": the image is not a compatible replacement for the one the program was linked with\n");
     _exit(127);

@@ -314,12 +314,13 @@ static void against_checks(actx *a, const stubmap *old, const stubmap *nw)
     }
     if (!check_identity(a, old->origin, old->vword, G_INCOMPAT))
         return; /* every address differs: the findings above say it all */
+    /* Sizes are parameters; what programs see are addresses: a slot or cell the smaller
+     * table lacks, or variables that moved, are findings of their own (issue I). */
     if (n->jumpsize != old->jumpsize)
-        add(a, n->jumpsize < old->jumpsize ? G_INCOMPAT : G_COMPAT, "jumpsize",
-            "the jump table size changed from 0x%llx to 0x%x", (ull)old->jumpsize, n->jumpsize);
+        add(a, G_COMPAT, "jumpsize", "the jump table size changed from 0x%llx to 0x%x", (ull)old->jumpsize,
+            n->jumpsize);
     if (n->gotsize != old->gotsize)
-        add(a, n->gotsize < old->gotsize ? G_INCOMPAT : G_COMPAT, "gotsize",
-            "the GOT size changed from 0x%llx to 0x%x", (ull)old->gotsize, n->gotsize);
+        add(a, G_COMPAT, "gotsize", "the GOT size changed from 0x%llx to 0x%x", (ull)old->gotsize, n->gotsize);
     if (old->maxcell && a->im.l.got != old->l.got)
         add(a, G_INCOMPAT, "got", "the GOT moved from 0x%llx to 0x%llx", (ull)old->l.got, (ull)a->im.l.got);
     if (old->nvars && a->im.l.data != old->l.data)
@@ -410,9 +411,10 @@ static void collect_refs(prog *p, uint64_t lo, uint64_t hi, uint64_t plo, uint64
             for (int k = 0; k < 2; k++) {
                 if ((cand[k] < lo || cand[k] >= hi) && (cand[k] < plo || cand[k] >= phi))
                     continue;
-                /* A PIE program lies at 0 here, where small numbers abound: its pointers are
-                 * the words its relative relocations name, its rel32 references are code's. */
-                if (p->f.type == ET_DYN_ &&
+                /* A PIE program lies at 0 here, where small numbers abound: its pointers to
+                 * itself are the words its relative relocations name, its rel32 references to
+                 * itself are code's (the image's fixed addresses are taken as they come). */
+                if (p->f.type == ET_DYN_ && (cand[k] < lo || cand[k] >= hi) &&
                     (k == 0 ? !(p->nptrs && bsearch(&va, p->ptrs, p->nptrs, sizeof *p->ptrs, cmp_u64))
                             : !(ph->flags & PF_X_)))
                     continue;
@@ -431,6 +433,23 @@ static void collect_refs(prog *p, uint64_t lo, uint64_t hi, uint64_t plo, uint64
 static int referenced(const prog *p, uint64_t addr)
 {
     return p->nrefs && bsearch(&addr, p->refs, p->nrefs, sizeof *p->refs, cmp_u64) != NULL;
+}
+
+/* A reference anywhere in a variable of `size` bytes at addr (v[9], s.field), or up to 4
+ * bytes before it: a %rip operand followed by an immediate (movl $4, v(%rip)) is relative
+ * to the end of the instruction, which the scan takes for the end of the displacement. */
+static int referenced_var(const prog *p, uint64_t addr, uint64_t size)
+{
+    uint64_t lo = addr >= 4 ? addr - 4 : 0, hi = addr + (size ? size : 1);
+    size_t a = 0, b = p->nrefs;
+    while (a < b) { /* the first reference >= lo */
+        size_t m = a + (b - a) / 2;
+        if (p->refs[m] < lo)
+            a = m + 1;
+        else
+            b = m;
+    }
+    return a < p->nrefs && p->refs[a] < hi;
 }
 
 static uint64_t pword(const prog *p, const uint8_t *at)
@@ -553,9 +572,24 @@ static int program_checks(actx *a, prog *p, jerr *e)
         }
         free(so);
     }
-    if (!found)
+    if (!found) {
+        /* Another major of the same library: that is the finding, not an error (issue I). */
+        size_t rl = strlen(a->lib);
+        for (uint64_t r = 0; r < nrec; r++) {
+            const uint8_t *w = d + r * JR_NWORDS * ps;
+            char *so = elf_read_cstr(&p->f, pword(p, w + JR_SONAME * ps));
+            if (pword(p, w + JR_MAGIC * ps) == JUMP_REC_MAGIC && so && !strncmp(so, a->lib, rl) &&
+                !strncmp(so + rl, ".so.", 4)) {
+                add(a, G_INCOMPAT, "major", "the program was linked with %s, the image is %s: the major version changed",
+                    so, a->im.note.soname);
+                free(so);
+                return 0;
+            }
+            free(so);
+        }
         return jerr_set(e, EXIT_BAD, "%s does not use %s (no library record names it)", path,
                         a->im.note.soname);
+    }
     {
         const uint8_t *w = d + rec * JR_NWORDS * ps;
         uint64_t n = pword(p, w + JR_NOVERRIDES * ps), at = pword(p, w + JR_OVERRIDES * ps);
@@ -594,10 +628,15 @@ static int program_checks(actx *a, prog *p, jerr *e)
                 continue;
             entry = kind == JUMP_OVERRIDE_SLOT ? ref == twin && ref != where : (from = copy_of(p, ref)) != 0;
             if (pass == 0) {
-                if (entry && ref < plo)
-                    plo = ref;
-                if (entry && ref + 1 > phi)
-                    phi = ref + 1;
+                uint64_t span = 1;
+                if (entry && kind == JUMP_OVERRIDE_CELL) {
+                    const elf_sym *y = image_sym(a, psym_at(p, ref, 0) ? psym_at(p, ref, 0) : "");
+                    span = y && y->size ? y->size : 1;
+                }
+                if (entry && ref - (ref >= 4 ? 4 : 0) < plo)
+                    plo = ref - (ref >= 4 ? 4 : 0);
+                if (entry && ref + span > phi)
+                    phi = ref + span;
                 continue;
             }
             if (kind == JUMP_OVERRIDE_SLOT) {
@@ -622,6 +661,7 @@ static int program_checks(actx *a, prog *p, jerr *e)
                 strmap_put(&seen, name, 1);
             } else if (kind == JUMP_OVERRIDE_CELL) {
                 unsigned long c;
+                uint64_t size;
                 /* the program's copy of the variable at `from` in the image, or (earlier
                  * stubs, i386) the variable's own address */
                 own = entry || psym_at(p, ref, 1) != NULL;
@@ -632,7 +672,11 @@ static int program_checks(actx *a, prog *p, jerr *e)
                     return jerr_set(e, EXIT_BAD, "%s: no symbol names the variable of cell 0x%llx", path,
                                     (ull)where);
                 c = (unsigned long)(where >= l->got ? (where - l->got) / l->cellsize : 0);
-                if (own && !referenced(p, ref) && !referenced(p, where)) {
+                {
+                    const elf_sym *vy = image_sym(a, name);
+                    size = vy ? vy->size : 0;
+                }
+                if (own && !referenced_var(p, ref, size) && !referenced(p, where)) {
                     check_cell(a, c, where, name, from, NULL, USE_LINKED, " (linked, never used)");
                     check_var(a, name, from, 0, NULL, USE_LINKED, " (linked, never used)");
                 } else {

@@ -17,6 +17,14 @@ expect_in g.out "compatible: the GOT size changed from 0x1000 to 0x2000 [gotsize
 expect_not_in g.out "[cell:"
 refused "$PWD/g" cv_count
 
+# G2: the GOT shrinks to 0xc00: every cell and the variables' area (the next page) stay where
+# they were, so nothing a program sees changed (issue I: addresses, not parameters).
+newver "$PWD/g2"
+cvbuild "$PWD/g2" 1.1.0 -j 0x1000 -g 0xc00
+against g2 1.1.0 4 g2.out
+expect_in g2.out "compatible: the GOT size changed from 0x1000 to 0xc00 [gotsize]" "0 incompatible, "
+runs_ok "$PWD/g2"
+
 # H: the load address moves.
 newver "$PWD/h"
 cvbuild "$PWD/h" 1.1.0 -a 0x6b010000 -j 0x1000 -g 0x1000

@@ -56,6 +56,27 @@ cvbuild "$PWD/h" 1.1.0 -a 0x6b010000 -j 0x1000 -g 0x1000
 prog_check 12 ph.out ./prog h/lib/libcv.so.1.1.0
 expect_in ph.out "incompatible: the load address moved from 0x6b000000 to 0x6b010000 [origin]"
 expect_not_in ph.out "[slot:"
+# Uses inside a variable and %rip operands followed by an immediate count (issue I): a
+# program that only reads cv_label[3] and stores 4 into cv_flag uses both; when they move
+# (cv_count's reserve grows) it breaks, and says so.
+cat >uses.c <<'C'
+extern char cv_label[];
+extern int cv_flag;
+int main(void) { cv_flag = 4; return cv_label[3]; }
+C
+gcc $M -o uses uses.c v10/libcv.sa || fail "linking uses"
+newver "$PWD/mv"
+sed -i 's/^00000008 D cv_count/00000010 D cv_count/' mv/jump/jump.vars
+grep -q "^00000010 D cv_count" mv/jump/jump.vars || fail "editing jump.vars for mv"
+cvbuild "$PWD/mv" 1.1.0
+prog_check 12 pu.out ./uses mv/lib/libcv.so.1.1.0
+expect_in pu.out "incompatible: variable 'cv_label' moved" "incompatible: variable 'cv_flag' moved" "breaks ./uses"
+expect_not_in pu.out "(linked, never used)"
+# A new major: the finding, not an error.
+newver "$PWD/m2"
+cvbuild "$PWD/m2" 2.0.0
+prog_check 12 pm.out ./prog m2/lib/libcv.so.2.0.0
+expect_in pm.out "incompatible: the program was linked with libcv.so.1, the image is libcv.so.2: the major version changed [major]"
 # --json for a program.
 run 12 pj.out verify-shlib --program ./prog --json -l c/lib/libcv.so.1.1.0
 expect_in pj.out '"program": "./prog"' '"verdict": "incompatible", "status": 12'
