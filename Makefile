@@ -124,7 +124,7 @@ check: deps
 	@B=$(B) STAGE=$(STAGE) JOBS=$(JOBS) tests/run.sh $(TESTS)
 
 # make fuzz: every target under clang's libFuzzer with ASan and UBSan, FUZZ_TIME seconds
-# each (default 60); new inputs go to $(B)/fuzz/corpus-NAME, a crash to
+# each (default 60), or FUZZ_RUNS executions each; new inputs go to $(B)/fuzz/corpus-NAME, a crash to
 # tests/fuzz/crashes/NAME-* (commit it: make check replays it from then on).
 FUZZ_TIME ?= 60
 LIB_GEN := $(sort $(notdir $(basename $(wildcard lib/*_scan.l lib/*_parse.y))))
@@ -139,7 +139,7 @@ fuzz: deps
 	  $(FUZZ_CC) $(FUZZ_FLAGS) -o $(B)/fuzz/fuzz-$$n tests/fuzz/fuzz_$$n.c $(LIB_SRC) $(LIB_GEN:%=$(B)/gen/%.c) || exit 2; \
 	  mkdir -p $(B)/fuzz/corpus-$$n; \
 	  echo "fuzz $$n: $(FUZZ_TIME) s"; \
-	  $(B)/fuzz/fuzz-$$n -max_total_time=$(FUZZ_TIME) -print_final_stats=1 \
+	  $(B)/fuzz/fuzz-$$n $(if $(FUZZ_RUNS),-runs=$(FUZZ_RUNS),-max_total_time=$(FUZZ_TIME)) -print_final_stats=1 \
 	    -artifact_prefix=tests/fuzz/crashes/$$n- $(B)/fuzz/corpus-$$n tests/fuzz/seeds/$$n \
 	    2>$(B)/fuzz/$$n.log; rc=$$?; \
 	  grep -E '^stat::number_of_executed_units|^stat::peak_rss' $(B)/fuzz/$$n.log | sed "s/^/  $$n /"; \
