@@ -138,7 +138,7 @@ fuzz: deps
 	@for n in $(FUZZ_NAMES); do \
 	  $(FUZZ_CC) $(FUZZ_FLAGS) -o $(B)/fuzz/fuzz-$$n tests/fuzz/fuzz_$$n.c $(LIB_SRC) $(LIB_GEN:%=$(B)/gen/%.c) || exit 2; \
 	  mkdir -p $(B)/fuzz/corpus-$$n; \
-	  echo "fuzz $$n: $(FUZZ_TIME) s"; \
+	  echo "fuzz $$n: $(if $(FUZZ_RUNS),$(FUZZ_RUNS) executions,$(FUZZ_TIME) s)"; \
 	  $(B)/fuzz/fuzz-$$n $(if $(FUZZ_RUNS),-runs=$(FUZZ_RUNS),-max_total_time=$(FUZZ_TIME)) -print_final_stats=1 \
 	    -artifact_prefix=tests/fuzz/crashes/$$n- $(B)/fuzz/corpus-$$n tests/fuzz/seeds/$$n \
 	    2>$(B)/fuzz/$$n.log; rc=$$?; \

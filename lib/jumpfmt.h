@@ -97,6 +97,9 @@ enum jump_rec_word {
  * The slot or variable address itself is the absolute symbol JUMP_ADDR_PREFIX<name>, which
  * the tools read back (earlier stubs defined <name> itself as that absolute symbol). */
 #define JUMP_ADDR_PREFIX "__JUMP_ADDR_"
+/* A variable of kind K (a constant: the library may fold its value) also has the absolute
+ * marker JUMP_CONST_PREFIX<name>, so that a change of kind can be told from the stubs. */
+#define JUMP_CONST_PREFIX "__JUMP_CONST_"
 /* A function's entry: JUMP_ENTRY_BYTES of position-independent code that jumps to the
  * absolute slot held in the entry itself (x86-64: jmp *0(%rip); .quad slot; i386: call/pop
  * into %ecx, jmp *4(%ecx); .long slot: %ecx is a scratch register at a call in the i386 C

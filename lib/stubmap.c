@@ -138,6 +138,8 @@ static int read_stub(loader *L, const char *path, int first, jerr *e)
                 } else if (!strncmp(nm, "__GOT_", 6)) {
                     add(L, nm + 6, NULL, path, y->value, 0, 'G');
                 }
+            } else if (!strncmp(nm, JUMP_CONST_PREFIX, strlen(JUMP_CONST_PREFIX))) {
+                add(L, nm + strlen(JUMP_CONST_PREFIX), obj, path, y->value, 0, 'k');
             } else if (y->type == STT_FUNC_) {
                 add(L, nm, obj, path, y->value, 0, 'F');
             } else if (y->type == STT_OBJECT_) {
@@ -295,6 +297,7 @@ int smap_load(stubmap *m, char *const *stubs, size_t n, jerr *e)
         switch (a->kind) {
         case 'P': case 'F': r = name_slot(m, a, e); break;
         case 'G': r = name_cell(m, a, e); break;
+        case 'k': break; /* below, once every variable is known */
         default: r = add_var(m, a, e); break;
         }
         if (r != 0)
@@ -309,6 +312,11 @@ int smap_load(stubmap *m, char *const *stubs, size_t n, jerr *e)
         uintptr_t k;
         if (m->cell[c] && strmap_get(&m->var_by_name, m->cell[c], &k))
             m->vars[k - 1].cell = c;
+    }
+    for (size_t i = 0; i < L.n; i++) {
+        uintptr_t k;
+        if (L.v[i].kind == 'k' && strmap_get(&m->var_by_name, L.v[i].name, &k))
+            m->vars[k - 1].type = 'K';
     }
     if (m->nneeds)
         qsort(m->needs, m->nneeds, sizeof *m->needs, cmp_str);

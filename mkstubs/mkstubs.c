@@ -522,6 +522,11 @@ static void member_object(const mkstubs_lib *L, const member *m, const size_t *n
             index = ent - nf + 1;
             twin = xasprintf(JUMP_DEF_PREFIX "%s", x->name);
             elfw_symbol(w, twin, ELFW_ABS, addr, 0, STB_WEAK_, STT_NOTYPE_);
+            if (x->type == 'K') {
+                char *mark = xasprintf(JUMP_CONST_PREFIX "%s", x->name);
+                elfw_symbol(w, mark, ELFW_ABS, addr, 0, STB_WEAK_, STT_NOTYPE_);
+                free(mark);
+            }
             if (copies) {
                 /* The copy, and what the loader needs to fill it: the twin stays the image's
                  * address, so the loader points the cell at the copy as at an override. */

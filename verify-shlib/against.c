@@ -349,8 +349,18 @@ static void against_checks(actx *a, const stubmap *old, const stubmap *nw)
             free(key);
         }
     }
-    for (size_t i = 0; i < old->nvars; i++)
-        check_var(a, old->vars[i].name, old->vars[i].addr, old->vars[i].size, nw, USE_LIBRARY, "");
+    for (size_t i = 0; i < old->nvars; i++) {
+        const smap_var *ov = &old->vars[i], *nv = smap_var_named(nw, ov->name);
+        check_var(a, ov->name, ov->addr, ov->size, nw, USE_LIBRARY, "");
+        /* A variable made constant stays where it was, but the library may fold its value:
+         * the programs' writes no longer reach it (issue I). */
+        if (nv && (ov->type == 'K') != (nv->type == 'K')) {
+            char *key = xasprintf("kind:%s", ov->name);
+            add(a, G_INCOMPAT, key, "variable '%s' changed from %s to %s", ov->name,
+                ov->type == 'K' ? "a constant (K)" : "data", nv->type == 'K' ? "a constant (K)" : "data");
+            free(key);
+        }
+    }
 }
 
 /* ---- the program ---- */

@@ -59,4 +59,16 @@ C
 gcc $M -no-pie -o new new.c f/libcv.sa || fail "linking new"
 JUMP_LIBRARY_PATH=$PWD/f/lib run 0 new.out exe ./new
 expect_eq "$(cat new.out)" "8 8" "the 1.1 program's use of cv_extra"
+
+# K: cv_flag made a constant (K): it keeps its address, but the library may now fold its
+# value, so the old program's writes would no longer reach it (issue I).
+newver "$PWD/k"
+sed -i 's/^00000004 D cv_flag/00000004 K cv_flag/' k/jump/jump.vars
+grep -q "^00000004 K cv_flag" k/jump/jump.vars || fail "editing jump.vars for k"
+cvbuild "$PWD/k" 1.1.0
+against k 1.1.0 12 k.out
+expect_in k.out "incompatible: variable 'cv_flag' changed from data to a constant (K) [kind:cv_flag]"
+nm k/libcv.sa | grep -q " __JUMP_CONST_cv_flag$" || fail "the stub does not mark cv_flag constant"
+(cd k && JUMP_DIR=$PWD/nodir mkcompat -v libcv.sa >k.vars 2>/dev/null) || fail "mkcompat -v for k"
+grep -q "^00000004 K cv_flag" k/k.vars || fail "mkcompat does not restore K: $(cat k/k.vars)"
 exit 0
