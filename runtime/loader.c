@@ -992,6 +992,33 @@ static void override_one(struct lib *l, uintptr_t wk, uintptr_t to)
     }
 }
 
+/* A variable's GOT cell is where the program was linked to find it: before any override,
+ * the cell it will write holds the image's own address of that variable (the twin). A GOT
+ * that moved (a smaller jump table, -d) leaves the variables in place but not the cells. */
+static void check_cells(struct lib *l, const uintptr_t *ref, const uintptr_t *twin, const uintptr_t *where,
+                        uintptr_t n)
+{
+    char h1[24], h2[24];
+    for (uintptr_t k = 0; k < n; k++) {
+        uintptr_t at = where[k] & ~(uintptr_t)JUMP_OVERRIDE_KIND;
+        int inside = 0;
+        if ((where[k] & JUMP_OVERRIDE_KIND) != JUMP_OVERRIDE_CELL || !ref[k] || !twin[k])
+            continue;
+        for (int i = 0; i < l->nseg; i++)
+            if (at >= l->seg[i].start && at + sizeof at <= l->seg[i].end && (l->seg[i].prot & PROT_READ))
+                inside = 1;
+        if (inside && *(const uintptr_t *)at == twin[k])
+            continue;
+        cant_load_begin(l);
+        put("the program reaches the variable at ");
+        put(hex(twin[k], h1));
+        put(" through GOT cell ");
+        put(hex(at, h2));
+        put(", which this image uses otherwise: the image is not a compatible replacement for the one the program was linked with\n");
+        _exit(127);
+    }
+}
+
 static void apply_overrides(struct lib *l)
 {
     enum { CHUNK = 64 };
@@ -1002,6 +1029,7 @@ static void apply_overrides(struct lib *l)
     ref = (const uintptr_t *)l->rec[JR_OVERRIDES];
     twin = ref + n;
     where = twin + n;
+    check_cells(l, ref, twin, where, n);
     /* A name's reference and its twin agree unless the program defines the name: compare them
      * a chunk at a time, and name by name only in a chunk that differs. */
     for (uintptr_t k = 0; k < n; k += CHUNK) {
