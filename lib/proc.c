@@ -109,6 +109,14 @@ int spawn_capture(char *const argv[], int verbose, char **out, jerr *e)
     return run(argv, verbose, out, NULL, e);
 }
 
+int spawn_capture_status(char *const argv[], int verbose, char **out, jerr *e)
+{
+    int xstatus = 0;
+    if (run(argv, verbose, out, &xstatus, e) != 0)
+        return -1;
+    return xstatus;
+}
+
 int spawn_status(char *const argv[], int verbose, jerr *e)
 {
     int xstatus = 0;

@@ -20,6 +20,9 @@ int spawn_capture(char *const argv[], int verbose, char **out, struct jerr *e);
  * the exit status of a child that exited (0..255); -1 with e set when it could not be run
  * or was killed by a signal (named, as spawn_run does). */
 int spawn_status(char *const argv[], int verbose, struct jerr *e);
+/* Both: the child's stdout in *out (malloc'ed) and its exit status returned (0..255); -1
+ * with e set when it could not be run or was killed. */
+int spawn_capture_status(char *const argv[], int verbose, char **out, struct jerr *e);
 
 /* A child reading its standard input from a pipe the caller writes (jumpas feeding as).
  * While it runs SIGPIPE is ignored (a write to a child that stopped reading fails with

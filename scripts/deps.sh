@@ -52,9 +52,11 @@ need bison have_cmd bison
 need libcmocka-dev test -f /usr/include/cmocka.h
 need gcc-multilib m32_ok
 need qemu-user i386_runs
-# Tests only: Shared.inc with a compiler cache (e2e 080), jump-gdb (e2e 097).
+# Tests only: Shared.inc with a compiler cache (e2e 080), jump-gdb (e2e 097), the type
+# comparison of verify-shlib --old-image (e2e 613).
 need ccache have_cmd ccache
 need gdb have_cmd gdb
+need abigail-tools have_cmd abidiff
 [ -z "$missing" ] || install $missing
 i386_runs || { echo "deps: i386 programs $(arch_how i386)" >&2; exit 1; }
 exit 0

@@ -7,6 +7,7 @@
 #include "elf.h"
 #include "image.h"
 #include "jumpfmt.h"
+#include "proc.h"
 #include "registry.h"
 #include "stubmap.h"
 #include "verify.h"
@@ -18,7 +19,9 @@
 
 typedef unsigned long long ull;
 
-enum { G_COMPAT = 4, G_INCOMPAT = 8 };
+/* G_TYPE: a change of types the addresses do not show (abidiff, --old-image); G_NOTE: said,
+ * never counted (the type comparison could not be made, and why). */
+enum { G_NOTE = 0, G_COMPAT = 4, G_INCOMPAT = 8, G_TYPE = 16 };
 
 typedef struct finding {
     char *key, *msg;
@@ -361,6 +364,72 @@ static void against_checks(actx *a, const stubmap *old, const stubmap *nw)
             free(key);
         }
     }
+}
+
+/* ---- beyond addresses: types (issue I) ---- */
+
+static int has_debug_info(const char *path)
+{
+    blob bl;
+    elf_file f;
+    jerr e;
+    int yes = 0;
+    if (blob_read(path, &bl, &e) != 0)
+        return 0;
+    if (elf_open(&f, path, bl.p, bl.len, &e) == 0) {
+        yes = elf_section(&f, ".debug_info") != NULL;
+        elf_close(&f);
+    }
+    blob_free(&bl);
+    return yes;
+}
+
+/* A struct's layout or a parameter's type can change with every address kept: libabigail's
+ * abidiff compares the two images' DWARF (it reads them as they are, ET_EXEC with a symbol
+ * table). Each function or variable it reports is a finding of grade "type"; when the
+ * comparison cannot be made, a note says why. */
+static void type_checks(actx *a, const char *old_image)
+{
+    char *abidiff = spawn_which("abidiff", NULL), *out = NULL;
+    const char *missing = !has_debug_info(old_image) ? old_image : !has_debug_info(a->o->image) ? a->o->image : NULL;
+    jerr e;
+    int st;
+    if (!abidiff) {
+        add(a, G_NOTE, "types", "types not compared: abidiff is not installed (apt-get install abigail-tools)");
+        return;
+    }
+    if (missing) {
+        add(a, G_NOTE, "types", "types not compared: %s has no debug information (build it with -g)", missing);
+        free(abidiff);
+        return;
+    }
+    {
+        char *argv[] = {abidiff, "--no-show-locs", (char *)old_image, (char *)a->o->image, NULL};
+        st = spawn_capture_status(argv, 0, &out, &e);
+    }
+    free(abidiff);
+    if (st < 0 || (st & 3)) { /* 1: error, 2: usage */
+        add(a, G_NOTE, "types", "types not compared: abidiff failed%s%s", st < 0 ? ": " : "", st < 0 ? e.msg : "");
+        free(out);
+        return;
+    }
+    /* "  [C] 'function int f(pt*)' has some indirect sub-type changes:", and [D], [A] lines */
+    for (char *line = out, *nl; st && line && *line; line = nl ? nl + 1 : NULL) {
+        char *q, *r, *key;
+        nl = strchr(line, '\n');
+        if (nl)
+            *nl = 0;
+        q = line + strspn(line, " ");
+        if (strncmp(q, "[C] '", 5) && strncmp(q, "[D] '", 5))
+            continue;
+        r = strchr(q + 5, '\'');
+        if (!r)
+            continue;
+        key = xasprintf("type:%.*s", (int)(r - (q + 5)), q + 5);
+        add(a, G_TYPE, key, "%s %.*s (abidiff)", q[1] == 'C' ? "changed:" : "removed:", (int)(r - (q + 5)), q + 5);
+        free(key);
+    }
+    free(out);
 }
 
 /* ---- the program ---- */
@@ -795,11 +864,14 @@ static void json_str(buf *b, const char *s)
     buf_addc(b, '"');
 }
 
-static const char *grade_word(int g) { return g == G_INCOMPAT ? "incompatible" : "compatible"; }
+static const char *grade_word(int g)
+{
+    return g == G_INCOMPAT ? "incompatible" : g == G_TYPE ? "type" : g == G_NOTE ? "note" : "compatible";
+}
 
 static int report(actx *a, const char *old)
 {
-    size_t ninc = 0, ncomp = 0, nwaived = 0;
+    size_t ninc = 0, ncomp = 0, nwaived = 0, ntype = 0;
     int status;
     const char *verdict;
     buf b = {0};
@@ -808,10 +880,12 @@ static int report(actx *a, const char *old)
             nwaived++;
         else if (a->f[i].grade == G_INCOMPAT)
             ninc++;
-        else
+        else if (a->f[i].grade == G_TYPE)
+            ntype++;
+        else if (a->f[i].grade == G_COMPAT)
             ncomp++;
     }
-    status = ninc ? (G_INCOMPAT | G_COMPAT) : ncomp ? G_COMPAT : 0;
+    status = (ninc ? (G_INCOMPAT | G_COMPAT) : ncomp ? G_COMPAT : 0) | (ntype ? G_TYPE : 0);
     verdict = ninc ? "incompatible" : ncomp ? "compatible" : nwaived ? "waived" : "identical";
     if (a->o->json) {
         buf_adds(&b, "{\"image\": ");
@@ -834,6 +908,8 @@ static int report(actx *a, const char *old)
         for (size_t i = 0; i < a->n; i++)
             buf_printf(&b, "%s%s: %s [%s]\n", a->f[i].waived ? "waived: " : "", grade_word(a->f[i].grade),
                        a->f[i].msg, a->f[i].key);
+        if (a->o->old_image)
+            buf_printf(&b, "%zu type change%s; ", ntype, ntype == 1 ? "" : "s");
         buf_printf(&b, "%zu incompatible, %zu compatible, %zu waived: %s ", ninc, ncomp, nwaived, a->o->image);
         if (a->o->program)
             buf_printf(&b, "%s %s\n",
@@ -878,6 +954,8 @@ int verify_against_run(const verify_opts *o)
             goto fail;
         }
         against_checks(&a, &old, &nw);
+        if (o->old_image)
+            type_checks(&a, o->old_image);
         /* The new stub must describe the new image too, or programs linked with it break. */
         {
             buf d = {0};

@@ -7,7 +7,8 @@
 
 static const char usage[] =
     "Usage: verify-shlib -l image [--] stub.sa...\n"
-    "       verify-shlib --against old.sa [--json] [--waivers file] [-r registry] -l image stub.sa...\n"
+    "       verify-shlib --against old.sa [--old-image old.so] [--json] [--waivers file] [-r registry]\n"
+    "                    -l image stub.sa...\n"
     "       verify-shlib --program prog [--json] [--waivers file] -l image\n"
     "Check that the stub libraries describe the jump image exactly: every function symbol\n"
     "and __PLT_ symbol is a slot that jumps to the image's <name>__LOCAL__, every __GOT_\n"
@@ -21,6 +22,9 @@ static const char usage[] =
     "                   it was, no variable outgrow its old reserve; same origin and major,\n"
     "                   minor not lower, table sizes not smaller, the used range inside the\n"
     "                   library's registration and nobody else's.\n"
+    "  --old-image old.so  with --against: also compare the types of the old and new images\n"
+    "                   (struct layouts, parameters: what addresses cannot show) with\n"
+    "                   libabigail's abidiff, when both have debug information (-g)\n"
     "  --program prog   will prog, with the slots, cells and variables it links, work with\n"
     "                   the image? (prog must keep its symbol table)\n"
     "  --json           print the findings as one JSON object instead of lines\n"
@@ -34,7 +38,8 @@ static const char usage[] =
     "exit status 0 identical, 1 differences found, 2 usage or unreadable/invalid files.\n"
     "--against and --program print one finding per line ('incompatible: slot 12 'foo' now\n"
     "holds 'bar' [slot:12]') and a summary; exit status 0 identical, 4 compatible changes\n"
-    "only, 12 incompatible changes, 1 error, 2 usage.\n";
+    "only, 12 incompatible changes, 1 error, 2 usage; with --old-image, 16 is added when the\n"
+    "types changed ('type:' findings).\n";
 
 int main(int argc, char **argv)
 {
@@ -43,6 +48,7 @@ int main(int argc, char **argv)
                                            {"program", required_argument, NULL, 'P'},
                                            {"json", no_argument, NULL, 'J'},
                                            {"waivers", required_argument, NULL, 'W'},
+                                           {"old-image", required_argument, NULL, 'O'},
                                            {NULL, 0, NULL, 0}};
     int c;
     diag_init(argv[0]);
@@ -56,6 +62,7 @@ int main(int argc, char **argv)
         case 'P': o.program = optarg; break;
         case 'J': o.json = 1; break;
         case 'W': o.waivers = optarg; break;
+        case 'O': o.old_image = optarg; break;
         default: diag_usage("invalid option");
         }
     }
@@ -65,6 +72,8 @@ int main(int argc, char **argv)
     o.nstubs = argc - optind;
     if (o.against && o.program)
         diag_usage("give --against or --program, not both");
+    if (o.old_image && !o.against)
+        diag_usage("--old-image goes with --against");
     if (!o.against && !o.program && (o.json || o.waivers || o.registry))
         diag_usage("--json, --waivers and -r go with --against or --program");
     if (o.program) {

@@ -10,6 +10,7 @@ typedef struct verify_opts {
     char *against;       /* the old stub library */
     const char *program; /* a linked program */
     const char *waivers; /* file of finding keys to silence */
+    const char *old_image; /* --old-image: the old image, for abidiff's comparison of types */
     const char *registry;/* -r, else $JUMP_REGISTRY, else the installed table */
     int json;
 } verify_opts;
