@@ -73,6 +73,8 @@ struct lib {
     uint32_t vword;
     int nseg;
     struct { uintptr_t start, end; int prot; } seg[MAX_PHDRS];
+    int nopen;              /* read-only pages made writable for overrides and fixups, */
+    struct { uintptr_t page; int prot; } open[8]; /* given back their protection by seal() */
 };
 
 static struct lib libs[MAX_LIBS];
@@ -912,8 +914,19 @@ static void check_used(void)
 
 /* ---- overrides and fixups ---- */
 
+/* Give back the protection of the pages poke() opened. */
+static void seal(struct lib *l)
+{
+    for (int i = 0; i < l->nopen; i++)
+        if (mprotect((void *)l->open[i].page, JUMP_PAGE, l->open[i].prot) != 0)
+            cant_load(l, strerror(errno));
+    l->nopen = 0;
+}
+
 /* Store n bytes at `where` inside one of l's segments, even a read-only one (the jump table
- * and the GOT): the page is made writable for the write and given back its protection. */
+ * and the GOT): such a page is made writable once, however many stores it takes, and given
+ * back its protection by seal() before anything in the image runs (two system calls per
+ * page, not per store: a program holding copies of many variables re-points many cells). */
 static void poke(struct lib *l, uintptr_t where, const void *bytes, size_t n)
 {
     int prot = -1;
@@ -924,11 +937,23 @@ static void poke(struct lib *l, uintptr_t where, const void *bytes, size_t n)
             prot = l->seg[i].prot;
     if (prot < 0)
         cant_load(l, "an override or fixup points outside the image");
-    if (!(prot & PROT_WRITE) && mprotect((void *)page, last - page + JUMP_PAGE, prot | PROT_WRITE) != 0)
-        cant_load(l, strerror(errno));
+    if (!(prot & PROT_WRITE)) {
+        for (uintptr_t pg = page; pg <= last; pg += JUMP_PAGE) {
+            int open = 0;
+            for (int i = 0; i < l->nopen; i++)
+                open |= l->open[i].page == pg;
+            if (open)
+                continue;
+            if (l->nopen == (int)(sizeof l->open / sizeof l->open[0]))
+                seal(l);
+            if (mprotect((void *)pg, JUMP_PAGE, prot | PROT_WRITE) != 0)
+                cant_load(l, strerror(errno));
+            l->open[l->nopen].page = pg;
+            l->open[l->nopen].prot = prot;
+            l->nopen++;
+        }
+    }
     memcpy((void *)where, bytes, n);
-    if (!(prot & PROT_WRITE) && mprotect((void *)page, last - page + JUMP_PAGE, prot) != 0)
-        cant_load(l, strerror(errno));
 }
 
 /* A jump slot reaches 2 GB either way; a PIE program's function is further (x86-64). It then
@@ -1161,6 +1186,8 @@ static void jump_load_all(int argc, char **argv, char **envp)
     for (int i = 0; i < norder; i++)
         apply_fixups(order[i]);
     apply_copies();
+    for (int i = 0; i < norder; i++)
+        seal(order[i]);
     __jump_debug_state();
     for (int i = 0; i < norder; i++) {
         struct lib *l = order[i];
