@@ -46,6 +46,7 @@ typedef struct jv_image {
     uint64_t origin, got, data, end, info;
     const char *soname;   /* inside the note bytes given to jv_note */
     uint64_t ctor;        /* the constructor slot, from the information block */
+    int hint;             /* the segment the last lookup found: most lookups find it again */
 } jv_image;
 
 static inline uint32_t jv_le32(const uint8_t *p)
@@ -55,14 +56,22 @@ static inline uint32_t jv_le32(const uint8_t *p)
 static inline uint64_t jv_le64(const uint8_t *p) { return jv_le32(p) | (uint64_t)jv_le32(p + 4) << 32; }
 static inline uint16_t jv_le16(const uint8_t *p) { return (uint16_t)(p[0] | p[1] << 8); }
 
+static inline int jv_in(const jv_seg *s, uint64_t a, uint64_t n, unsigned need)
+{
+    return a >= s->vaddr && n <= s->memsz && a - s->vaddr <= s->memsz - n && (s->flags & need) == need;
+}
+
 /* The segment holding all of [a, a+n) with every flag of `need`, or NULL. */
 static inline const jv_seg *jv_seg_of(const jv_image *im, uint64_t a, uint64_t n, unsigned need)
 {
-    for (int i = 0; i < im->nseg; i++) {
-        const jv_seg *s = &im->seg[i];
-        if (a >= s->vaddr && n <= s->memsz && a - s->vaddr <= s->memsz - n && (s->flags & need) == need)
-            return s;
-    }
+    int h = im->hint;
+    if (h >= 0 && h < im->nseg && jv_in(&im->seg[h], a, n, need))
+        return &im->seg[h];
+    for (int i = 0; i < im->nseg; i++)
+        if (jv_in(&im->seg[i], a, n, need)) {
+            ((jv_image *)im)->hint = i;
+            return &im->seg[i];
+        }
     return NULL;
 }
 
@@ -82,6 +91,12 @@ static inline int jv_read(const jv_image *im, uint64_t a, unsigned n, unsigned n
 static inline int jv_word(const jv_image *im, uint64_t a, unsigned need, uint64_t *v)
 {
     uint8_t b[8];
+    const jv_seg *s = jv_seg_of(im, a, im->ps, need);
+    if (s && s->bytes && a - s->vaddr + im->ps <= s->filesz) { /* the usual case: file bytes */
+        const uint8_t *p = s->bytes + (a - s->vaddr);
+        *v = im->ps == 8 ? jv_le64(p) : jv_le32(p);
+        return 0;
+    }
     if (jv_read(im, a, im->ps, need, b) != 0)
         return -1;
     *v = im->ps == 8 ? jv_le64(b) : jv_le32(b);
@@ -122,6 +137,7 @@ static inline const char *jv_headers(const uint8_t *eh, size_t len, uint64_t fil
      * per image) */
     im->ps = ps;
     im->nseg = 0;
+    im->hint = 0;
     im->note_off = im->note_len = 0;
     im->ctor = 0;
     im->soname = NULL;
