@@ -45,6 +45,9 @@ typedef Elf64_Sym Sym;
 #define MAX_PHDRS 16
 #define PATH_BYTES 1024
 
+/* How every refusal of a replacement image ends. */
+#define NOT_A_REPLACEMENT ": the image is not a compatible replacement for the one the program was linked with\n"
+
 /* Every descriptor references this symbol; defining it here pulls in exactly one loader. */
 const int __jump_loader_1 = 1;
 
@@ -744,7 +747,7 @@ static _Noreturn void refuse_used(struct lib *l, const uintptr_t *u, const char 
         put(" ");
         put(dec(shown, num));
     }
-    put(": the image is not a compatible replacement for the one the program was linked with\n");
+    put(NOT_A_REPLACEMENT);
     _exit(127);
 }
 
@@ -897,7 +900,7 @@ static void check_used(void)
             put(hex(u[JU_ADDR], num));
             put(" to ");
             put(hex(have, num));
-            put(": the image is not a compatible replacement for the one the program was linked with\n");
+            put(NOT_A_REPLACEMENT);
             _exit(127);
         }
         /* A withdrawn slot is no danger: calling it stops the program with a message. */
@@ -914,6 +917,15 @@ static void check_used(void)
 
 /* ---- overrides and fixups ---- */
 
+/* The protection of the segment of l that holds all of [a, a+n), or -1 if none does. */
+static int seg_prot(const struct lib *l, uintptr_t a, uintptr_t n)
+{
+    for (int i = 0; i < l->nseg; i++)
+        if (a >= l->seg[i].start && a < l->seg[i].end && n <= l->seg[i].end - a)
+            return l->seg[i].prot;
+    return -1;
+}
+
 /* Give back the protection of the pages poke() opened. */
 static void seal(struct lib *l)
 {
@@ -929,12 +941,9 @@ static void seal(struct lib *l)
  * page, not per store: a program holding copies of many variables re-points many cells). */
 static void poke(struct lib *l, uintptr_t where, const void *bytes, size_t n)
 {
-    int prot = -1;
+    int prot = seg_prot(l, where, n);
     uintptr_t page = where & ~(uintptr_t)(JUMP_PAGE - 1);
     uintptr_t last = (where + n - 1) & ~(uintptr_t)(JUMP_PAGE - 1);
-    for (int i = 0; i < l->nseg; i++)
-        if (where >= l->seg[i].start && where + n <= l->seg[i].end)
-            prot = l->seg[i].prot;
     if (prot < 0)
         cant_load(l, "an override or fixup points outside the image");
     if (!(prot & PROT_WRITE)) {
@@ -1026,20 +1035,19 @@ static void check_cells(struct lib *l, const uintptr_t *ref, const uintptr_t *tw
     char h1[24], h2[24];
     for (uintptr_t k = 0; k < n; k++) {
         uintptr_t at = where[k] & ~(uintptr_t)JUMP_OVERRIDE_KIND;
-        int inside = 0;
+        int prot;
         if ((where[k] & JUMP_OVERRIDE_KIND) != JUMP_OVERRIDE_CELL || !ref[k] || !twin[k])
             continue;
-        for (int i = 0; i < l->nseg; i++)
-            if (at >= l->seg[i].start && at + sizeof at <= l->seg[i].end && (l->seg[i].prot & PROT_READ))
-                inside = 1;
-        if (inside && *(const uintptr_t *)at == twin[k])
+        prot = seg_prot(l, at, sizeof at);
+        if (prot >= 0 && (prot & PROT_READ) && *(const uintptr_t *)at == twin[k])
             continue;
         cant_load_begin(l);
         put("the program reaches the variable at ");
         put(hex(twin[k], h1));
         put(" through GOT cell ");
         put(hex(at, h2));
-        put(", which this image uses otherwise: the image is not a compatible replacement for the one the program was linked with\n");
+        put(", which this image uses otherwise");
+        put(NOT_A_REPLACEMENT);
         _exit(127);
     }
 }
@@ -1079,13 +1087,11 @@ static void apply_copies(void)
         struct lib *l = k < sizeof rec_lib / sizeof rec_lib[0] && rec_lib[k] ? rec_lib[k]
                                                                           : lib_named((const char *)rec[JR_SONAME]);
         uintptr_t from = c[JC_FROM], n = c[JC_SIZE];
-        int inside = 0;
+        int prot;
         if (c[JC_WINNER] != c[JC_TO] || !n)
             continue;
-        for (int i = 0; i < l->nseg; i++)
-            if (from >= l->seg[i].start && n <= l->seg[i].end - from && (l->seg[i].prot & PROT_READ))
-                inside = 1;
-        if (!inside)
+        prot = seg_prot(l, from, n);
+        if (prot < 0 || !(prot & PROT_READ))
             cant_load(l, "a variable the program holds a copy of lies outside the image");
         memcpy((void *)c[JC_TO], (const void *)from, n);
     }
