@@ -62,6 +62,13 @@ e_range() {
     OPTS="-j 0x1000 -g 0x1000 -f"
 }
 e_swap_and_append() { e_swap_cva "$1"; e_append_func "$1"; }
+e_append_both() { e_append_func "$1"; e_append_var "$1"; SRCS="cva.c cvb.c cvn.c cvx.c"; }
+e_export_and_append() { e_export_helper "$1"; e_append_var "$1"; }
+e_swap_vars() {
+    { vars10 | sed -n 3p; vars10 | sed -n 2p; vars10 | sed -n 1p; } >"$1/jump/jump.vars"
+    gvar "$1" 1 cv_flag 4 '\t.long 1'
+    gvar "$1" 3 cv_count 4 '\t.long 5'
+}
 
 #    kind             version  against prog old run runold
 corpus='
@@ -93,6 +100,9 @@ major             2.0.0    12      12   12  0   0
 reordered_srcs    1.1.0    4       4    4   0   0
 mkcompat          1.1.0    4       4    4   0   0
 range             1.1.0    12      4    4   0   0
+append_both       1.1.0    4       4    4   0   0
+export_and_append 1.1.0    4       4    4   0   0
+swap_vars         1.1.0    12      12   4   127 0
 '
 # (major: the 2.0 image is not libcv.so.1, so the old programs keep the installed 1.0.)
 n=0 bad=0
@@ -122,6 +132,6 @@ while read -r kind ver w_against w_prog w_old w_run w_runold <&3; do
         bad=$((bad + 1))
     fi
 done 3< <(printf '%s\n' "$corpus")
-[ $n -ge 28 ] || fail "the corpus has only $n kinds of change"
+[ $n -ge 30 ] || fail "the corpus has only $n kinds of change"
 [ $bad = 0 ] || fail "$bad of $n kinds of change got another verdict"
 exit 0
