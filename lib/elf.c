@@ -284,6 +284,23 @@ int elf_open(elf_file *f, const char *path, const uint8_t *p, size_t len, jerr *
     return 0;
 }
 
+int elf_open_file(elf_file *f, blob *bl, const char *path, jerr *e)
+{
+    if (blob_read(path, bl, e) != 0)
+        return -1;
+    if (elf_open(f, path, bl->p, bl->len, e) != 0) {
+        blob_free(bl);
+        return -1;
+    }
+    return 0;
+}
+
+void elf_close_file(elf_file *f, blob *bl)
+{
+    elf_close(f);
+    blob_free(bl);
+}
+
 void elf_close(elf_file *f)
 {
     free(f->secs);

@@ -72,6 +72,11 @@ typedef struct elf_file {
  * the file") on anything malformed or an unsupported machine. */
 int elf_open(elf_file *f, const char *path, const uint8_t *p, size_t len, struct jerr *e);
 void elf_close(elf_file *f);
+/* Read the file at `path` into *bl and open it: the caller releases both with
+ * elf_close_file. -1 with e set, and nothing to release, otherwise. */
+struct blob;
+int elf_open_file(elf_file *f, struct blob *bl, const char *path, struct jerr *e);
+void elf_close_file(elf_file *f, struct blob *bl);
 /* Is this an ELF file at all (magic only)? */
 int elf_is_elf(const uint8_t *p, size_t len);
 

@@ -646,12 +646,8 @@ static int check_output(build *b, const char *path, uint64_t *end, jerr *e)
     elf_file f;
     int rc = -1;
     uint32_t word;
-    if (blob_read(path, &bl, e) != 0)
+    if (elf_open_file(&f, &bl, path, e) != 0)
         return -1;
-    if (elf_open(&f, path, bl.p, bl.len, e) != 0) {
-        blob_free(&bl);
-        return -1;
-    }
     *end = b->l.origin;
     for (size_t i = 0; i < f.nphdrs; i++) {
         const elf_phdr *p = &f.phdrs[i];
@@ -699,8 +695,7 @@ static int check_output(build *b, const char *path, uint64_t *end, jerr *e)
     }
     rc = 0;
 out:
-    elf_close(&f);
-    blob_free(&bl);
+    elf_close_file(&f, &bl);
     return rc;
 }
 
@@ -712,12 +707,8 @@ static int check_placement(build *b, const char *path, jerr *e)
     int rc = 0;
     if (!vars_any_data(b) && !b->l.dataaddr)
         return 0;
-    if (blob_read(path, &bl, e) != 0)
+    if (elf_open_file(&f, &bl, path, e) != 0)
         return -1;
-    if (elf_open(&f, path, bl.p, bl.len, e) != 0) {
-        blob_free(&bl);
-        return -1;
-    }
     for (size_t i = 0; i < b->vars.n && rc == 0; i++) {
         const mvar *m = &b->mv[i];
         size_t si;
@@ -729,8 +720,7 @@ static int check_placement(build *b, const char *path, jerr *e)
                           m->x->name, si ? (unsigned long long)f.syms[si].value : 0ULL,
                           (unsigned long long)m->addr);
     }
-    elf_close(&f);
-    blob_free(&bl);
+    elf_close_file(&f, &bl);
     return rc;
 }
 

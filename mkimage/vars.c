@@ -180,15 +180,10 @@ int vars_reserve_late_fixups(build *b, const char *relobj, jerr *e)
     blob bl;
     elf_file f;
     int rc;
-    if (blob_read(relobj, &bl, e) != 0)
+    if (elf_open_file(&f, &bl, relobj, e) != 0)
         return -1;
-    if (elf_open(&f, relobj, bl.p, bl.len, e) != 0) {
-        blob_free(&bl);
-        return -1;
-    }
     rc = each_const(b, &f, reserve_one, NULL, e);
-    elf_close(&f);
-    blob_free(&bl);
+    elf_close_file(&f, &bl);
     return rc;
 }
 
@@ -237,12 +232,8 @@ int vars_fill_late_fixups(build *b, const char *linked, jerr *e)
     int rc = -1;
     if (!b->nlate)
         return 0;
-    if (blob_read(linked, &bl, e) != 0)
+    if (elf_open_file(&f, &bl, linked, e) != 0)
         return -1;
-    if (elf_open(&f, linked, bl.p, bl.len, e) != 0) {
-        blob_free(&bl);
-        return -1;
-    }
     t = elf_symbol(&f, "__jump_fixups");
     if (!t || elf_file_offset(&f, f.syms[t].value + (b->nfix - b->nlate) * 3 * ps, b->nlate * 3 * ps, &lt.table) != 0) {
         jerr_set(e, EXIT_USAGE, "%s: the linked image has no fixup table for the library's own data", linked);
@@ -260,8 +251,7 @@ int vars_fill_late_fixups(build *b, const char *linked, jerr *e)
     }
     rc = file_commit(linked, bl.p, bl.len, 0644, e);
 out:
-    elf_close(&f);
-    blob_free(&bl);
+    elf_close_file(&f, &bl);
     return rc;
 }
 
@@ -273,12 +263,8 @@ static int check_object(build *b, mvar *m, jerr *e)
     const elf_sym *s;
     const elf_sec *sec;
     int rc = -1;
-    if (blob_read(m->obj, &bl, e) != 0)
+    if (elf_open_file(&f, &bl, m->obj, e) != 0)
         return -1;
-    if (elf_open(&f, m->obj, bl.p, bl.len, e) != 0) {
-        blob_free(&bl);
-        return -1;
-    }
     if (f.arch != b->a) {
         jerr_set(e, EXIT_BAD, "%s: assembled for %s, not %s", m->src, f.arch->name, b->a->name);
         goto out;
@@ -339,8 +325,7 @@ static int check_object(build *b, mvar *m, jerr *e)
     }
     rc = 0;
 out:
-    elf_close(&f);
-    blob_free(&bl);
+    elf_close_file(&f, &bl);
     return rc;
 }
 

@@ -373,14 +373,11 @@ static int has_debug_info(const char *path)
     blob bl;
     elf_file f;
     jerr e;
-    int yes = 0;
-    if (blob_read(path, &bl, &e) != 0)
+    int yes;
+    if (elf_open_file(&f, &bl, path, &e) != 0)
         return 0;
-    if (elf_open(&f, path, bl.p, bl.len, &e) == 0) {
-        yes = elf_section(&f, ".debug_info") != NULL;
-        elf_close(&f);
-    }
-    blob_free(&bl);
+    yes = elf_section(&f, ".debug_info") != NULL;
+    elf_close_file(&f, &bl);
     return yes;
 }
 
@@ -456,17 +453,6 @@ static int cmp_u64(const void *a, const void *b)
  * and as a rel32 relative to the next byte (calls, jumps, most %rip operands), kept when it
  * lands in [lo, hi) (near the image) or [plo, phi) (the entries and copies the stubs put in
  * the program). A stray match only makes the check stricter. */
-static int in_dynamic_relocs(const elf_file *f, uint64_t va)
-{
-    for (size_t i = 1; i < f->nsecs; i++) {
-        const elf_sec *s = &f->secs[i];
-        if ((s->type == SHT_REL_ || s->type == SHT_RELA_) && (s->flags & SHF_ALLOC_) && va + 4 > s->addr &&
-            va < s->addr + s->size)
-            return 1;
-    }
-    return 0;
-}
-
 static void collect_refs(prog *p, uint64_t lo, uint64_t hi, uint64_t plo, uint64_t phi, const uint64_t skip[6])
 {
     size_t cap = 0;
@@ -478,10 +464,9 @@ static void collect_refs(prog *p, uint64_t lo, uint64_t hi, uint64_t plo, uint64
             uint32_t v = rd32le(p->b.p + ph->offset + o);
             uint64_t cand[2], va = ph->vaddr + o;
             /* the library records, the override table and the names the loader checks
-             * (jump_used) list every slot: not references; nor are a PIE program's dynamic
-             * relocations, which hold the addresses of the words they relocate */
+             * (jump_used) list every slot: not references */
             if ((va + 4 > skip[0] && va < skip[1]) || (va + 4 > skip[2] && va < skip[3]) ||
-                (va + 4 > skip[4] && va < skip[5]) || in_dynamic_relocs(&p->f, va))
+                (va + 4 > skip[4] && va < skip[5]))
                 continue;
             cand[0] = v;
             cand[1] = ph->vaddr + o + 4 + (uint64_t)(int64_t)(int32_t)v;
@@ -490,9 +475,10 @@ static void collect_refs(prog *p, uint64_t lo, uint64_t hi, uint64_t plo, uint64
             for (int k = 0; k < 2; k++) {
                 if ((cand[k] < lo || cand[k] >= hi) && (cand[k] < plo || cand[k] >= phi))
                     continue;
-                /* A PIE program lies at 0 here, where small numbers abound: its pointers to
-                 * itself are the words its relative relocations name, its rel32 references to
-                 * itself are code's (the image's fixed addresses are taken as they come). */
+                /* A PIE program lies at 0 here, where small numbers abound (its dynamic
+                 * relocations among them): its pointers to itself are the words its relative
+                 * relocations name, its rel32 references to itself are code's (the image's
+                 * fixed addresses are taken as they come). */
                 if (p->f.type == ET_DYN_ && (cand[k] < lo || cand[k] >= hi) &&
                     (k == 0 ? !(p->nptrs && bsearch(&va, p->ptrs, p->nptrs, sizeof *p->ptrs, cmp_u64))
                             : !(ph->flags & PF_X_)))

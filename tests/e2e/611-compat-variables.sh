@@ -71,4 +71,11 @@ expect_in k.out "incompatible: variable 'cv_flag' changed from data to a constan
 nm k/libcv.sa | grep -q " __JUMP_CONST_cv_flag$" || fail "the stub does not mark cv_flag constant"
 (cd k && JUMP_DIR=$PWD/nodir mkcompat -v libcv.sa >k.vars 2>/dev/null) || fail "mkcompat -v for k"
 grep -q "^00000004 K cv_flag" k/k.vars || fail "mkcompat does not restore K: $(cat k/k.vars)"
+# A stale diverted definition left by an earlier jump.vars (a _GCMN_ beside cv_label's
+# _GVAR_): mkimage removes it, saying so, instead of stopping (issue I).
+newver "$PWD/st"
+cp st/jump/_GVAR_2.s st/jump/_GCMN_2.s
+cvbuild "$PWD/st" 1.1.0
+expect_in st/mkimage.out "st/jump/jump.vars:2: warning: removed $PWD/st/jump/_GCMN_2.s, a stale diverted definition"
+[ ! -e st/jump/_GCMN_2.s ] || fail "the stale _GCMN_2.s is still there"
 exit 0

@@ -133,5 +133,7 @@ while read -r kind ver w_against w_prog w_old w_run w_runold <&3; do
     fi
 done 3< <(printf '%s\n' "$corpus")
 [ $n -ge 30 ] || fail "the corpus has only $n kinds of change"
+# The moved GOT is refused before anything runs, saying why.
+expect_in k_jump_shrink.run "through GOT cell" "which this image uses otherwise: the image is not a compatible replacement"
 [ $bad = 0 ] || fail "$bad of $n kinds of change got another verdict"
 exit 0
