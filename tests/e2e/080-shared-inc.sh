@@ -45,6 +45,23 @@ include $STAGE/share/jump/Shared.inc
 MK
 export JUMP_DIR=$PWD/jump JUMP_LIB=libt
 mkdir -p jump
+# A cc1 first in COMPILER_PATH (jumpcc1 runs the first it finds there) counts the
+# runs: "cc1" for a compile, "E" for a preprocess.
+mkdir -p ../spy
+cat >../spy/cc1 <<SH
+#!/bin/sh
+case " \$* " in *" -E "*) echo E ;; *) echo cc1 ;; esac >>$PWD/../spy.log
+exec $(gcc -print-prog-name=cc1) "\$@"
+SH
+chmod +x ../spy/cc1
+export COMPILER_PATH=$PWD/../spy
+cc1_runs() { # cc1_runs: how many compiles and preprocesses since the last call
+    local c e
+    c=$(grep -cx cc1 ../spy.log 2>/dev/null)
+    e=$(grep -cx E ../spy.log 2>/dev/null)
+    rm -f ../spy.log
+    echo "${c:-0} ${e:-0}"
+}
 
 # An ordinary build: no jumpas anywhere.
 run 0 ../make0.out make
@@ -59,8 +76,10 @@ expect_in ../pre1.out "gcc -B$STAGE/bin/jump $M -O2   -c -o one.o one.c" "gcc -B
 expect_eq "$(awk '{ print $3 }' jump/jump.funcs | tr '\n' ' ')" "one two " "jump.funcs"
 [ -f jump/jump.vars ] || fail "getvars did not create jump.vars for a library without variables"
 run 0 ../imp.out make shlib-import
+cc1_runs >/dev/null
 run 0 ../pre2.out make pre-shlib
 expect_in ../pre2.out "-c -o one.o one.c" "-c -o two.o two.c"
+expect_eq "$(cc1_runs)" "0 0" "cc1 runs in the second pass"
 # The README's getsize step, word for word, for a library without exported variables.
 shlib_steps ../v1
 # The library's test program was compiled with the Makefile's CC, not through jumpas.
@@ -70,23 +89,71 @@ expect_not_in ../t.out "-B$STAGE/bin/jump"
 [ ! -s jump/jump.log ] || fail "the test program went through jumpas: $(cat jump/jump.log)"
 run 0 ../tj.out exe ./t-jump
 expect_in ../tj.out "two(1) = 3"
-# The second pass took cc1's output from the cache (jumpcc1): one entry per object, and the
-# same objects as a compile without it. A changed header is a new entry, not a stale hit.
-expect_eq "$(ls jump/cc1-cache | wc -l)" 2 "cc1-cache entries after two passes"
+# The second pass took cc1's output from the cache (jumpcc1) without running cc1: one entry
+# and one manifest (the files the compile read) per object, and the same objects as a compile
+# without it.
+expect_eq "$(ls jump/cc1-cache/*.s | wc -l) $(ls jump/cc1-cache/*.m | wc -l)" "2 2" "cc1-cache entries and manifests after two passes"
 for o in one two; do cp $o.o $o.cached.o; done
+cc1_runs >/dev/null
+run 0 ../pre3.out make pre-shlib
+expect_eq "$(cc1_runs)" "0 0" "cc1 runs for unchanged sources"
+for o in one two; do cmp $o.o $o.cached.o || fail "$o.o differs after a cache hit"; done
 JUMP_NO_CC1_CACHE=1 run 0 ../nocache.out make pre-shlib
+expect_eq "$(cc1_runs)" "2 0" "cc1 runs with JUMP_NO_CC1_CACHE"
 for o in one two; do cmp $o.o $o.cached.o || fail "$o.o differs with and without the cc1 cache"; done
+# A changed header is a new entry, not a stale hit; the same header again hits the old entry.
 printf '#define STEP 1\n' >step.h
 sed -i '1i #include "step.h"' one.c && sed -i 's/return x + 1;/return x + STEP;/' one.c
 run 0 ../h1.out make pre-shlib
+expect_eq "$(cc1_runs)" "1 0" "cc1 runs after one.c changed"
 cp one.o one.h1.o
 printf '#define STEP 5\n' >step.h
 run 0 ../h2.out make pre-shlib
+expect_eq "$(cc1_runs)" "1 0" "cc1 runs after step.h changed"
 cmp -s one.o one.h1.o && fail "a changed header gave the cached object"
-expect_eq "$(ls jump/cc1-cache | wc -l)" 4 "cc1-cache entries after a header changed twice"
+expect_eq "$(ls jump/cc1-cache/*.s | wc -l)" 4 "cc1-cache entries after a header changed twice"
 printf '#define STEP 1\n' >step.h
 run 0 ../h3.out make pre-shlib
+expect_eq "$(cc1_runs)" "0 0" "cc1 runs with step.h as it was"
 cmp one.o one.h1.o || fail "the same header again: not the same object"
+# A header that cannot be read any more is a miss (cc1 then says what is wrong).
+mv step.h step.h.away
+run 2 ../h4.out make pre-shlib
+expect_in ../h4.out "step.h: No such file or directory"
+mv step.h.away step.h
+cc1_runs >/dev/null
+# The build's own dependency files (-MMD): the key is the preprocessed source, and the file
+# is written on a hit as well.
+run 0 ../d1.out make CFLAGS="-O2 -MMD" pre-shlib
+rm -f one.d two.d
+cc1_runs >/dev/null
+run 0 ../d2.out make CFLAGS="-O2 -MMD" pre-shlib
+expect_eq "$(cc1_runs)" "0 2" "cc1 runs for a second -MMD pass"
+expect_in one.d "one.o: one.c step.h"
+[ -f two.d ] || fail "no two.d from a cached -MMD compile"
+cmp one.o one.h1.o || fail "-MMD changed the object"
+# A file that changed after the compile began (here: dated in the future) leaves no entry: cc1
+# may have read it as it was before.
+printf '#define STEP 7\n' >step.h && touch -d '+1 hour' step.h
+for round in 1 2; do
+    run 0 ../f$round.out make pre-shlib
+    expect_eq "$(cc1_runs)" "1 0" "cc1 runs with a header from the future, round $round"
+done
+touch step.h
+run 0 ../f3.out make pre-shlib
+run 0 ../f4.out make pre-shlib
+expect_eq "$(cc1_runs)" "1 0" "cc1 runs once the header's time is past"
+printf '#define STEP 1\n' >step.h
+# __DATE__ and __TIME__ make every compile a new one: no manifest, cc1 runs each time.
+mkdir -p ../dated/jump && cat >../dated/d.c <<'C'
+const char *built(void) { return __DATE__ " " __TIME__; }
+C
+for round in 1 2; do
+    (cd ../dated && JUMP_DIR=$PWD/jump JUMP_LIB=libd gcc -B$STAGE/bin/jump $M -O2 -c d.c) ||
+        fail "a compile using __TIME__"
+done
+expect_eq "$(cc1_runs) $(ls ../dated/jump/cc1-cache | wc -l)" "2 0 0" "cc1 runs and cache files for __TIME__"
+unset COMPILER_PATH
 
 # The Makefile's own build after the jump build compiles the objects its way again (a static
 # library of jump objects would be broken), and make shlib goes back to jump objects.
