@@ -80,7 +80,7 @@ endef
 $(foreach t,$(TOOLS),$(eval $(call tool_rule,$(t))))
 
 # ---- run-time loader, one relocatable object per architecture ----
-LOADER_CFLAGS := -std=c11 -D_GNU_SOURCE $(WARN) -O2 -fpie -fno-stack-protector \
+LOADER_CFLAGS := -std=c11 -D_GNU_SOURCE -D_FILE_OFFSET_BITS=64 $(WARN) -O2 -fpie -fno-stack-protector \
   -fno-asynchronous-unwind-tables -fno-builtin -ffunction-sections -iquote lib
 $(B)/lib/jump/loader-i386.o: runtime/loader.c $(wildcard runtime/*.h) lib/jumpfmt.h
 	@mkdir -p $(@D)

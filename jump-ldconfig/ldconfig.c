@@ -1,5 +1,6 @@
 /* ldconfig: find jump images (<lib>.so.<M>.<m>[.<p>], regular ELF files carrying the jump
- * note) in a directory and point <lib>.so.<M> at the newest of each major, atomically. */
+ * note) in a directory and point <lib>.so.<M> at the newest of each major, atomically; then
+ * write the directory's image cache (cache.c) from the links. */
 #include "ldconfig.h"
 
 #include "buf.h"
@@ -107,7 +108,8 @@ int ldconfig_dir(const char *dir, int must_exist, const ldc_opts *o)
     DIR *d = opendir(dir);
     struct dirent *de;
     image *v = NULL;
-    size_t n = 0, cap = 0;
+    size_t n = 0, cap = 0, nlinks = 0;
+    char **links;
     int status = EXIT_OK;
 
     if (!d) {
@@ -150,6 +152,7 @@ int ldconfig_dir(const char *dir, int must_exist, const ldc_opts *o)
 
     if (n)
         qsort(v, n, sizeof *v, by_link_newest);
+    links = xcalloc(n ? n : 1, sizeof *links);
     for (size_t i = 0; i < n; i++) {
         const image *x = &v[i];
         char *path, old[4096];
@@ -181,7 +184,14 @@ int ldconfig_dir(const char *dir, int must_exist, const ldc_opts *o)
         }
         if (o->verbose)
             fprintf(o->out, "\t%s => %s%s\n", x->link, x->name, changed ? " (changed)" : "");
+        if (!changed || !o->report)
+            links[nlinks++] = x->link;
     }
+    if (!o->report) {
+        int rc = ldconfig_cache(dir, links, nlinks, o);
+        status = status > rc ? status : rc;
+    }
+    free(links);
     for (size_t i = 0; i < n; i++) {
         free(v[i].name);
         free(v[i].link);

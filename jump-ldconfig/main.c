@@ -9,14 +9,18 @@
 #include <unistd.h>
 
 static const char usage[] =
-    "Usage: jump-ldconfig [-v] [-n] [-N] [dir...]\n"
+    "Usage: jump-ldconfig [-v] [-n] [-N] [-C] [dir...]\n"
     "For every jump image <lib>.so.<M>.<m>[.<p>] in the directories, point the link\n"
-    "<lib>.so.<M> at the newest image of that major (versions compared numerically).\n"
+    "<lib>.so.<M> at the newest image of that major (versions compared numerically),\n"
+    "and write the directory's image cache, jump.cache: a copy of the images the links\n"
+    "point at, which the loader maps instead of opening each image while the image\n"
+    "file is the one copied.\n"
     "The directories named, then /usr/local/lib, /usr/lib and /lib.\n"
     "\n"
     "  -v         list each directory and link: libxyz.so.1 => libxyz.so.1.0.0 (changed)\n"
     "  -n         only the directories named\n"
     "  -N         report only: change nothing\n"
+    "  -C         write no image cache (and remove the directory's old one)\n"
     "  --help     print this help\n"
     "  --version  print the version\n";
 
@@ -37,18 +41,19 @@ static int seen_before(const char *dir, struct stat *seen, size_t *nseen)
 
 int main(int argc, char **argv)
 {
-    ldc_opts o = {0, 0, stdout};
+    ldc_opts o = {.out = stdout};
     int c, only_named = 0, status = EXIT_OK;
     size_t ndirs = sizeof default_dirs / sizeof default_dirs[0], nseen = 0;
     struct stat *seen;
 
     diag_init(argv[0]);
     diag_std_options(argc, argv, usage);
-    while ((c = getopt(argc, argv, "vnN")) != -1) {
+    while ((c = getopt(argc, argv, "vnNC")) != -1) {
         switch (c) {
         case 'v': o.verbose = 1; break;
         case 'n': only_named = 1; break;
         case 'N': o.report = 1; break;
+        case 'C': o.no_cache = 1; break;
         default: diag_usage("unknown option");
         }
     }

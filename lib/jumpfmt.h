@@ -157,6 +157,50 @@ static inline unsigned long jump_name_hash(const char *s)
     return h ? h : 1;
 }
 
+/* ---- The image cache (<dir>/jump.cache, written by jump-ldconfig) ----
+ * A copy of every current image of a directory (the target of each <lib>.so.<M> link) in one
+ * file, so that the loader opens one file per directory instead of one per library, and reads
+ * each image's headers and note from one small index instead of the image. An entry records
+ * the identity of the image file it copied (device, inode, size, modification and change
+ * times, through the link): the loader uses the copy only while dir/<lib>.so.<M> still has
+ * exactly that identity, so an image replaced after the cache was written is never shadowed.
+ * Little-endian. The header (JUMP_CACHE_HEAD bytes):
+ *   char magic[8] (JUMP_CACHE_MAGIC)  u32 format (JUMP_CACHE_FORMAT)  u32 count
+ *   u64 size (of the whole file)      u64 index (bytes of header, entries and the copies of
+ *                                     headers and notes: what the loader maps to look up)
+ * then count entries of JUMP_CACHE_ENTRY bytes at the JUMP_CACHE_E_* offsets, then the copies;
+ * the images follow at page-aligned offsets, each exactly as its file. */
+#define JUMP_CACHE_NAME "jump.cache"
+#define JUMP_CACHE_MAGIC "JUMPCACH"
+#define JUMP_CACHE_FORMAT 1u
+#define JUMP_CACHE_HEAD 32u
+#define JUMP_CACHE_H_FORMAT 8u
+#define JUMP_CACHE_H_COUNT 12u
+#define JUMP_CACHE_H_SIZE 16u
+#define JUMP_CACHE_H_INDEX 24u
+#define JUMP_CACHE_NAME_MAX 64u     /* link names, NUL-padded; a longer one is not cached */
+#define JUMP_CACHE_HEAD_COPY 1024u  /* bytes of each image's start copied into the index:
+                                     * the ELF header and 16 program headers of either class */
+enum jump_cache_field {
+    JUMP_CACHE_E_HASH = 0,          /* u32 jump_name_hash of the link name */
+    JUMP_CACHE_E_CLASS = 4,         /* u32 the image's pointer size: 4 or 8 */
+    JUMP_CACHE_E_NAME = 8,          /* char[JUMP_CACHE_NAME_MAX] "libxyz.so.1" */
+    JUMP_CACHE_E_DEV = 72,          /* u64 the image file's st_dev */
+    JUMP_CACHE_E_INO = 80,          /* u64 st_ino */
+    JUMP_CACHE_E_SIZE = 88,         /* u64 st_size: also the copy's length */
+    JUMP_CACHE_E_MTIME = 96,        /* u64 st_mtim.tv_sec */
+    JUMP_CACHE_E_MTIME_NS = 104,    /* u64 st_mtim.tv_nsec */
+    JUMP_CACHE_E_CTIME = 112,       /* u64 st_ctim.tv_sec */
+    JUMP_CACHE_E_CTIME_NS = 120,    /* u64 st_ctim.tv_nsec */
+    JUMP_CACHE_E_OFFSET = 128,      /* u64 the image's copy in this file (page-aligned) */
+    JUMP_CACHE_E_HEAD = 136,        /* u64 the copy of the image's first bytes, in the index */
+    JUMP_CACHE_E_HEADLEN = 144,     /* u32 how many: min(size, JUMP_CACHE_HEAD_COPY) */
+    JUMP_CACHE_E_NOTELEN = 148,     /* u32 the image's PT_NOTE segment: its length, */
+    JUMP_CACHE_E_NOTE = 152,        /* u64 its copy, in the index, */
+    JUMP_CACHE_E_NOTEOFF = 160,     /* u64 and its offset in the image */
+    JUMP_CACHE_ENTRY = 168
+};
+
 /* The symbol the loader member defines and every descriptor references, so that a program
  * gets exactly one loader however many stubs it links. */
 #define JUMP_LOADER_SYMBOL "__jump_loader_1"

@@ -290,6 +290,84 @@ static inline const char *jv_contents(jv_image *im)
     return NULL;
 }
 
+/* ---- the image cache (jumpfmt.h: <dir>/jump.cache) ----
+ * jv_cache_header checks the header against the file's size and gives the index's length;
+ * jv_cache_find looks a link name up in the index (those bytes, mapped or read) and checks the
+ * entry it returns: its copies lie in the index, its image in the file. */
+typedef struct jv_cache_entry {
+    uint64_t dev, ino, size, mtime, mtime_ns, ctime, ctime_ns; /* the image file's identity */
+    uint64_t offset;                                           /* the image's copy in the cache */
+    const uint8_t *head, *note; /* copies of the image's first headlen bytes and its note */
+    uint32_t headlen, notelen;
+    uint64_t noteoff;           /* where the note is in the image */
+} jv_cache_entry;
+
+static inline const char *jv_cache_header(const uint8_t *p, uint64_t len, uint64_t fsize, uint64_t *index)
+{
+    static const char magic[8] = JUMP_CACHE_MAGIC;
+    uint64_t count, idx;
+    if (len < JUMP_CACHE_HEAD)
+        return "truncated header";
+    for (int i = 0; i < 8; i++)
+        if (p[i] != (uint8_t)magic[i])
+            return "not an image cache (bad magic)";
+    if (jv_le32(p + JUMP_CACHE_H_FORMAT) != JUMP_CACHE_FORMAT)
+        return "another format of image cache";
+    count = jv_le32(p + JUMP_CACHE_H_COUNT);
+    idx = jv_le64(p + JUMP_CACHE_H_INDEX);
+    if (jv_le64(p + JUMP_CACHE_H_SIZE) != fsize)
+        return "truncated or grown since it was written";
+    if (idx > fsize || idx < JUMP_CACHE_HEAD || count > (idx - JUMP_CACHE_HEAD) / JUMP_CACHE_ENTRY)
+        return "corrupt header (index)";
+    *index = idx;
+    return NULL;
+}
+
+/* 1 and *e filled when the index (idx, len bytes: a checked header first) has an image of
+ * `name` for pointer size ps; 0 when it has none; -1 with *why when the index is damaged. */
+static inline int jv_cache_find(const uint8_t *idx, uint64_t len, uint64_t fsize, const char *name,
+                                uint32_t hash, unsigned ps, jv_cache_entry *e, const char **why)
+{
+    uint64_t count = jv_le32(idx + JUMP_CACHE_H_COUNT);
+    for (uint64_t i = 0; i < count; i++) {
+        const uint8_t *p = idx + JUMP_CACHE_HEAD + i * JUMP_CACHE_ENTRY;
+        const uint8_t *n = p + JUMP_CACHE_E_NAME;
+        uint64_t head, note;
+        unsigned k = 0;
+        if (jv_le32(p + JUMP_CACHE_E_HASH) != hash || jv_le32(p + JUMP_CACHE_E_CLASS) != ps)
+            continue;
+        while (k < JUMP_CACHE_NAME_MAX && n[k] && name[k] && n[k] == (uint8_t)name[k])
+            k++;
+        if (k == JUMP_CACHE_NAME_MAX || n[k] || name[k])
+            continue;
+        e->dev = jv_le64(p + JUMP_CACHE_E_DEV);
+        e->ino = jv_le64(p + JUMP_CACHE_E_INO);
+        e->size = jv_le64(p + JUMP_CACHE_E_SIZE);
+        e->mtime = jv_le64(p + JUMP_CACHE_E_MTIME);
+        e->mtime_ns = jv_le64(p + JUMP_CACHE_E_MTIME_NS);
+        e->ctime = jv_le64(p + JUMP_CACHE_E_CTIME);
+        e->ctime_ns = jv_le64(p + JUMP_CACHE_E_CTIME_NS);
+        e->offset = jv_le64(p + JUMP_CACHE_E_OFFSET);
+        head = jv_le64(p + JUMP_CACHE_E_HEAD);
+        e->headlen = jv_le32(p + JUMP_CACHE_E_HEADLEN);
+        e->notelen = jv_le32(p + JUMP_CACHE_E_NOTELEN);
+        note = jv_le64(p + JUMP_CACHE_E_NOTE);
+        e->noteoff = jv_le64(p + JUMP_CACHE_E_NOTEOFF);
+        if ((e->offset & (JUMP_PAGE - 1)) || e->offset < len || e->offset > fsize ||
+            e->size > fsize - e->offset || e->size > JV_MAX_IMAGE ||
+            e->headlen != (e->size < JUMP_CACHE_HEAD_COPY ? e->size : JUMP_CACHE_HEAD_COPY) ||
+            head > len || e->headlen > len - head || note > len || e->notelen > len - note ||
+            e->noteoff > e->size || e->notelen > e->size - e->noteoff) {
+            *why = "corrupt entry";
+            return -1;
+        }
+        e->head = idx + head;
+        e->note = idx + note;
+        return 1;
+    }
+    return 0;
+}
+
 /* The whole check over a file in memory; the segments' bytes point into it. */
 static inline const char *jv_file(const uint8_t *file, size_t len, unsigned ps, jv_image *im)
 {

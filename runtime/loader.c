@@ -216,61 +216,7 @@ static void collect(void)
 
 /* ---- finding an image ---- */
 
-/* Open dir/soname; on success remember the directory (the path is put together again only
- * for messages: no per-library path buffer to fault in). */
-static int try_open(struct lib *l, const char *dir, size_t dlen)
-{
-    char path[PATH_BYTES];
-    size_t n = strlen(l->soname);
-    int fd;
-    if (dlen == 0 || dlen + 1 + n + 1 > PATH_BYTES)
-        return -1;
-    memcpy(path, dir, dlen);
-    path[dlen] = '/';
-    memcpy(path + dlen + 1, l->soname, n + 1);
-    fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd >= 0) {
-        l->dir = dir;
-        l->dlen = dlen;
-    }
-    return fd;
-}
-
-static const char *lib_path_env; /* JUMP_LIBRARY_PATH, looked up once; NULL when AT_SECURE */
-
-static int find_image(struct lib *l)
-{
-    static const char *const dirs[] = {"/usr/local/lib", "/usr/lib", "/lib"};
-    const char *env = lib_path_env;
-    int fd;
-    if (env) {
-        const char *p = env;
-        while (*p) {
-            size_t n = strcspn(p, ":");
-            if ((fd = try_open(l, p, n)) >= 0)
-                return fd;
-            p += n;
-            if (*p == ':')
-                p++;
-        }
-    }
-    /* The directory recorded at build time: by its own stub if the program linked it, else
-     * by the stub of a library that needs it. */
-    if (l->rec) {
-        const char *d = (const char *)l->rec[JR_DIR];
-        if (d && *d && (fd = try_open(l, d, strlen(d))) >= 0)
-            return fd;
-    }
-    if (l->needdir && *l->needdir && (fd = try_open(l, l->needdir, strlen(l->needdir))) >= 0)
-        return fd;
-    for (unsigned i = 0; i < sizeof dirs / sizeof dirs[0]; i++)
-        if ((fd = try_open(l, dirs[i], strlen(dirs[i]))) >= 0)
-            return fd;
-    l->dir = NULL;
-    return -1;
-}
-
-/* ---- checking and mapping ---- */
+/* ---- the image caches (jumpfmt.h): one per directory looked in ---- */
 
 static int read_at(int fd, void *buf, size_t n, off_t off)
 {
@@ -287,6 +233,202 @@ static int read_at(int fd, void *buf, size_t n, off_t off)
     }
     return 0;
 }
+
+
+#define MAX_CACHES 8
+static struct cache {
+    const char *dir;
+    size_t dlen;
+    int fd;                 /* -1: the directory has no cache the loader can use */
+    const uint8_t *idx;     /* its index, mapped */
+    uint64_t idxlen, size;
+} caches[MAX_CACHES];
+static int ncaches;
+static int cache_off;       /* JUMP_NO_CACHE */
+static int cache_trace;     /* JUMP_TRACE_CACHE */
+
+/* Where map_image reads an image from: its file, or its copy in a directory's cache. */
+struct source {
+    int fd;
+    off_t base;             /* the image's offset in fd */
+    const struct cache *cache; /* NULL: the image file */
+    jv_cache_entry e;
+};
+static const struct cache *cur_cache; /* the cache of the image being mapped, for messages */
+
+/* "jump: [name: ]dir/jump.cache: what[why]" on stderr, for JUMP_TRACE_CACHE. */
+static void cache_say(const struct cache *c, const char *name, const char *what, const char *why)
+{
+    put("jump: ");
+    if (name) {
+        put(name);
+        put(": ");
+    }
+    write_n(2, c->dir, c->dlen);
+    put("/" JUMP_CACHE_NAME);
+    put(what);
+    if (why)
+        put(why);
+    put("\n");
+}
+
+static void cache_drop(struct cache *c)
+{
+    if (c->idx)
+        munmap((void *)c->idx, (size_t)c->idxlen);
+    if (c->fd >= 0)
+        close(c->fd);
+    c->idx = NULL;
+    c->fd = -1;
+}
+
+/* The cache of dir, opened and its index mapped on first use; NULL when there is none. */
+static struct cache *cache_of(const char *dir, size_t dlen)
+{
+    char path[PATH_BYTES];
+    uint8_t head[JUMP_CACHE_HEAD];
+    struct cache *c;
+    struct stat st;
+    const char *why;
+    void *m;
+
+    for (int i = 0; i < ncaches; i++)
+        if (caches[i].dlen == dlen && !memcmp(caches[i].dir, dir, dlen))
+            return caches[i].fd >= 0 ? &caches[i] : NULL;
+    if (cache_off || ncaches == MAX_CACHES || dlen + sizeof "/" JUMP_CACHE_NAME > PATH_BYTES)
+        return NULL;
+    c = &caches[ncaches++];
+    c->dir = dir;
+    c->dlen = dlen;
+    c->idx = NULL;
+    memcpy(path, dir, dlen);
+    memcpy(path + dlen, "/" JUMP_CACHE_NAME, sizeof "/" JUMP_CACHE_NAME);
+    c->fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (c->fd < 0)
+        return NULL;
+    why = fstat(c->fd, &st) != 0 || read_at(c->fd, head, sizeof head, 0) != 0
+              ? "truncated header"
+              : jv_cache_header(head, sizeof head, (uint64_t)st.st_size, &c->idxlen);
+    if (!why) {
+        c->size = (uint64_t)st.st_size;
+        m = mmap(NULL, (size_t)c->idxlen, PROT_READ, MAP_PRIVATE, c->fd, 0);
+        if (m == MAP_FAILED)
+            why = "cannot be mapped";
+        else
+            c->idx = m;
+    }
+    if (why) {
+        if (cache_trace)
+            cache_say(c, NULL, ": not used: ", why);
+        cache_drop(c);
+        return NULL;
+    }
+    return c;
+}
+
+/* Is st the file the cache entry copied? Any change to the image file (replaced, rewritten,
+ * even touched) changes one of these. */
+static int cache_current(const jv_cache_entry *e, const struct stat *st)
+{
+    return e->dev == (uint64_t)st->st_dev && e->ino == (uint64_t)st->st_ino &&
+           e->size == (uint64_t)st->st_size && e->mtime == (uint64_t)(int64_t)st->st_mtim.tv_sec &&
+           e->mtime_ns == (uint64_t)st->st_mtim.tv_nsec && e->ctime == (uint64_t)(int64_t)st->st_ctim.tv_sec &&
+           e->ctime_ns == (uint64_t)st->st_ctim.tv_nsec;
+}
+
+/* ---- finding an image ---- */
+
+/* Find dir/soname: its copy in dir's cache while that is current, else the file. On success
+ * remember the directory (the path is put together again only for messages: no per-library
+ * path buffer to fault in) and return the descriptor src->fd; else -1. */
+static int try_open(struct lib *l, const char *dir, size_t dlen, struct source *src)
+{
+    char path[PATH_BYTES];
+    size_t n = strlen(l->soname);
+    struct cache *c;
+    int fd;
+    if (dlen == 0 || dlen + 1 + n + 1 > PATH_BYTES)
+        return -1;
+    memcpy(path, dir, dlen);
+    path[dlen] = '/';
+    memcpy(path + dlen + 1, l->soname, n + 1);
+    src->cache = NULL;
+    src->base = 0;
+    if ((c = cache_of(dir, dlen)) != NULL) {
+        const char *why;
+        struct stat st;
+        int r = jv_cache_find(c->idx, c->idxlen, c->size, l->soname, (uint32_t)jump_name_hash(l->soname),
+                              sizeof(uintptr_t), &src->e, &why);
+        if (r < 0) {
+            if (cache_trace)
+                cache_say(c, NULL, ": not used: ", why);
+            cache_drop(c);
+        } else if (r > 0) {
+            if (stat(path, &st) != 0)
+                return -1; /* no image there any more: the copy must not stand in for it */
+            if (cache_current(&src->e, &st)) {
+                if (cache_trace)
+                    cache_say(c, l->soname, ": from the cache", NULL);
+                src->cache = c;
+                src->base = (off_t)src->e.offset;
+                l->dir = dir;
+                l->dlen = dlen;
+                return src->fd = c->fd;
+            }
+            if (cache_trace)
+                cache_say(c, l->soname, ": the image file changed since jump-ldconfig wrote the cache: the file", NULL);
+        }
+    }
+    fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd >= 0) {
+        l->dir = dir;
+        l->dlen = dlen;
+    }
+    return src->fd = fd;
+}
+
+/* Done with what find_image found: a cache stays open for the other images. */
+static void release(const struct source *src)
+{
+    if (!src->cache && src->fd >= 0)
+        close(src->fd);
+}
+
+static const char *lib_path_env; /* JUMP_LIBRARY_PATH, looked up once; NULL when AT_SECURE */
+
+static int find_image(struct lib *l, struct source *src)
+{
+    static const char *const dirs[] = {"/usr/local/lib", "/usr/lib", "/lib"};
+    const char *env = lib_path_env;
+    int fd;
+    if (env) {
+        const char *p = env;
+        while (*p) {
+            size_t n = strcspn(p, ":");
+            if ((fd = try_open(l, p, n, src)) >= 0)
+                return fd;
+            p += n;
+            if (*p == ':')
+                p++;
+        }
+    }
+    /* The directory recorded at build time: by its own stub if the program linked it, else
+     * by the stub of a library that needs it. */
+    if (l->rec) {
+        const char *d = (const char *)l->rec[JR_DIR];
+        if (d && *d && (fd = try_open(l, d, strlen(d), src)) >= 0)
+            return fd;
+    }
+    if (l->needdir && *l->needdir && (fd = try_open(l, l->needdir, strlen(l->needdir), src)) >= 0)
+        return fd;
+    for (unsigned i = 0; i < sizeof dirs / sizeof dirs[0]; i++)
+        if ((fd = try_open(l, dirs[i], strlen(dirs[i]), src)) >= 0)
+            return fd;
+    l->dir = NULL;
+    return -1;
+}
+
+/* ---- checking and mapping ---- */
 
 /* The image's path, dir/soname, on fd 1 or 2. */
 static void put_path(int fd, const struct lib *l)
@@ -310,6 +452,11 @@ static _Noreturn void cant_load(struct lib *l, const char *reason)
     cant_load_begin(l);
     put(reason);
     put("\n");
+    if (cur_cache) {
+        put("\t(its copy in ");
+        write_n(2, cur_cache->dir, cur_cache->dlen);
+        put("/" JUMP_CACHE_NAME ": run jump-ldconfig on that directory, or set JUMP_NO_CACHE=1)\n");
+    }
     _exit(127);
 }
 
@@ -415,29 +562,43 @@ static void map_exactly(struct lib *l, uintptr_t addr, size_t len, int prot, int
     }
 }
 
-static void map_image(struct lib *l, int fd)
+static void map_image(struct lib *l, const struct source *src)
 {
-    /* The ELF header and the program headers (mkimage puts them at the start) in one read. */
-    uint8_t hdr[sizeof(Ehdr) + MAX_PHDRS * sizeof(Phdr)];
-    uint8_t note[512];
+    /* The ELF header and the program headers (mkimage puts them at the start) in one read,
+     * or from the cache's index. */
+    uint8_t hdrbuf[sizeof(Ehdr) + MAX_PHDRS * sizeof(Phdr)];
+    uint8_t notebuf[512];
+    const uint8_t *hdr = hdrbuf, *note = notebuf;
+    int fd = src->fd;
     jv_image im;
     struct stat st;
     const char *why;
     ssize_t got;
+    uint64_t size;
     uint32_t want_major;
     char v1[48], v2[48], h1[24], h2[24];
 
     /* Everything the image says is checked before any of it is used (runtime/imgcheck.h). */
-    do
-        got = pread(fd, hdr, sizeof hdr, 0);
-    while (got < 0 && errno == EINTR);
-    if (got < 0 || fstat(fd, &st) != 0)
-        cant_load(l, strerror(errno));
-    if ((why = jv_headers(hdr, (size_t)got, (uint64_t)st.st_size, sizeof(uintptr_t), &im)) != NULL)
+    cur_cache = src->cache;
+    if (src->cache) {
+        hdr = src->e.head;
+        got = (ssize_t)src->e.headlen;
+        size = src->e.size;
+    } else {
+        do
+            got = pread(fd, hdrbuf, sizeof hdrbuf, 0);
+        while (got < 0 && errno == EINTR);
+        if (got < 0 || fstat(fd, &st) != 0)
+            cant_load(l, strerror(errno));
+        size = (uint64_t)st.st_size;
+    }
+    if ((why = jv_headers(hdr, (size_t)got, size, sizeof(uintptr_t), &im)) != NULL)
         cant_load(l, why);
-    if (im.note_len > sizeof note)
+    if (im.note_len > sizeof notebuf)
         cant_load(l, "not a jump image (its note is too large)");
-    if (read_at(fd, note, (size_t)im.note_len, (off_t)im.note_off) != 0)
+    if (src->cache && src->e.noteoff == im.note_off && src->e.notelen == im.note_len)
+        note = src->e.note;
+    else if (read_at(fd, notebuf, (size_t)im.note_len, src->base + (off_t)im.note_off) != 0)
         cant_load(l, "truncated note");
     if ((why = jv_note(note, im.note_len, &im)) != NULL)
         cant_load(l, why);
@@ -510,7 +671,7 @@ static void map_image(struct lib *l, int fd)
         l->nseg++;
         fpage = (fend + JUMP_PAGE - 1) & ~(uintptr_t)(JUMP_PAGE - 1);
         if (s->filesz) {
-            map_exactly(l, pg, fend - pg, prot, MAP_PRIVATE, fd, (off_t)(s->offset - (va - pg)));
+            map_exactly(l, pg, fend - pg, prot, MAP_PRIVATE, fd, src->base + (off_t)(s->offset - (va - pg)));
             /* The rest of the last file page belongs to .bss: zero it. */
             if (mend > fend && (prot & PROT_WRITE))
                 memset((void *)fend, 0, (mend < fpage ? mend : fpage) - fend);
@@ -527,6 +688,7 @@ static void map_image(struct lib *l, int fd)
     if ((why = jv_contents(&im)) != NULL)
         cant_load(l, why);
     l->ctor = (uintptr_t)im.ctor;
+    cur_cache = NULL;
 }
 
 /* ---- host imports ---- */
@@ -1136,7 +1298,8 @@ static void trace(void)
 {
     for (int i = 0; i < norder; i++) {
         struct lib *l = order[i];
-        int fd = find_image(l);
+        struct source src;
+        int fd = find_image(l, &src);
         put_out("\t");
         put_out(l->soname);
         if (l->rec) {
@@ -1151,7 +1314,7 @@ static void trace(void)
             put_out("not found");
         put_out("\n");
         if (fd >= 0)
-            close(fd);
+            release(&src);
     }
     _exit(0);
 }
@@ -1167,6 +1330,10 @@ static void jump_load_all(int argc, char **argv, char **envp)
     const char *t;
     environment = envp;
     lib_path_env = getauxval(AT_SECURE) ? NULL : env_get("JUMP_LIBRARY_PATH");
+    t = env_get("JUMP_NO_CACHE");
+    cache_off = t && *t && strcmp(t, "0");
+    t = env_get("JUMP_TRACE_CACHE");
+    cache_trace = t && *t && strcmp(t, "0");
     if (argc > 0 && argv && argv[0])
         prog = argv[0];
     collect();
@@ -1177,13 +1344,15 @@ static void jump_load_all(int argc, char **argv, char **envp)
         trace();
     for (int i = 0; i < norder; i++) {
         struct lib *l = order[i];
-        int fd = find_image(l);
-        if (fd < 0)
+        struct source src;
+        if (find_image(l, &src) < 0)
             fatal3(": can't find library '", l->soname, NULL);
-        map_image(l, fd);
-        close(fd);
+        map_image(l, &src);
+        release(&src);
         l->state = 3; /* mapped */
     }
+    for (int i = 0; i < ncaches; i++)
+        cache_drop(&caches[i]);
     check_used();
     for (int i = 0; i < norder; i++)
         bind_imports(order[i]);

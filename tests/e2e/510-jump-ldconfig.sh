@@ -158,5 +158,5 @@ jump-ldconfig -n -v lib2 >/dev/full 2>err; rc=$?
 jump-ldconfig -N -v lib2 >out 2>err || fail "default directories: $(cat err)"
 head -n 1 out | grep -qxF "lib2:" || fail "named directory not first: $(cat out)"
 grep -qxF "/usr/lib:" out || fail "default /usr/lib not listed: $(cat out)"
-jump-ldconfig --help | grep -q '^Usage: jump-ldconfig \[-v\] \[-n\] \[-N\] \[dir\.\.\.\]' || fail "--help"
+jump-ldconfig --help | grep -q '^Usage: jump-ldconfig \[-v\] \[-n\] \[-N\] \[-C\] \[dir\.\.\.\]' || fail "--help"
 exit 0

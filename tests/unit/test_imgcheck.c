@@ -231,6 +231,114 @@ static void mutate(unsigned ps)
 static void test_mutations_i386(void **state) { (void)state; mutate(4); }
 static void test_mutations_x86_64(void **state) { (void)state; mutate(8); }
 
+/* ---- the image cache's index (jumpfmt.h), built here field by field ---- */
+
+#define CACHE_ENTRIES 2
+#define CACHE_COPIES (JUMP_CACHE_HEAD + CACHE_ENTRIES * JUMP_CACHE_ENTRY)
+#define CACHE_INDEX (CACHE_COPIES + 2 * 64)
+#define CACHE_SIZE (0x1000u + 2 * 0x2000u)
+
+/* An index of two entries: libone.so.1 (pointer size 4) and libtwo.so.1 (8), each image
+ * 0x1800 bytes at a page of its own, with a 64-byte head copy and a 16-byte note copy. */
+static void cache_build(uint8_t *c)
+{
+    static const char *const names[] = {"libone.so.1", "libtwo.so.1"};
+    memset(c, 0, CACHE_INDEX);
+    memcpy(c, JUMP_CACHE_MAGIC, 8);
+    put32(c + JUMP_CACHE_H_FORMAT, JUMP_CACHE_FORMAT);
+    put32(c + JUMP_CACHE_H_COUNT, CACHE_ENTRIES);
+    put64(c + JUMP_CACHE_H_SIZE, CACHE_SIZE);
+    put64(c + JUMP_CACHE_H_INDEX, CACHE_INDEX);
+    for (unsigned i = 0; i < CACHE_ENTRIES; i++) {
+        uint8_t *e = c + JUMP_CACHE_HEAD + i * JUMP_CACHE_ENTRY;
+        put32(e + JUMP_CACHE_E_HASH, (uint32_t)jump_name_hash(names[i]));
+        put32(e + JUMP_CACHE_E_CLASS, i ? 8 : 4);
+        memcpy(e + JUMP_CACHE_E_NAME, names[i], strlen(names[i]));
+        put64(e + JUMP_CACHE_E_DEV, 0x801);
+        put64(e + JUMP_CACHE_E_INO, 1000 + i);
+        put64(e + JUMP_CACHE_E_SIZE, 0x1800);
+        put64(e + JUMP_CACHE_E_MTIME, 1700000000);
+        put64(e + JUMP_CACHE_E_OFFSET, 0x1000 + i * 0x2000);
+        put64(e + JUMP_CACHE_E_HEAD, CACHE_COPIES + i * 64);
+        put32(e + JUMP_CACHE_E_HEADLEN, 0x400);
+        put32(e + JUMP_CACHE_E_NOTELEN, 16);
+        put64(e + JUMP_CACHE_E_NOTE, CACHE_COPIES + i * 64 + 48);
+        put64(e + JUMP_CACHE_E_NOTEOFF, 0x1700);
+    }
+}
+
+static void test_cache(void **state)
+{
+    static uint8_t c[CACHE_INDEX], d[CACHE_INDEX];
+    jv_cache_entry e;
+    const char *why = NULL;
+    uint64_t idx = 0;
+    (void)state;
+    cache_build(c);
+    /* the head copies are 0x400 long by the format, which needs a longer index: make room */
+    for (unsigned i = 0; i < CACHE_ENTRIES; i++) {
+        uint8_t *p = c + JUMP_CACHE_HEAD + i * JUMP_CACHE_ENTRY;
+        put32(p + JUMP_CACHE_E_HEADLEN, 64);
+        put64(p + JUMP_CACHE_E_SIZE, 64); /* an image of 64 bytes: the head copy is all of it */
+        put64(p + JUMP_CACHE_E_NOTEOFF, 40);
+        put32(p + JUMP_CACHE_E_NOTELEN, 16);
+    }
+    assert_null(jv_cache_header(c, CACHE_INDEX, CACHE_SIZE, &idx));
+    assert_int_equal(idx, CACHE_INDEX);
+    assert_int_equal(jv_cache_find(c, idx, CACHE_SIZE, "libtwo.so.1", (uint32_t)jump_name_hash("libtwo.so.1"), 8, &e, &why), 1);
+    assert_int_equal(e.ino, 1001);
+    assert_int_equal(e.offset, 0x3000);
+    assert_ptr_equal(e.head, c + CACHE_COPIES + 64);
+    assert_ptr_equal(e.note, c + CACHE_COPIES + 64 + 48);
+    /* another pointer size, another name, a name that only shares a prefix: none */
+    assert_int_equal(jv_cache_find(c, idx, CACHE_SIZE, "libtwo.so.1", (uint32_t)jump_name_hash("libtwo.so.1"), 4, &e, &why), 0);
+    assert_int_equal(jv_cache_find(c, idx, CACHE_SIZE, "libthree.so.1", (uint32_t)jump_name_hash("libthree.so.1"), 8, &e, &why), 0);
+    assert_int_equal(jv_cache_find(c, idx, CACHE_SIZE, "libone.so.1", (uint32_t)jump_name_hash("libtwo.so.1"), 4, &e, &why), 0);
+
+    /* the header's damage, each with its reason */
+    memcpy(d, c, sizeof d);
+    d[0] ^= 1;
+    assert_string_equal(jv_cache_header(d, sizeof d, CACHE_SIZE, &idx), "not an image cache (bad magic)");
+    assert_string_equal(jv_cache_header(c, JUMP_CACHE_HEAD - 1, CACHE_SIZE, &idx), "truncated header");
+    assert_string_equal(jv_cache_header(c, sizeof c, CACHE_SIZE - 1, &idx), "truncated or grown since it was written");
+    memcpy(d, c, sizeof d);
+    put32(d + JUMP_CACHE_H_FORMAT, 2);
+    assert_string_equal(jv_cache_header(d, sizeof d, CACHE_SIZE, &idx), "another format of image cache");
+    memcpy(d, c, sizeof d);
+    put32(d + JUMP_CACHE_H_COUNT, 1000);
+    assert_string_equal(jv_cache_header(d, sizeof d, CACHE_SIZE, &idx), "corrupt header (index)");
+    memcpy(d, c, sizeof d);
+    put64(d + JUMP_CACHE_H_INDEX, CACHE_SIZE + 1);
+    assert_string_equal(jv_cache_header(d, sizeof d, CACHE_SIZE, &idx), "corrupt header (index)");
+
+    /* an entry's damage: its image or copies outside their places */
+    static const struct { unsigned field, size; uint64_t value; } bad[] = {
+        {JUMP_CACHE_E_OFFSET, 8, 0x3001},            /* not page-aligned */
+        {JUMP_CACHE_E_OFFSET, 8, 0},                 /* inside the index */
+        {JUMP_CACHE_E_OFFSET, 8, CACHE_SIZE},        /* the image past the end */
+        {JUMP_CACHE_E_SIZE, 8, 0x10000},             /* longer than the file */
+        {JUMP_CACHE_E_HEADLEN, 4, 63},               /* not min(size, 1024) */
+        {JUMP_CACHE_E_HEAD, 8, CACHE_INDEX - 8},     /* the head copy past the index */
+        {JUMP_CACHE_E_NOTE, 8, ~0ull},               /* the note copy anywhere */
+        {JUMP_CACHE_E_NOTEOFF, 8, 60},               /* the note past the image */
+    };
+    for (unsigned i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        uint8_t *p = d + JUMP_CACHE_HEAD + JUMP_CACHE_ENTRY;
+        memcpy(d, c, sizeof d);
+        if (bad[i].size == 8)
+            put64(p + bad[i].field, bad[i].value);
+        else
+            put32(p + bad[i].field, (uint32_t)bad[i].value);
+        why = NULL;
+        assert_int_equal(jv_cache_find(d, CACHE_INDEX, CACHE_SIZE, "libtwo.so.1", (uint32_t)jump_name_hash("libtwo.so.1"), 8, &e, &why), -1);
+        assert_string_equal(why, "corrupt entry");
+    }
+    /* a name that fills all 64 bytes without a NUL never matches (nor reads past it) */
+    memcpy(d, c, sizeof d);
+    memset(d + JUMP_CACHE_HEAD + JUMP_CACHE_E_NAME, 'x', JUMP_CACHE_NAME_MAX);
+    assert_int_equal(jv_cache_find(d, CACHE_INDEX, CACHE_SIZE, "libone.so.1", (uint32_t)jump_name_hash("libone.so.1"), 4, &e, &why), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -238,6 +346,7 @@ int main(void)
         cmocka_unit_test(test_x86_64),
         cmocka_unit_test(test_mutations_i386),
         cmocka_unit_test(test_mutations_x86_64),
+        cmocka_unit_test(test_cache),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
