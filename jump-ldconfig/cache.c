@@ -71,7 +71,8 @@ int ldconfig_cache(const char *dir, char *const *links, size_t n, const ldc_opts
     char *path = xasprintf("%s/%s", dir, JUMP_CACHE_NAME);
     cached *v = xcalloc(n ? n : 1, sizeof *v);
     size_t k = 0;
-    uint64_t index, at;
+    uint64_t index, at, bucket_at;
+    uint32_t nb = 2;
     buf b = {0};
     jerr e;
 
@@ -83,8 +84,12 @@ int ldconfig_cache(const char *dir, char *const *links, size_t n, const ldc_opts
             diag_warn("cannot remove '%s': %s", path, strerror(errno));
         goto out;
     }
-    /* header, entries, copies of heads and notes (each 8-aligned), then the images by page */
-    index = JUMP_CACHE_HEAD + (uint64_t)k * JUMP_CACHE_ENTRY;
+    /* header, entries, buckets, copies of heads and notes (each 8-aligned), then the images
+     * by page */
+    while (nb < 2 * k)
+        nb *= 2;
+    bucket_at = JUMP_CACHE_HEAD + (uint64_t)k * JUMP_CACHE_ENTRY;
+    index = bucket_at + (4 * (uint64_t)nb + 7) / 8 * 8;
     for (size_t i = 0; i < k; i++) {
         uint64_t headlen = v[i].img.len < JUMP_CACHE_HEAD_COPY ? v[i].img.len : JUMP_CACHE_HEAD_COPY;
         index += (headlen + 7) / 8 * 8 + (v[i].im.note_len + 7) / 8 * 8;
@@ -94,7 +99,10 @@ int ldconfig_cache(const char *dir, char *const *links, size_t n, const ldc_opts
     buf_w32(&b, (uint32_t)k);
     buf_w64(&b, 0); /* the size, once known */
     buf_w64(&b, index);
-    at = JUMP_CACHE_HEAD + (uint64_t)k * JUMP_CACHE_ENTRY; /* the next copy */
+    buf_w32(&b, nb);
+    buf_w32(&b, 0);
+    buf_w64(&b, bucket_at);
+    at = bucket_at + (4 * (uint64_t)nb + 7) / 8 * 8; /* the next copy */
     {
         uint64_t img = (index + JUMP_PAGE - 1) & ~(uint64_t)(JUMP_PAGE - 1);
         for (size_t i = 0; i < k; i++) {
@@ -121,6 +129,20 @@ int ldconfig_cache(const char *dir, char *const *links, size_t n, const ldc_opts
             at += (headlen + 7) / 8 * 8 + (c->im.note_len + 7) / 8 * 8;
             img = (img + c->img.len + JUMP_PAGE - 1) & ~(uint64_t)(JUMP_PAGE - 1);
         }
+    }
+    {
+        /* each entry in the first free bucket from its hash on (the loader probes the same) */
+        uint32_t *bk = xcalloc(nb, sizeof *bk);
+        for (size_t i = 0; i < k; i++) {
+            uint32_t at2 = (uint32_t)jump_name_hash(v[i].link) & (nb - 1);
+            while (bk[at2])
+                at2 = (at2 + 1) & (nb - 1);
+            bk[at2] = (uint32_t)i + 1;
+        }
+        for (uint32_t i = 0; i < nb; i++)
+            buf_w32(&b, bk[i]);
+        buf_align(&b, 8);
+        free(bk);
     }
     for (size_t i = 0; i < k; i++) {
         const cached *c = &v[i];

@@ -166,18 +166,23 @@ static inline unsigned long jump_name_hash(const char *s)
  * exactly that identity, so an image replaced after the cache was written is never shadowed.
  * Little-endian. The header (JUMP_CACHE_HEAD bytes):
  *   char magic[8] (JUMP_CACHE_MAGIC)  u32 format (JUMP_CACHE_FORMAT)  u32 count
- *   u64 size (of the whole file)      u64 index (bytes of header, entries and the copies of
- *                                     headers and notes: what the loader maps to look up)
- * then count entries of JUMP_CACHE_ENTRY bytes at the JUMP_CACHE_E_* offsets, then the copies;
- * the images follow at page-aligned offsets, each exactly as its file. */
+ *   u64 size (of the whole file)      u64 index (bytes of header, entries, buckets and the
+ *                                     copies of headers and notes: what the loader maps)
+ *   u32 nbuckets (a power of two, at least twice count)  u32 zero
+ *   u64 buckets (offset of nbuckets u32: 1 + an entry's number, 0 for none; an entry sits in
+ *                the first free bucket from its name hash & (nbuckets - 1) on)
+ * then count entries of JUMP_CACHE_ENTRY bytes at the JUMP_CACHE_E_* offsets, the buckets and
+ * the copies; the images follow at page-aligned offsets, each exactly as its file. */
 #define JUMP_CACHE_NAME "jump.cache"
 #define JUMP_CACHE_MAGIC "JUMPCACH"
 #define JUMP_CACHE_FORMAT 1u
-#define JUMP_CACHE_HEAD 32u
+#define JUMP_CACHE_HEAD 48u
 #define JUMP_CACHE_H_FORMAT 8u
 #define JUMP_CACHE_H_COUNT 12u
 #define JUMP_CACHE_H_SIZE 16u
 #define JUMP_CACHE_H_INDEX 24u
+#define JUMP_CACHE_H_NBUCKETS 32u
+#define JUMP_CACHE_H_BUCKETS 40u
 #define JUMP_CACHE_NAME_MAX 64u     /* link names, NUL-padded; a longer one is not cached */
 #define JUMP_CACHE_HEAD_COPY 1024u  /* bytes of each image's start copied into the index:
                                      * the ELF header and 16 program headers of either class */

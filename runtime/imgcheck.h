@@ -305,7 +305,7 @@ typedef struct jv_cache_entry {
 static inline const char *jv_cache_header(const uint8_t *p, uint64_t len, uint64_t fsize, uint64_t *index)
 {
     static const char magic[8] = JUMP_CACHE_MAGIC;
-    uint64_t count, idx;
+    uint64_t count, idx, nb, b;
     if (len < JUMP_CACHE_HEAD)
         return "truncated header";
     for (int i = 0; i < 8; i++)
@@ -319,21 +319,36 @@ static inline const char *jv_cache_header(const uint8_t *p, uint64_t len, uint64
         return "truncated or grown since it was written";
     if (idx > fsize || idx < JUMP_CACHE_HEAD || count > (idx - JUMP_CACHE_HEAD) / JUMP_CACHE_ENTRY)
         return "corrupt header (index)";
+    nb = jv_le32(p + JUMP_CACHE_H_NBUCKETS);
+    b = jv_le64(p + JUMP_CACHE_H_BUCKETS);
+    if (nb == 0 || (nb & (nb - 1)) || nb < 2 * count || (b & 3) || b > idx || nb > (idx - b) / 4)
+        return "corrupt header (buckets)";
     *index = idx;
     return NULL;
 }
 
 /* 1 and *e filled when the index (idx, len bytes: a checked header first) has an image of
- * `name` for pointer size ps; 0 when it has none; -1 with *why when the index is damaged. */
+ * `name` (whose jump_name_hash is hash) for pointer size ps; 0 when it has none; -1 with
+ * *why when the index is damaged. Entries are found through the buckets: O(1) however many
+ * images the directory holds. */
 static inline int jv_cache_find(const uint8_t *idx, uint64_t len, uint64_t fsize, const char *name,
                                 uint32_t hash, unsigned ps, jv_cache_entry *e, const char **why)
 {
-    uint64_t count = jv_le32(idx + JUMP_CACHE_H_COUNT);
-    for (uint64_t i = 0; i < count; i++) {
-        const uint8_t *p = idx + JUMP_CACHE_HEAD + i * JUMP_CACHE_ENTRY;
-        const uint8_t *n = p + JUMP_CACHE_E_NAME;
+    uint64_t count = jv_le32(idx + JUMP_CACHE_H_COUNT), nb = jv_le32(idx + JUMP_CACHE_H_NBUCKETS);
+    const uint8_t *buckets = idx + jv_le64(idx + JUMP_CACHE_H_BUCKETS);
+    for (uint64_t probe = 0, at = hash & (nb - 1); probe < nb; probe++, at = (at + 1) & (nb - 1)) {
+        uint64_t i = jv_le32(buckets + 4 * at);
+        const uint8_t *p, *n;
         uint64_t head, note;
         unsigned k = 0;
+        if (i == 0)
+            return 0;
+        if (i > count) {
+            *why = "corrupt bucket";
+            return -1;
+        }
+        p = idx + JUMP_CACHE_HEAD + (i - 1) * JUMP_CACHE_ENTRY;
+        n = p + JUMP_CACHE_E_NAME;
         if (jv_le32(p + JUMP_CACHE_E_HASH) != hash || jv_le32(p + JUMP_CACHE_E_CLASS) != ps)
             continue;
         while (k < JUMP_CACHE_NAME_MAX && n[k] && name[k] && n[k] == (uint8_t)name[k])

@@ -76,6 +76,7 @@ struct lib {
     uint32_t vword;
     int nseg;
     struct { uintptr_t start, end; int prot; } seg[MAX_PHDRS];
+    int span_open;          /* mapped writable as a whole (map_span) until seal() */
     int nopen;              /* read-only pages made writable for overrides and fixups, */
     struct { uintptr_t page; int prot; } open[8]; /* given back their protection by seal() */
 };
@@ -562,6 +563,78 @@ static void map_exactly(struct lib *l, uintptr_t addr, size_t len, int prot, int
     }
 }
 
+static int jv_prot(unsigned flags)
+{
+    return (flags & JV_R ? PROT_READ : 0) | (flags & JV_W ? PROT_WRITE : 0) | (flags & JV_X ? PROT_EXEC : 0);
+}
+
+#define PAGE_DOWN(a) ((a) & ~(uintptr_t)(JUMP_PAGE - 1))
+#define PAGE_UP(a) (((a) + JUMP_PAGE - 1) & ~(uintptr_t)(JUMP_PAGE - 1))
+
+/* Remember segment s as mapped with its final protection prot. */
+static void note_segment(struct lib *l, const jv_seg *s, int prot)
+{
+    l->seg[l->nseg].start = PAGE_DOWN((uintptr_t)s->vaddr);
+    l->seg[l->nseg].end = (uintptr_t)(s->vaddr + s->memsz);
+    l->seg[l->nseg].prot = prot;
+    l->nseg++;
+}
+
+/* One segment: its file pages with its protection, and anonymous pages for a .bss beyond them. */
+static void map_segment(struct lib *l, const jv_seg *s, const struct source *src)
+{
+    uintptr_t va = (uintptr_t)s->vaddr, pg = PAGE_DOWN(va);
+    uintptr_t fend = va + (uintptr_t)s->filesz, mend = va + (uintptr_t)s->memsz, fpage = PAGE_UP(fend);
+    int prot = jv_prot(s->flags);
+    note_segment(l, s, prot);
+    if (s->filesz) {
+        map_exactly(l, pg, fend - pg, prot, MAP_PRIVATE, src->fd, src->base + (off_t)(s->offset - (va - pg)));
+        /* The rest of the last file page belongs to .bss: zero it. */
+        if (mend > fend && (prot & PROT_WRITE))
+            memset((void *)fend, 0, (mend < fpage ? mend : fpage) - fend);
+    } else {
+        fpage = pg;
+    }
+    if (mend > fpage)
+        map_exactly(l, fpage, mend - fpage, prot, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+}
+
+/* The whole image in one writable mapping, when its segments follow each other page after
+ * page at one distance from their file offsets (as mkimage lays them out) and only the last
+ * has .bss pages of its own: one mmap instead of one per segment, and the loader's stores
+ * (host imports, overrides, fixups, re-pointed cells) need no mprotect of their own. seal()
+ * gives every segment its protection before anything in the image runs: never writable and
+ * executable at once. 0 when the image is not laid out so. */
+static int map_span(struct lib *l, const jv_image *im, const struct source *src)
+{
+    uintptr_t lo, fhi, mhi;
+    uint64_t delta = im->seg[0].vaddr - im->seg[0].offset;
+    const jv_seg *last = &im->seg[im->nseg - 1];
+    for (int i = 0; i < im->nseg; i++) {
+        const jv_seg *s = &im->seg[i];
+        if (!s->filesz || s->vaddr - s->offset != delta)
+            return 0;
+        if (i + 1 < im->nseg && (PAGE_UP((uintptr_t)(s->vaddr + s->memsz)) != PAGE_UP((uintptr_t)(s->vaddr + s->filesz)) ||
+                                 PAGE_DOWN((uintptr_t)im->seg[i + 1].vaddr) != PAGE_UP((uintptr_t)(s->vaddr + s->memsz))))
+            return 0;
+    }
+    lo = PAGE_DOWN((uintptr_t)im->seg[0].vaddr);
+    fhi = PAGE_UP((uintptr_t)(last->vaddr + last->filesz));
+    mhi = PAGE_UP((uintptr_t)(last->vaddr + last->memsz));
+    map_exactly(l, lo, fhi - lo, PROT_READ | PROT_WRITE, MAP_PRIVATE, src->fd, src->base + (off_t)(lo - (uintptr_t)delta));
+    if (mhi > fhi)
+        map_exactly(l, fhi, mhi - fhi, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    for (int i = 0; i < im->nseg; i++) {
+        const jv_seg *s = &im->seg[i];
+        uintptr_t fend = (uintptr_t)(s->vaddr + s->filesz), mend = (uintptr_t)(s->vaddr + s->memsz);
+        if (mend > fend) /* .bss in the last file page: the next bytes of the file are not its */
+            memset((void *)fend, 0, (mend < PAGE_UP(fend) ? mend : PAGE_UP(fend)) - fend);
+        note_segment(l, s, jv_prot(s->flags));
+    }
+    l->span_open = 1;
+    return 1;
+}
+
 static void map_image(struct lib *l, const struct source *src)
 {
     /* The ELF header and the program headers (mkimage puts them at the start) in one read,
@@ -658,32 +731,17 @@ static void map_image(struct lib *l, const struct source *src)
         put("\n");
     }
 
-    /* Map every PT_LOAD at exactly its address, never over an existing mapping. */
+    /* Map every PT_LOAD at exactly its address, never over an existing mapping: in one
+     * mapping when the image is laid out for it, else segment by segment. */
+    if (!map_span(l, &im, src)) {
+        for (int i = 0; i < im.nseg; i++)
+            map_segment(l, &im.seg[i], src);
+    }
     for (int i = 0; i < im.nseg; i++) {
-        const jv_seg *s = &im.seg[i];
-        uintptr_t va = (uintptr_t)s->vaddr, pg = va & ~(uintptr_t)(JUMP_PAGE - 1);
-        uintptr_t fend = va + (uintptr_t)s->filesz, mend = va + (uintptr_t)s->memsz, fpage;
-        int prot = (s->flags & JV_R ? PROT_READ : 0) | (s->flags & JV_W ? PROT_WRITE : 0) |
-                   (s->flags & JV_X ? PROT_EXEC : 0);
-        l->seg[l->nseg].start = pg;
-        l->seg[l->nseg].end = mend;
-        l->seg[l->nseg].prot = prot;
-        l->nseg++;
-        fpage = (fend + JUMP_PAGE - 1) & ~(uintptr_t)(JUMP_PAGE - 1);
-        if (s->filesz) {
-            map_exactly(l, pg, fend - pg, prot, MAP_PRIVATE, fd, src->base + (off_t)(s->offset - (va - pg)));
-            /* The rest of the last file page belongs to .bss: zero it. */
-            if (mend > fend && (prot & PROT_WRITE))
-                memset((void *)fend, 0, (mend < fpage ? mend : fpage) - fend);
-        } else {
-            fpage = pg;
-        }
-        if (mend > fpage)
-            map_exactly(l, fpage, mend - fpage, prot, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
         /* What the checks of the contents read: the mapping (a page the segment does not
          * fill reads as zero, as in the file's view). */
-        im.seg[i].bytes = (const uint8_t *)va;
-        im.seg[i].filesz = (prot & PROT_READ) ? s->memsz : 0;
+        im.seg[i].bytes = (const uint8_t *)(uintptr_t)im.seg[i].vaddr;
+        im.seg[i].filesz = (l->seg[i].prot & PROT_READ) ? im.seg[i].memsz : 0;
     }
     if ((why = jv_contents(&im)) != NULL)
         cant_load(l, why);
@@ -1091,6 +1149,20 @@ static int seg_prot(const struct lib *l, uintptr_t a, uintptr_t n)
 /* Give back the protection of the pages poke() opened. */
 static void seal(struct lib *l)
 {
+    if (l->span_open) {
+        /* Every segment that is not plainly writable gets its protection, neighbours with the
+         * same one together. */
+        for (int i = 0; i < l->nseg;) {
+            int j = i + 1, prot = l->seg[i].prot;
+            while (j < l->nseg && l->seg[j].prot == prot && l->seg[j].start == PAGE_UP(l->seg[j - 1].end))
+                j++;
+            if (prot != (PROT_READ | PROT_WRITE) &&
+                mprotect((void *)l->seg[i].start, PAGE_UP(l->seg[j - 1].end) - l->seg[i].start, prot) != 0)
+                cant_load(l, strerror(errno));
+            i = j;
+        }
+        l->span_open = 0;
+    }
     for (int i = 0; i < l->nopen; i++)
         if (mprotect((void *)l->open[i].page, JUMP_PAGE, l->open[i].prot) != 0)
             cant_load(l, strerror(errno));
@@ -1108,7 +1180,7 @@ static void poke(struct lib *l, uintptr_t where, const void *bytes, size_t n)
     uintptr_t last = (where + n - 1) & ~(uintptr_t)(JUMP_PAGE - 1);
     if (prot < 0)
         cant_load(l, "an override or fixup points outside the image");
-    if (!(prot & PROT_WRITE)) {
+    if (!(prot & PROT_WRITE) && !l->span_open) {
         for (uintptr_t pg = page; pg <= last; pg += JUMP_PAGE) {
             int open = 0;
             for (int i = 0; i < l->nopen; i++)
@@ -1117,7 +1189,8 @@ static void poke(struct lib *l, uintptr_t where, const void *bytes, size_t n)
                 continue;
             if (l->nopen == (int)(sizeof l->open / sizeof l->open[0]))
                 seal(l);
-            if (mprotect((void *)pg, JUMP_PAGE, prot | PROT_WRITE) != 0)
+            /* writable, not executable, while it is written: never both at once */
+            if (mprotect((void *)pg, JUMP_PAGE, PROT_READ | PROT_WRITE) != 0)
                 cant_load(l, strerror(errno));
             l->open[l->nopen].page = pg;
             l->open[l->nopen].prot = prot;

@@ -88,7 +88,7 @@ JUMP_TRACE_CACHE=1 run 0 c8.out exe ./prog
 expect_in c8.out "a_f(1) = 1008" "jump: $lib/jump.cache: not used: truncated or grown since it was written"
 # the copy of liba's ELF header (the first entry's head copy) made invalid
 cp cache.good "$lib/jump.cache"
-head_at=$(od -An -tu8 -j $((32 + 136)) -N8 "$lib/jump.cache" | tr -d ' ')
+head_at=$(od -An -tu8 -j $((48 + 136)) -N8 "$lib/jump.cache" | tr -d ' ')
 printf 'XXXX' | dd of="$lib/jump.cache" bs=1 seek="$head_at" conv=notrunc 2>/dev/null
 run 127 c9.out exe ./prog
 expect_in c9.out "can't load library '$lib/liba.so.1'" \

@@ -234,7 +234,9 @@ static void test_mutations_x86_64(void **state) { (void)state; mutate(8); }
 /* ---- the image cache's index (jumpfmt.h), built here field by field ---- */
 
 #define CACHE_ENTRIES 2
-#define CACHE_COPIES (JUMP_CACHE_HEAD + CACHE_ENTRIES * JUMP_CACHE_ENTRY)
+#define CACHE_BUCKETS (JUMP_CACHE_HEAD + CACHE_ENTRIES * JUMP_CACHE_ENTRY)
+#define CACHE_NBUCKETS 4u
+#define CACHE_COPIES (CACHE_BUCKETS + 4 * CACHE_NBUCKETS)
 #define CACHE_INDEX (CACHE_COPIES + 2 * 64)
 #define CACHE_SIZE (0x1000u + 2 * 0x2000u)
 
@@ -249,6 +251,14 @@ static void cache_build(uint8_t *c)
     put32(c + JUMP_CACHE_H_COUNT, CACHE_ENTRIES);
     put64(c + JUMP_CACHE_H_SIZE, CACHE_SIZE);
     put64(c + JUMP_CACHE_H_INDEX, CACHE_INDEX);
+    put32(c + JUMP_CACHE_H_NBUCKETS, CACHE_NBUCKETS);
+    put64(c + JUMP_CACHE_H_BUCKETS, CACHE_BUCKETS);
+    for (unsigned i = 0; i < CACHE_ENTRIES; i++) {
+        uint32_t at = (uint32_t)jump_name_hash(names[i]) & (CACHE_NBUCKETS - 1);
+        while (c[CACHE_BUCKETS + 4 * at])
+            at = (at + 1) & (CACHE_NBUCKETS - 1);
+        put32(c + CACHE_BUCKETS + 4 * at, i + 1);
+    }
     for (unsigned i = 0; i < CACHE_ENTRIES; i++) {
         uint8_t *e = c + JUMP_CACHE_HEAD + i * JUMP_CACHE_ENTRY;
         put32(e + JUMP_CACHE_E_HASH, (uint32_t)jump_name_hash(names[i]));
@@ -310,6 +320,32 @@ static void test_cache(void **state)
     memcpy(d, c, sizeof d);
     put64(d + JUMP_CACHE_H_INDEX, CACHE_SIZE + 1);
     assert_string_equal(jv_cache_header(d, sizeof d, CACHE_SIZE, &idx), "corrupt header (index)");
+    static const struct { unsigned field, size; uint64_t value; } badhead[] = {
+        {JUMP_CACHE_H_NBUCKETS, 4, 3},                 /* not a power of two */
+        {JUMP_CACHE_H_NBUCKETS, 4, 2},                 /* fewer than twice the entries */
+        {JUMP_CACHE_H_NBUCKETS, 4, 1u << 20},          /* past the index */
+        {JUMP_CACHE_H_BUCKETS, 8, CACHE_BUCKETS + 2},  /* misaligned */
+        {JUMP_CACHE_H_BUCKETS, 8, CACHE_INDEX - 4},    /* running past the index */
+    };
+    for (unsigned i = 0; i < sizeof badhead / sizeof badhead[0]; i++) {
+        memcpy(d, c, sizeof d);
+        if (badhead[i].size == 8)
+            put64(d + badhead[i].field, badhead[i].value);
+        else
+            put32(d + badhead[i].field, (uint32_t)badhead[i].value);
+        assert_string_equal(jv_cache_header(d, sizeof d, CACHE_SIZE, &idx), "corrupt header (buckets)");
+    }
+    /* a bucket naming an entry past the last one */
+    memcpy(d, c, sizeof d);
+    for (unsigned i = 0; i < CACHE_NBUCKETS; i++)
+        put32(d + CACHE_BUCKETS + 4 * i, 3);
+    assert_int_equal(jv_cache_find(d, CACHE_INDEX, CACHE_SIZE, "libone.so.1", (uint32_t)jump_name_hash("libone.so.1"), 4, &e, &why), -1);
+    assert_string_equal(why, "corrupt bucket");
+    /* every bucket full of the other name: the probe ends after one round */
+    memcpy(d, c, sizeof d);
+    for (unsigned i = 0; i < CACHE_NBUCKETS; i++)
+        put32(d + CACHE_BUCKETS + 4 * i, 2);
+    assert_int_equal(jv_cache_find(d, CACHE_INDEX, CACHE_SIZE, "libone.so.1", (uint32_t)jump_name_hash("libone.so.1"), 4, &e, &why), 0);
 
     /* an entry's damage: its image or copies outside their places */
     static const struct { unsigned field, size; uint64_t value; } bad[] = {
