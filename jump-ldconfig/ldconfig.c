@@ -50,8 +50,8 @@ static int is_image(const char *path, const char *link)
         return 0;
     if (elf_is_elf(map, (size_t)st.st_size) && elf_open(&f, path, map, (size_t)st.st_size, &e) == 0) {
         if (elf_find_note(&f, JUMP_NOTE_NAME, JUMP_NOTE_TYPE, &desc, &desclen) &&
-            desclen > JUMP_NOTE_FIXED && rd32le(desc) == JUMP_NOTE_FORMAT) {
-            const char *so = (const char *)desc + JUMP_NOTE_FIXED;
+            desclen > JUMP_NOTE_FIXED && rd32le(desc + JUMP_NOTE_D_FORMAT) == JUMP_NOTE_FORMAT) {
+            const char *so = (const char *)desc + JUMP_NOTE_D_SONAME;
             size_t max = desclen - JUMP_NOTE_FIXED;
             if (strnlen(so, max) == max) {
                 diag_warn("%s: jump note without a library name: skipped", path);

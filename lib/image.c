@@ -16,19 +16,19 @@ int jimg_note_parse(const uint8_t *d, size_t len, jimg_note *n, jerr *e)
     if (len < JUMP_NOTE_FIXED + 1)
         return jerr_set(e, EXIT_USAGE, "the jump note is %zu bytes, shorter than %u", len,
                         JUMP_NOTE_FIXED + 1);
-    n->format = rd32le(d);
+    n->format = rd32le(d + JUMP_NOTE_D_FORMAT);
     if (n->format != JUMP_NOTE_FORMAT)
         return jerr_set(e, EXIT_USAGE, "the jump note has format %u, not %u", n->format,
                         JUMP_NOTE_FORMAT);
-    n->vword = rd32le(d + 4);
-    n->cellsize = rd32le(d + 8);
-    n->jumpsize = rd32le(d + 12);
-    n->gotsize = rd32le(d + 16);
-    n->origin = rd64le(d + 24);
-    n->got = rd64le(d + 32);
-    n->data = rd64le(d + 40);
-    n->end = rd64le(d + 48);
-    n->info = rd64le(d + 56);
+    n->vword = rd32le(d + JUMP_NOTE_D_VWORD);
+    n->cellsize = rd32le(d + JUMP_NOTE_D_CELLSIZE);
+    n->jumpsize = rd32le(d + JUMP_NOTE_D_JUMPSIZE);
+    n->gotsize = rd32le(d + JUMP_NOTE_D_GOTSIZE);
+    n->origin = rd64le(d + JUMP_NOTE_D_ORIGIN);
+    n->got = rd64le(d + JUMP_NOTE_D_GOT);
+    n->data = rd64le(d + JUMP_NOTE_D_DATA);
+    n->end = rd64le(d + JUMP_NOTE_D_END);
+    n->info = rd64le(d + JUMP_NOTE_D_INFO);
     nul = memchr(d + JUMP_NOTE_FIXED, 0, len - JUMP_NOTE_FIXED);
     if (!nul)
         return jerr_set(e, EXIT_USAGE, "the jump note's soname is not NUL-terminated");

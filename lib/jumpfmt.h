@@ -30,6 +30,21 @@
 #define JUMP_NOTE_TYPE 0x4a4d5031u /* "1PMJ" */
 #define JUMP_NOTE_FORMAT 1u
 #define JUMP_NOTE_FIXED 64u /* bytes of the descriptor before soname */
+/* The descriptor's fields, by their offsets (every reader and the writer use these). */
+enum jump_note_field {
+    JUMP_NOTE_D_FORMAT = 0,   /* u32 */
+    JUMP_NOTE_D_VWORD = 4,    /* u32 */
+    JUMP_NOTE_D_CELLSIZE = 8, /* u32 */
+    JUMP_NOTE_D_JUMPSIZE = 12,/* u32 */
+    JUMP_NOTE_D_GOTSIZE = 16, /* u32 */
+    JUMP_NOTE_D_FLAGS = 20,   /* u32 */
+    JUMP_NOTE_D_ORIGIN = 24,  /* u64 */
+    JUMP_NOTE_D_GOT = 32,     /* u64 */
+    JUMP_NOTE_D_DATA = 40,    /* u64 */
+    JUMP_NOTE_D_END = 48,     /* u64 */
+    JUMP_NOTE_D_INFO = 56,    /* u64 */
+    JUMP_NOTE_D_SONAME = JUMP_NOTE_FIXED
+};
 /* The constructor runner (behind the constructor slot) returns the address of the image's
  * destructor runner (.fini_array, in reverse), or 0: the loader runs it at exit. */
 #define JUMP_NOTE_F_FINI 1u

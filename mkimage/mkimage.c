@@ -550,7 +550,12 @@ static void gen_asm(build *b, buf *s)
                       "\t.hidden __dso_handle\n__dso_handle:\t%s __dso_handle\n",
                    b->a->ptrsize, ptr);
 
-    /* The identifying note (jumpfmt.h). */
+    /* The identifying note (jumpfmt.h), its fields in the order of their offsets. */
+    _Static_assert(JUMP_NOTE_D_VWORD == 4 && JUMP_NOTE_D_CELLSIZE == 8 && JUMP_NOTE_D_JUMPSIZE == 12 &&
+                       JUMP_NOTE_D_GOTSIZE == 16 && JUMP_NOTE_D_FLAGS == 20 && JUMP_NOTE_D_ORIGIN == 24 &&
+                       JUMP_NOTE_D_GOT == 32 && JUMP_NOTE_D_DATA == 40 && JUMP_NOTE_D_END == 48 &&
+                       JUMP_NOTE_D_INFO == 56 && JUMP_NOTE_D_SONAME == 64,
+                   "the note is written field after field");
     {
         size_t namelen = strlen(b->soname) + 1;
         size_t desc = JUMP_NOTE_FIXED + ((namelen + 3) & ~(size_t)3);

@@ -75,18 +75,20 @@ static int read_image(mkstubs_lib *L, const char *path, const elf_file *f, jerr 
         return jerr_set(e, EXIT_BAD, "%s: not a jump image (no JUMP note)", path);
     if (dl < JUMP_NOTE_FIXED)
         return jerr_set(e, EXIT_BAD, "%s: the JUMP note is too short (%zu bytes)", path, dl);
-    if (rd32le(d) != JUMP_NOTE_FORMAT)
-        return jerr_set(e, EXIT_BAD, "%s: JUMP note format %u is not %u", path, rd32le(d), JUMP_NOTE_FORMAT);
-    uint64_t origin = rd64le(d + 24), end = rd64le(d + 48), info = rd64le(d + 56);
-    uint32_t jsz = rd32le(d + 12), gsz = rd32le(d + 16);
+    if (rd32le(d + JUMP_NOTE_D_FORMAT) != JUMP_NOTE_FORMAT)
+        return jerr_set(e, EXIT_BAD, "%s: JUMP note format %u is not %u", path, rd32le(d + JUMP_NOTE_D_FORMAT),
+                        JUMP_NOTE_FORMAT);
+    uint64_t origin = rd64le(d + JUMP_NOTE_D_ORIGIN), end = rd64le(d + JUMP_NOTE_D_END),
+             info = rd64le(d + JUMP_NOTE_D_INFO);
+    uint32_t jsz = rd32le(d + JUMP_NOTE_D_JUMPSIZE), gsz = rd32le(d + JUMP_NOTE_D_GOTSIZE);
     if (origin != L->l.origin || jsz != L->l.jumpsize || gsz != L->l.gotsize)
         return jerr_set(e, EXIT_BAD,
                         "%s: the image was built with -a 0x%llx -j 0x%x -g 0x%x, not -a 0x%llx -j 0x%llx -g 0x%llx",
                         path, (unsigned long long)origin, jsz, gsz, (unsigned long long)L->l.origin,
                         (unsigned long long)L->l.jumpsize, (unsigned long long)L->l.gotsize);
-    if (rd32le(d + 4) != L->vword)
+    if (rd32le(d + JUMP_NOTE_D_VWORD) != L->vword)
         return jerr_set(e, EXIT_BAD, "%s: the image has version word 0x%x, not 0x%x as -v says", path,
-                        rd32le(d + 4), L->vword);
+                        rd32le(d + JUMP_NOTE_D_VWORD), L->vword);
     L->last_data = end;
     if (elf_read_vaddr(f, info, blk, (size_t)JI_NWORDS * ps) != 0)
         return jerr_set(e, EXIT_BAD, "%s: the image information block at 0x%llx is not in a loaded segment",

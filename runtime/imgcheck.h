@@ -213,18 +213,18 @@ static inline const char *jv_note(const uint8_t *note, uint64_t len, jv_image *i
         descsz > len - 20 || note[20 + descsz - 1] != 0)
         return "not a jump image (no jump note)";
     d = note + 20;
-    if (jv_le32(d) != JUMP_NOTE_FORMAT)
+    if (jv_le32(d + JUMP_NOTE_D_FORMAT) != JUMP_NOTE_FORMAT)
         return "not a jump image (jump note of another format)";
-    im->vword = jv_le32(d + 4);
-    im->cellsize = jv_le32(d + 8);
-    im->jumpsize = jv_le32(d + 12);
-    im->gotsize = jv_le32(d + 16);
-    im->flags = jv_le32(d + 20);
-    im->origin = jv_le64(d + 24);
-    im->got = jv_le64(d + 32);
-    im->data = jv_le64(d + 40);
-    im->end = jv_le64(d + 48);
-    im->info = jv_le64(d + 56);
+    im->vword = jv_le32(d + JUMP_NOTE_D_VWORD);
+    im->cellsize = jv_le32(d + JUMP_NOTE_D_CELLSIZE);
+    im->jumpsize = jv_le32(d + JUMP_NOTE_D_JUMPSIZE);
+    im->gotsize = jv_le32(d + JUMP_NOTE_D_GOTSIZE);
+    im->flags = jv_le32(d + JUMP_NOTE_D_FLAGS);
+    im->origin = jv_le64(d + JUMP_NOTE_D_ORIGIN);
+    im->got = jv_le64(d + JUMP_NOTE_D_GOT);
+    im->data = jv_le64(d + JUMP_NOTE_D_DATA);
+    im->end = jv_le64(d + JUMP_NOTE_D_END);
+    im->info = jv_le64(d + JUMP_NOTE_D_INFO);
     im->soname = (const char *)d + JUMP_NOTE_FIXED;
     if (im->cellsize != im->ps)
         return "built for another architecture";

@@ -121,6 +121,10 @@ static void write_str(int fd, const char *s) { write_n(fd, s, strlen(s)); }
 static void put(const char *s) { write_str(2, s); }
 static void put_out(const char *s) { write_str(1, s); }
 
+/* Every refusal ends here, once its message is out: status 127, as the classic loader's, and
+ * nothing of the program runs. */
+static _Noreturn void refuse(void) { _exit(127); }
+
 static const char *hex(uintptr_t v, char *buf)
 {
     char *p = buf + 2 + 2 * sizeof v;
@@ -169,7 +173,7 @@ static _Noreturn void fatal3(const char *what, const char *name, const char *rea
         put(reason);
         put("\n");
     }
-    _exit(127);
+    refuse();
 }
 
 /* ---- records ---- */
@@ -458,7 +462,7 @@ static _Noreturn void cant_load(struct lib *l, const char *reason)
         write_n(2, cur_cache->dir, cur_cache->dlen);
         put("/" JUMP_CACHE_NAME ": run jump-ldconfig on that directory, or set JUMP_NO_CACHE=1)\n");
     }
-    _exit(127);
+    refuse();
 }
 
 /* Name whatever occupies [start, end) for a clash message: one of our images, or the
@@ -545,7 +549,7 @@ static _Noreturn void clash(struct lib *l, uintptr_t start, uintptr_t end)
     put(" is already occupied by ");
     put(who);
     put("\n");
-    _exit(127);
+    refuse();
 }
 
 /* Map [addr, addr+len) exactly there, never over an existing mapping: a clash (or a kernel
@@ -708,7 +712,7 @@ static void map_image(struct lib *l, const struct source *src)
         put(" and found ");
         put(dec(JUMP_VERSION_MAJOR(l->vword), t2));
         put("\n");
-        _exit(127);
+        refuse();
     }
     if (l->rec && l->origin != l->rec[JR_ORIGIN]) {
         cant_load_begin(l);
@@ -717,7 +721,7 @@ static void map_image(struct lib *l, const struct source *src)
         put(" but the image is built for ");
         put(hex(l->origin, h2));
         put("\n");
-        _exit(127);
+        refuse();
     }
     if (l->rec && JUMP_VERSION_MINOR(l->vword) < JUMP_VERSION_MINOR(l->rec[JR_VERSION]) &&
         !env_get("JUMP_NOWARN")) {
@@ -878,11 +882,11 @@ __attribute__((noreturn, noinline, used)) void __jump_withdrawn(void)
         }
         put(dec(idx, num));
         put("): the program needs a version of the library that has it\n");
-        _exit(127);
+        refuse();
     }
     put(prog);
     put(": a withdrawn jump slot was called\n");
-    _exit(127);
+    refuse();
 }
 
 static uintptr_t lookup(const struct lib *self, const char *name)
@@ -921,7 +925,7 @@ static void bind_imports(struct lib *l)
             put("undefined symbol '");
             put(name);
             put("': the program does not provide it (link the program dynamically, or relink it against the new stub)\n");
-            _exit(127);
+            refuse();
         }
         *(uintptr_t *)pairs[2 * k] = v;
     }
@@ -968,7 +972,7 @@ static _Noreturn void refuse_used(struct lib *l, const uintptr_t *u, const char 
         put(dec(shown, num));
     }
     put(NOT_A_REPLACEMENT);
-    _exit(127);
+    refuse();
 }
 
 /* Slot mismatches waiting for one scan of the program: refused only if referenced. */
@@ -1121,7 +1125,7 @@ static void check_used(void)
             put(" to ");
             put(hex(have, num));
             put(NOT_A_REPLACEMENT);
-            _exit(127);
+            refuse();
         }
         /* A withdrawn slot is no danger: calling it stops the program with a message. */
         if (slot && i >= 1 && i <= n && !names[i - 1])
@@ -1283,7 +1287,7 @@ static void check_cells(struct lib *l, const uintptr_t *ref, const uintptr_t *tw
         put(hex(at, h2));
         put(", which this image uses otherwise");
         put(NOT_A_REPLACEMENT);
-        _exit(127);
+        refuse();
     }
 }
 
