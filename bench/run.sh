@@ -259,9 +259,27 @@ for a in $ARCHES; do
     fi
     record "$a" jump 0 variables_exported "$([ "$(cat "$A/varmode")" = export ] && echo 1 || echo 0)"
 
+    # ---- the installation directory with the image cache: every image, its link, jump.cache
+    # (jump-ldconfig), and for each library a stub that records that directory ----
+    if [ ! -f "$A/cachelib/jump.cache" ] || [ "$A/cachelib/jump.cache" -ot "$A/stamp" ]; then
+        rm -rf "$A/cachelib" "$A/cachestub" && mkdir -p "$A/cachelib"
+        for ((k = 1; k <= NMAX; k++)); do
+            kk=$(printf '%03d' $k)
+            cp "$A/lib/b$kk/jump/libb$kk.so.1.0.0" "$A/cachelib/" &&
+                mkdir -p "$A/cachestub/b$kk" &&
+                (cd "$A/cachestub/b$kk" && ln -sf "$A/lib/b$kk/jump/libb$kk.so.1.0.0" . &&
+                    JUMP_DIR=$A/lib/b$kk/jump/jump JUMP_LIB=libb$kk mkstubs -l "$A/cachelib/libb$kk" -v 1.0.0 \
+                        -a "$(lib_origin "$k")" -j 0x1000 -g 0x1000 -- libb$kk >/dev/null) ||
+                note "   the cache variant's stub for library $k failed"
+        done
+        jump-ldconfig -n "$A/cachelib" || note "   jump-ldconfig on $A/cachelib failed"
+        rm -f "$A"/bin/jumpcache-*
+    fi
+
     # ---- programs: main calling one function of each library, linked four ways ----
     for n in $NS $MEMN; do
-        [ -x "$A/bin/static-$n" ] && [ -x "$A/bin/jump-$n" ] && [ "$A/bin/jump-$n" -nt "$A/stamp" ] && continue
+        [ -x "$A/bin/static-$n" ] && [ -x "$A/bin/jump-$n" ] && [ "$A/bin/jump-$n" -nt "$A/stamp" ] &&
+            [ -x "$A/bin/jumpcache-$n" ] && continue
         gcc $m -O2 -fno-pie -c -o "$A/main$n.o" "$W/src/main$n.c" || continue
         sa=() st=() ll=()
         for ((k = 1; k <= n; k++)); do
@@ -282,6 +300,14 @@ for a in $ARCHES; do
                 -Wl,-rpath,"$A/so-$v" -Wl,-z,$v || note "link elf-$v-$n failed"
         done
         gcc $m -no-pie -o "$A/bin/jump-$n" "$A/main$n.o" "${sa[@]}" || note "link jump-$n failed"
+        # The same program against stubs made for one installation directory that holds every
+        # image and the image cache jump-ldconfig writes (issue J).
+        ca=()
+        for ((k = 1; k <= n; k++)); do
+            kk=$(printf '%03d' $k)
+            ca+=("$A/cachestub/b$kk/libb$kk.sa")
+        done
+        gcc $m -no-pie -o "$A/bin/jumpcache-$n" "$A/main$n.o" "${ca[@]}" || note "link jumpcache-$n failed"
         if [ -n "$nocheck" ] && [ "$n" = 50 ]; then
             gcc $m -std=c11 -D_GNU_SOURCE -O2 -fpie -fno-stack-protector \
                 -fno-asynchronous-unwind-tables -fno-builtin -ffunction-sections -iquote "$here/../lib" \
@@ -313,7 +339,7 @@ for a in $ARCHES; do
     sync
     progs=()
     for n in $NS; do
-        vs="static floor elf-lazy elf-now jump"
+        vs="static floor elf-lazy elf-now jump jumpcache"
         [ "$n" = 50 ] && [ -x "$A/bin/jump_nocheck-$n" ] && vs="$vs jump_nocheck"
         for v in $vs; do
             if arch_run "$a" "$A/bin/$v-$n" >/dev/null 2>"$A/run-$v-$n.err"; then
@@ -406,7 +432,7 @@ for a in $ARCHES; do
         done
 
         # ---- 3. memory: private dirty pages of each library in a process using MEMN ----
-        for v in elf-lazy elf-now jump; do
+        for v in elf-lazy elf-now jump jumpcache; do
             p=$A/bin/$v-$MEMN
             [ -x "$p" ] || continue
             "$p" hold >/dev/null 2>&1 &
@@ -428,7 +454,7 @@ for a in $ARCHES; do
                         return r }
                     /^[0-9a-f]+-[0-9a-f]+ / {
                         split($1, r, "-"); lo = hex(r[1]); perm = $2; lib = 0
-                        if (v == "jump") {
+                        if (v == "jump" || v == "jumpcache") {
                             if (lo >= o0 && lo < o0 + step * n) lib = int((lo - o0) / step) + 1
                         } else if (match($NF, /libb[0-9][0-9][0-9]\.so$/)) {
                             lib = substr($NF, RSTART + 4, 3) + 0
