@@ -13,7 +13,11 @@ SHELL := /bin/bash
 PREFIX ?= /usr/local
 DESTDIR ?=
 B ?= build
+# The compiler: CC from the environment or the command line (CC=clang make), else gcc (make's
+# own default, cc, is not necessarily either).
+ifeq ($(origin CC),default)
 CC := gcc
+endif
 WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
 CFLAGS ?= -O2 -g
 ALL_CFLAGS := -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) $(SANFLAGS) -iquote lib -iquote $(B)/gen
@@ -185,7 +189,7 @@ install: all
 	$(if $(MANS),install -m 0644 $(MANS) $(DESTDIR)$(PREFIX)/share/man/man1/)
 
 clean:
-	rm -rf $(B) build-san
+	rm -rf $(B) build-san build-clang
 
 .PHONY: all deps units stage check san fuzz demo bench install clean
 -include $(shell find $(B)/obj -name '*.d' 2>/dev/null)
