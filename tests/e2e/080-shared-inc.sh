@@ -89,6 +89,11 @@ expect_not_in ../t.out "-B$STAGE/bin/jump"
 [ ! -s jump/jump.log ] || fail "the test program went through jumpas: $(cat jump/jump.log)"
 run 0 ../tj.out exe ./t-jump
 expect_in ../tj.out "two(1) = 3"
+# make shlib-install ran jump-ldconfig, which wrote the directory's image cache: the program
+# maps the image from there.
+[ -f lib/jump.cache ] || fail "make shlib-install left no image cache in $PWD/lib"
+JUMP_TRACE_CACHE=1 run 0 ../tjc.out exe ./t-jump
+expect_in ../tjc.out "two(1) = 3" "jump: libt.so.1: $PWD/lib/jump.cache: from the cache"
 # The second pass took cc1's output from the cache (jumpcc1) without running cc1: one entry
 # and one manifest (the files the compile read) per object, and the same objects as a compile
 # without it.
