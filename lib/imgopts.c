@@ -12,27 +12,26 @@ void img_opts_init(img_opts *o)
     o->gotsize = 0x1000;
 }
 
-static uint64_t num(int c, const char *s)
+static int num(int c, const char *s, uint64_t *v, jerr *e)
 {
-    uint64_t v;
-    if (parse_u64(s, 0, &v))
-        diag_usage("invalid number '%s' for -%c", s, c);
-    return v;
+    if (parse_u64(s, 0, v))
+        return jerr_set(e, EXIT_USAGE, "invalid number '%s' for -%c", s, c);
+    return 0;
 }
 
-int img_opts_option(img_opts *o, int c, const char *arg)
+int img_opts_option(img_opts *o, int c, const char *arg, jerr *e)
 {
     switch (c) {
     case 'l': o->image = arg; return 1;
     case 'v': o->version = arg; return 1;
-    case 'a': o->origin = num(c, arg); return 1;
-    case 'j': o->jumpsize = num(c, arg); return 1;
-    case 'g': o->gotsize = num(c, arg); return 1;
-    case 'd': o->dataaddr = num(c, arg); return 1;
+    case 'a': return num(c, arg, &o->origin, e) ? -1 : 1;
+    case 'j': return num(c, arg, &o->jumpsize, e) ? -1 : 1;
+    case 'g': return num(c, arg, &o->gotsize, e) ? -1 : 1;
+    case 'd': return num(c, arg, &o->dataaddr, e) ? -1 : 1;
     case 'm':
         o->arch = arch_by_name(arg);
         if (!o->arch)
-            diag_usage("unknown architecture '%s' (i386 or x86_64)", arg);
+            return jerr_set(e, EXIT_USAGE, "unknown architecture '%s' (i386 or x86_64)", arg);
         return 1;
     case 'f': o->force = 1; return 1;
     case IMG_OPT_AOUT: o->aout_names = 1; return 1;
@@ -40,12 +39,13 @@ int img_opts_option(img_opts *o, int c, const char *arg)
     }
 }
 
-void img_opts_require(const img_opts *o)
+int img_opts_require(const img_opts *o, jerr *e)
 {
     if (!o->image)
-        diag_usage("missing -l image");
+        return jerr_set(e, EXIT_USAGE, "missing -l image");
     if (!o->version)
-        diag_usage("missing -v version");
+        return jerr_set(e, EXIT_USAGE, "missing -v version");
     if (!o->origin)
-        diag_usage("missing -a address");
+        return jerr_set(e, EXIT_USAGE, "missing -a address");
+    return 0;
 }

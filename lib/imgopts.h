@@ -26,10 +26,11 @@ typedef struct img_opts {
 
 /* Defaults: jumpsize 0x4000, gotsize 0x1000 (classic). */
 void img_opts_init(img_opts *o);
-/* Take option c with its argument if it is one of ours (1), else 0. A bad value is a usage
- * error (the tool exits 2). */
-int img_opts_option(img_opts *o, int c, const char *arg);
-/* -l, -v and -a are required: a usage error names the first one missing. */
-void img_opts_require(const img_opts *o);
+struct jerr;
+/* Take option c with its argument if it is one of ours (1), else 0; -1 with e set (a usage
+ * error: status EXIT_USAGE) for a bad value. */
+int img_opts_option(img_opts *o, int c, const char *arg, struct jerr *e);
+/* -l, -v and -a are required: 0, or -1 with e naming the first one missing. */
+int img_opts_require(const img_opts *o, struct jerr *e);
 
 #endif

@@ -36,13 +36,16 @@ int main(int argc, char **argv)
     static const struct option longs[] = {{"aout-names", no_argument, NULL, IMG_OPT_AOUT},
                                           {"verbose", no_argument, NULL, 'V'},
                                           {NULL, 0, NULL, 0}};
-    int c;
+    int c, set;
+    jerr e;
     diag_init(argv[0]);
     diag_std_options(argc, argv, usage);
     memset(&o, 0, sizeof o);
     img_opts_init(&o.p);
     while ((c = getopt_long(argc, argv, IMG_OPTSTRING "GV", longs, NULL)) != -1) {
-        if (img_opts_option(&o.p, c, optarg))
+        if ((set = img_opts_option(&o.p, c, optarg, &e)) < 0)
+            diag_usage("%s", e.msg);
+        if (set)
             continue;
         switch (c) {
         case 'G': o.keep = 1; break;
@@ -50,7 +53,8 @@ int main(int argc, char **argv)
         default: diag_usage("invalid option");
         }
     }
-    img_opts_require(&o.p);
+    if (img_opts_require(&o.p, &e) != 0)
+        diag_usage("%s", e.msg);
     if (optind >= argc)
         diag_usage("no objects given (after --)");
     o.inputs = argv + optind;

@@ -41,14 +41,17 @@ int main(int argc, char **argv)
     img_opts_init(&o.p);
     o.undefs = xcalloc((size_t)argc, sizeof *o.undefs);
     while ((c = getopt_long(argc, argv, IMG_OPTSTRING "u:", longs, NULL)) != -1) {
-        if (img_opts_option(&o.p, c, optarg))
+        if ((set = img_opts_option(&o.p, c, optarg, &e)) < 0)
+            diag_usage("%s", e.msg);
+        if (set)
             continue;
         switch (c) {
         case 'u': o.undefs[o.nundefs++] = optarg; break;
         default: diag_usage("invalid option");
         }
     }
-    img_opts_require(&o.p);
+    if (img_opts_require(&o.p, &e) != 0)
+        diag_usage("%s", e.msg);
     if (optind >= argc)
         diag_usage("no stub names given (after --)");
     o.stubs = argv + optind;

@@ -1,0 +1,61 @@
+/* test_imgopts: the image options mkimage and mkstubs share: defaults, each option's value,
+ * and the usage errors handed back (the tool prints them and exits 2). */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <string.h>
+
+#include "diag.h"
+#include "imgopts.h"
+
+static void test_options(void **state)
+{
+    img_opts o;
+    jerr e;
+    (void)state;
+    img_opts_init(&o);
+    assert_true(o.jumpsize == 0x4000 && o.gotsize == 0x1000 && !o.origin && !o.arch && !o.force);
+    assert_int_equal(img_opts_require(&o, &e), -1);
+    assert_string_equal(e.msg, "missing -l image");
+    assert_int_equal(img_opts_option(&o, 'l', "/usr/lib/libxyz", &e), 1);
+    assert_int_equal(img_opts_require(&o, &e), -1);
+    assert_string_equal(e.msg, "missing -v version");
+    assert_int_equal(img_opts_option(&o, 'v', "1.2.3", &e), 1);
+    assert_int_equal(img_opts_require(&o, &e), -1);
+    assert_string_equal(e.msg, "missing -a address");
+    assert_int_equal(img_opts_option(&o, 'a', "0x6a380000", &e), 1);
+    assert_int_equal(img_opts_option(&o, 'j', "1024", &e), 1);
+    assert_int_equal(img_opts_option(&o, 'g', "0x2000", &e), 1);
+    assert_int_equal(img_opts_option(&o, 'd', "0x6a390000", &e), 1);
+    assert_int_equal(img_opts_option(&o, 'm', "x86_64", &e), 1);
+    assert_int_equal(img_opts_option(&o, 'f', NULL, &e), 1);
+    assert_int_equal(img_opts_option(&o, IMG_OPT_AOUT, NULL, &e), 1);
+    assert_int_equal(img_opts_require(&o, &e), 0);
+    assert_string_equal(o.image, "/usr/lib/libxyz");
+    assert_string_equal(o.version, "1.2.3");
+    assert_true(o.origin == 0x6a380000u && o.jumpsize == 1024 && o.gotsize == 0x2000 && o.dataaddr == 0x6a390000u);
+    assert_string_equal(o.arch->name, "x86_64");
+    assert_true(o.force && o.aout_names);
+    /* not ours: left to the tool */
+    assert_int_equal(img_opts_option(&o, 'u', "x", &e), 0);
+    /* bad values: a usage error each, the option's value unchanged */
+    assert_int_equal(img_opts_option(&o, 'a', "0x6a38zzzz", &e), -1);
+    assert_string_equal(e.msg, "invalid number '0x6a38zzzz' for -a");
+    assert_int_equal(e.status, EXIT_USAGE);
+    assert_true(o.origin == 0x6a380000u);
+    assert_int_equal(img_opts_option(&o, 'j', "", &e), -1);
+    assert_string_equal(e.msg, "invalid number '' for -j");
+    assert_int_equal(img_opts_option(&o, 'm', "sparc", &e), -1);
+    assert_string_equal(e.msg, "unknown architecture 'sparc' (i386 or x86_64)");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_options),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
