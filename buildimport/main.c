@@ -41,7 +41,7 @@ int main(int argc, char **argv)
             o.arch = optarg;
             break;
         case 'H': o.no_host = 1; break;
-        default: diag_usage("invalid option");
+        default: diag_bad_option(argv, "o:m:");
         }
     }
     o.stubs = argv + optind;

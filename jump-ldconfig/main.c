@@ -54,7 +54,7 @@ int main(int argc, char **argv)
         case 'n': only_named = 1; break;
         case 'N': o.report = 1; break;
         case 'C': o.no_cache = 1; break;
-        default: diag_usage("unknown option");
+        default: diag_bad_option(argv, "vnNC");
         }
     }
     if (only_named && optind == argc)

@@ -24,7 +24,7 @@ int main(int argc, char **argv)
     diag_init(argv[0]);
     diag_std_options(argc, argv, usage);
     while ((c = getopt(argc, argv, "")) != -1)
-        diag_usage("invalid option");
+        diag_bad_option(argv, "");
     if (optind >= argc)
         diag_usage("no programs given");
     return jump_ldd_run(argv + optind, argc - optind);

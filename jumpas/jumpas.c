@@ -1734,8 +1734,8 @@ int jumpas_run(const jumpas_args *a)
     jumpas_ctl ctl;
     jas_scan s;
     jerr e;
-    int was_set, rc = EXIT_OK, status;
-    const char *dir = jump_dir(&was_set);
+    int rc = EXIT_OK, status;
+    const char *dir = jump_dir(NULL);
     size_t nin = a->ninput ? a->ninput : 1;
     char **argv = NULL, *objfile = objfile_name(a->output), *logpath;
     const char *implied = getenv("JUMP_IMPLIED_IMPORT");
@@ -1743,8 +1743,7 @@ int jumpas_run(const jumpas_args *a)
     buf log = {0};
     stream st = {0};
 
-    if (!was_set)
-        diag_warn("JUMP_DIR is not set; using the current directory");
+    diag_jump_dir();
     memset(&s, 0, sizeof s);
     memset(&ctl, 0, sizeof ctl);
     if (nin == 1 && !a->verbose) { /* -v echoes only the as that does the work */

@@ -2,6 +2,7 @@
 #include "diag.h"
 
 #include <errno.h>
+#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +12,7 @@ const char *diag_prog = "jump";
 void diag_init(const char *argv0)
 {
     const char *s;
+    opterr = 0; /* diag_bad_option says it, once, in the toolkit's words */
     if (!argv0 || !*argv0)
         return;
     s = strrchr(argv0, '/');
@@ -148,4 +150,27 @@ void diag_std_options(int argc, char **argv, const char *usage)
         printf("%s (jump toolkit) %s\n", diag_prog, JUMP_TOOLKIT_VERSION);
         exit(EXIT_OK);
     }
+}
+
+void diag_bad_option(char *const argv[], const char *optstring)
+{
+    const char *word = optind > 0 ? argv[optind - 1] : "";
+    int len = (int)strcspn(word, "=");
+    if (!optopt)
+        diag_usage("invalid option '%.*s'", len, word);
+    if (word[0] == '-' && word[1] == '-') {
+        if (word[len] == '=')
+            diag_usage("option '%.*s' takes no argument", len, word);
+        diag_usage("option '%.*s' requires an argument", len, word);
+    }
+    if (optopt != ':' && strchr(optstring, optopt))
+        diag_usage("option '-%c' requires an argument", optopt);
+    diag_usage("invalid option '-%c'", optopt);
+}
+
+void diag_jump_dir(void)
+{
+    const char *d = getenv("JUMP_DIR");
+    if (!d || !*d)
+        diag_warn("JUMP_DIR is not set; using the current directory");
 }

@@ -39,6 +39,13 @@ void diag_report(const jerr *e);
 void diag_std_options(int argc, char **argv, const char *usage);
 /* "prog: usage error text\nTry 'prog --help'." and exit 2. */
 _Noreturn void diag_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* After getopt or getopt_long returned '?' (their own messages are off: diag_init clears
+ * opterr): "invalid option '-z'" / "invalid option '--bogus'" / "option '-l' requires an
+ * argument" / "option '--verbose' takes no argument", then as diag_usage. `optstring` is what getopt was given. */
+_Noreturn void diag_bad_option(char *const argv[], const char *optstring);
+/* The warning of every tool that reads or writes the control files, when JUMP_DIR is not
+ * set (they then use the current directory). */
+void diag_jump_dir(void);
 
 #define JUMP_TOOLKIT_VERSION "0.1.0"
 

@@ -331,7 +331,7 @@ int gl_main(gl_what what, const char *usage, int argc, char **argv)
     while ((c = getopt(argc, argv, "n")) != -1) {
         switch (c) {
         case 'n': dry_run = 1; break;
-        default: diag_usage("unknown option");
+        default: diag_bad_option(argv, "n");
         }
     }
     if (optind < argc)

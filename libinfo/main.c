@@ -39,7 +39,7 @@ int main(int argc, char **argv)
         case 'L': dirs[ndirs++] = optarg; break;
         case 'l': islib[n] = 1; names[n++] = optarg; break;
         case 'r': registry = optarg; break;
-        default: diag_usage("invalid option");
+        default: diag_bad_option(argv, "L:l:r:");
         }
     }
     for (int i = optind; i < argc; i++) {

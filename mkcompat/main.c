@@ -40,7 +40,7 @@ int main(int argc, char **argv)
     char **dirs = xcalloc((size_t)argc + 1, sizeof *dirs);
     char **libs = xcalloc((size_t)argc + 1, sizeof *libs);
     size_t ndirs = 0, nlibs = 0;
-    int c, f = 0, v = 0, rc, set;
+    int c, f = 0, v = 0, rc;
     jerr e;
 
     diag_init(argv[0]);
@@ -52,7 +52,7 @@ int main(int argc, char **argv)
         case 'v': v = 1; break;
         case 'L': dirs[ndirs++] = optarg; break;
         case 'l': libs[nlibs++] = optarg; break;
-        default: diag_usage("invalid option");
+        default: diag_bad_option(argv, "fvL:l:");
         }
     }
     if (f == v)
@@ -77,9 +77,7 @@ int main(int argc, char **argv)
     }
     if (!o.nstubs)
         diag_usage("no stub library given");
-    jump_dir(&set);
-    if (!set)
-        diag_warn("JUMP_DIR is not set; using the current directory");
+    diag_jump_dir();
     rc = mkcompat_run(&o, stdout, stderr, &e);
     if (rc < 0)
         diag_die_err(&e);

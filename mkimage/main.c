@@ -50,7 +50,7 @@ int main(int argc, char **argv)
         switch (c) {
         case 'G': o.keep = 1; break;
         case 'V': o.verbose = 1; break;
-        default: diag_usage("invalid option");
+        default: diag_bad_option(argv, IMG_OPTSTRING "GV");
         }
     }
     if (img_opts_require(&o.p, &e) != 0)

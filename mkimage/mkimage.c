@@ -795,12 +795,7 @@ int mkimage_run(const mkimage_opts *o)
     if (layout_init(&b.l, o->p.origin, o->p.jumpsize, o->p.gotsize, o->p.dataaddr, b.a->ptrsize,
                     b.a->min_origin, &e) != 0)
         return fail(&b, &e);
-    {
-        int set;
-        jump_dir(&set);
-        if (!set)
-            diag_warn("JUMP_DIR is not set; using the current directory");
-    }
+    diag_jump_dir();
     if (load_control(&b, &e) != 0 || vars_layout(&b, &e) != 0)
         return fail(&b, &e);
 

@@ -47,7 +47,7 @@ int main(int argc, char **argv)
             continue;
         switch (c) {
         case 'u': o.undefs[o.nundefs++] = optarg; break;
-        default: diag_usage("invalid option");
+        default: diag_bad_option(argv, IMG_OPTSTRING "u:");
         }
     }
     if (img_opts_require(&o.p, &e) != 0)
@@ -56,9 +56,7 @@ int main(int argc, char **argv)
         diag_usage("no stub names given (after --)");
     o.stubs = argv + optind;
     o.nstubs = (size_t)(argc - optind);
-    jump_dir(&set);
-    if (!set)
-        diag_warn("JUMP_DIR is not set; using the current directory");
+    diag_jump_dir();
     if (mkstubs_run(&o, stdout, &e) != 0)
         diag_die_err(&e);
     free(o.undefs);

@@ -100,7 +100,6 @@ int main(int argc, char **argv)
     diag_init(argv[0]);
     diag_std_options(argc, argv, usage);
     memset(&c, 0, sizeof c);
-    opterr = 0; /* our own message, in the toolkit's shape */
     while ((opt = getopt_long(argc, argv, "r:f", longopts, NULL)) != -1) {
         switch (opt) {
         case 'r':
@@ -125,7 +124,7 @@ int main(int argc, char **argv)
             printf("%s (jump toolkit) %s\n", diag_prog, JUMP_TOOLKIT_VERSION);
             return EXIT_OK;
         default:
-            diag_usage("unknown option or missing argument: '%s'", argv[optind - 1]);
+            diag_bad_option(argv, "r:f");
         }
     }
     if (optind >= argc)

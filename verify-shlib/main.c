@@ -63,7 +63,7 @@ int main(int argc, char **argv)
         case 'J': o.json = 1; break;
         case 'W': o.waivers = optarg; break;
         case 'O': o.old_image = optarg; break;
-        default: diag_usage("invalid option");
+        default: diag_bad_option(argv, "l:r:");
         }
     }
     if (!o.image)

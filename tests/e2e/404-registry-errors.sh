@@ -6,8 +6,10 @@ printf '# ok\n0x60000000 0x600fffff libc\n' >t.table
 expect 2 "registry: no command given (list, check, add, remove, find or which)" -- registry -r t.table
 expect 2 "Try 'registry --help' for more information." -- registry -r t.table
 expect 2 "registry: unknown command 'lst' (list, check, add, remove, find or which)" -- registry -r t.table lst
-expect 2 "registry: unknown option or missing argument: '--bogus'" -- registry --bogus list
-expect 2 "registry: unknown option or missing argument: '-r'" -- registry list -r
+expect 2 "registry: invalid option '--bogus'" -- registry --bogus list
+expect 2 "registry: option '-r' requires an argument" -- registry list -r
+expect 2 "registry: option '--align' requires an argument" -- registry find 0x1000 --align
+expect 2 "registry: option '--help' takes no argument" -- registry --help=x list
 expect 2 "registry: 'list' expects: registry list" -- registry -r t.table list extra
 expect 2 "registry: 'check' expects: registry check" -- registry -r t.table check extra
 expect 2 "registry: 'add' expects: registry add [-f] NAME START END [VERSION [CONTACT...]]" -- registry -r t.table add libx 0x70000000

@@ -57,7 +57,7 @@ rmdir jump.funcs~
 
 # Usage.
 expect 2 "getfuncs: unexpected argument 'extra'" -- getfuncs extra
-expect 2 "getvars: unknown option" -- getvars -x
+expect 2 "getvars: invalid option '-x'" -- getvars -x
 getvars --help | grep -q '^Usage: getvars \[-n\]' || fail "getvars --help"
 getfuncs --version | grep -q '^getfuncs (jump toolkit) ' || fail "getfuncs --version"
 exit 0

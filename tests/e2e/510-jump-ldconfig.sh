@@ -150,7 +150,9 @@ grep -qxE "jump-ldconfig: error: cannot make the symbolic link 'lib/libxyz\.so\.
 jump-ldconfig -n >out 2>err; rc=$?
 [ $rc = 2 ] && grep -qxF "jump-ldconfig: -n needs at least one directory" err || fail "-n without directories: $rc $(cat err)"
 jump-ldconfig -x >out 2>err; rc=$?
-[ $rc = 2 ] && grep -qxF "jump-ldconfig: unknown option" err || fail "unknown option: $rc $(cat err)"
+[ $rc = 2 ] && grep -qxF "jump-ldconfig: invalid option '-x'" err || fail "unknown option: $rc $(cat err)"
+# getopt's own message is off: one line says it, and the next where to look
+[ "$(wc -l <err)" = 2 ] && grep -qxF "Try 'jump-ldconfig --help' for more information." err || fail "usage lines: $(cat err)"
 jump-ldconfig -n -v lib2 >/dev/full 2>err; rc=$?
 [ $rc = 2 ] && grep -qxF "jump-ldconfig: error: cannot write the standard output" err || fail "/dev/full: $rc $(cat err)"
 
