@@ -221,7 +221,7 @@ static int key_files(key *k, const char *names, const struct timespec *since)
         size_t n = strcspn(p, "\n");
         char *path = xstrndup(p, n);
         struct stat st;
-        blob b;
+        blob b = {0};
         jerr e;
         int bad = blob_read(path, &b, &e) != 0;
         if (!bad && since) {
@@ -236,8 +236,8 @@ static int key_files(key *k, const char *names, const struct timespec *since)
         if (!bad) {
             key_str(k, path);
             key_add(k, b.p ? b.p : (const uint8_t *)"", b.len);
-            blob_free(&b);
         }
+        blob_free(&b);
         free(path);
         if (bad)
             return -1;
