@@ -161,14 +161,25 @@ enum jump_used_word {
 #define JUMP_USED_GROUP 2u
 #define JUMP_USED_SECTION "jump_used"
 
-/* The name hash images and programs record: 32-bit FNV-1a, never 0 (0 marks an empty slot). */
+/* 32-bit FNV-1a, the toolkit's one string hash: n bytes at p continue the hash h (start with
+ * JUMP_FNV_BASIS). The hash tables of the tools and the layout digest use it as it is. */
+#define JUMP_FNV_BASIS 2166136261u
+static inline unsigned long jump_fnv1a(unsigned long h, const void *p, unsigned long n)
+{
+    const unsigned char *s = p;
+    for (unsigned long i = 0; i < n; i++)
+        h = ((h ^ s[i]) * 16777619u) & 0xffffffffu;
+    return h;
+}
+
+/* The name hash images and programs record: FNV-1a of the name, never 0 (0 marks an empty
+ * slot). */
 static inline unsigned long jump_name_hash(const char *s)
 {
-    unsigned long h = 2166136261u;
-    for (; *s; s++) {
-        h ^= (unsigned char)*s;
-        h = (h * 16777619u) & 0xffffffffu;
-    }
+    unsigned long n = 0, h;
+    while (s[n])
+        n++;
+    h = jump_fnv1a(JUMP_FNV_BASIS, s, n);
     return h ? h : 1;
 }
 

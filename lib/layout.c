@@ -1,5 +1,6 @@
 /* layout: addresses of slots, cells and variables (DESIGN §5.1). */
 #include "layout.h"
+#include "buf.h"
 #include "diag.h"
 #include "jumpfmt.h"
 #include "ctl.h"
@@ -62,18 +63,17 @@ uint64_t layout_var_at(const layout *l, char type, uint64_t offset)
     return layout_var(l, offset);
 }
 
+/* v's eight bytes, least significant first, into the FNV-1a hash h. */
 static uint32_t mix(uint32_t h, uint64_t v)
 {
-    for (int i = 0; i < 8; i++) {
-        h ^= (uint8_t)(v >> (8 * i));
-        h *= 16777619u;
-    }
-    return h;
+    uint8_t b[8];
+    wr64le(b, v);
+    return (uint32_t)jump_fnv1a(h, b, sizeof b);
 }
 
 uint32_t layout_digest(const layout *l, const jf_file *funcs, const jf_file *vars)
 {
-    uint32_t h = 2166136261u;
+    uint32_t h = JUMP_FNV_BASIS;
     uint64_t off = 0;
     h = mix(h, l->origin);
     for (size_t i = 0; i < funcs->n; i++) {

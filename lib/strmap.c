@@ -1,19 +1,12 @@
 /* strmap: linear-probing string hash map. */
 #include "strmap.h"
 #include "buf.h"
+#include "jumpfmt.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-uint32_t str_hash(const char *s)
-{
-    uint32_t h = 2166136261u;
-    for (; *s; s++) {
-        h ^= (uint8_t)*s;
-        h *= 16777619u;
-    }
-    return h;
-}
+uint32_t str_hash(const char *s) { return (uint32_t)jump_fnv1a(JUMP_FNV_BASIS, s, strlen(s)); }
 
 static void grow(strmap *m)
 {
