@@ -29,11 +29,14 @@ BISON := bison
 TOOLS := $(patsubst %/main.c,%,$(wildcard */main.c))
 LIB_SRC := $(wildcard lib/*.c)
 # Grammars (NAME_scan.l, NAME_parse.y) in lib/ or a tool's directory: generated into
-# $(B)/gen and compiled into libjump.a.
+# $(B)/gen; lib/'s are compiled into libjump.a, a tool's into that tool (tool_gen).
 GRAMMARS := $(wildcard lib/*_scan.l */*_scan.l lib/*_parse.y */*_parse.y)
 GEN_NAMES := $(sort $(notdir $(basename $(GRAMMARS))))
 GEN_H := $(GEN_NAMES:%=$(B)/gen/%.h)
-LIB_OBJ := $(LIB_SRC:%.c=$(B)/obj/%.o) $(GEN_NAMES:%=$(B)/obj/gen/%.o)
+LIB_GEN := $(sort $(notdir $(basename $(wildcard lib/*_scan.l lib/*_parse.y))))
+LIB_OBJ := $(LIB_SRC:%.c=$(B)/obj/%.o) $(LIB_GEN:%=$(B)/obj/gen/%.o)
+# tool_gen TOOL: the objects of the grammars in TOOL's directory
+tool_gen = $(patsubst %,$(B)/obj/gen/%.o,$(sort $(notdir $(basename $(wildcard $(1)/*_scan.l $(1)/*_parse.y)))))
 LIBA := $(B)/libjump.a
 BINS := $(TOOLS:%=$(B)/bin/%)
 ARCHES := i386 x86_64
@@ -77,7 +80,7 @@ $(LIBA): $(LIB_OBJ)
 
 # ---- tools ----
 define tool_rule
-$(B)/bin/$(1): $(patsubst %.c,$(B)/obj/%.o,$(wildcard $(1)/*.c)) $(LIBA)
+$(B)/bin/$(1): $(patsubst %.c,$(B)/obj/%.o,$(wildcard $(1)/*.c)) $(call tool_gen,$(1)) $(LIBA)
 	@mkdir -p $$(@D)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $$@ $$^
 endef
@@ -96,7 +99,7 @@ $(B)/lib/jump/loader-x86_64.o: runtime/loader.c $(wildcard runtime/*.h) lib/jump
 # ---- tests ----
 # A tool's unit test (tests/unit/test_<tool>.c) also links that tool's objects but main.o.
 define tool_test_rule
-$(B)/tests/test_$(1): $(filter-out $(B)/obj/$(1)/main.o,$(patsubst %.c,$(B)/obj/%.o,$(wildcard $(1)/*.c)))
+$(B)/tests/test_$(1): $(filter-out $(B)/obj/$(1)/main.o,$(patsubst %.c,$(B)/obj/%.o,$(wildcard $(1)/*.c))) $(call tool_gen,$(1))
 endef
 $(foreach t,$(TOOLS),$(eval $(call tool_test_rule,$(t))))
 # The loader's image checks are a header the loader and this test share.
@@ -131,7 +134,6 @@ check: deps
 # each (default 60), or FUZZ_RUNS executions each; new inputs go to $(B)/fuzz/corpus-NAME, a crash to
 # tests/fuzz/crashes/NAME-* (commit it: make check replays it from then on).
 FUZZ_TIME ?= 60
-LIB_GEN := $(sort $(notdir $(basename $(wildcard lib/*_scan.l lib/*_parse.y))))
 FUZZ_CC ?= clang
 FUZZ_FLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
   -std=c11 -D_GNU_SOURCE -iquote lib -iquote $(B)/gen
