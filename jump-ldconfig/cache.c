@@ -66,14 +66,113 @@ out:
     return rc;
 }
 
+static size_t head_len(const cached *c) { return c->img.len < JUMP_CACHE_HEAD_COPY ? c->img.len : JUMP_CACHE_HEAD_COPY; }
+static uint64_t up8(uint64_t v) { return (v + 7) / 8 * 8; }
+static uint64_t up_page(uint64_t v) { return (v + JUMP_PAGE - 1) & ~(uint64_t)(JUMP_PAGE - 1); }
+
+/* Where the parts of a cache of k images go (jumpfmt.h): header, entries, buckets, the copies
+ * of heads and notes (each 8-aligned) up to `index`, then the images page by page. */
+typedef struct plan {
+    uint32_t nb;         /* buckets: a power of two, at least 2k */
+    uint64_t buckets;    /* their offset */
+    uint64_t copies;     /* the first copy */
+    uint64_t index;      /* the end of the index */
+} plan;
+
+static plan plan_cache(const cached *v, size_t k)
+{
+    plan p = {.nb = 2};
+    while (p.nb < 2 * k)
+        p.nb *= 2;
+    p.buckets = JUMP_CACHE_HEAD + (uint64_t)k * JUMP_CACHE_ENTRY;
+    p.copies = p.buckets + up8(4 * (uint64_t)p.nb);
+    p.index = p.copies;
+    for (size_t i = 0; i < k; i++)
+        p.index += up8(head_len(&v[i])) + up8(v[i].im.note_len);
+    return p;
+}
+
+static void put_header(buf *b, const plan *p, size_t k)
+{
+    buf_add(b, JUMP_CACHE_MAGIC, 8);
+    buf_w32(b, JUMP_CACHE_FORMAT);
+    buf_w32(b, (uint32_t)k);
+    buf_w64(b, 0); /* the size, once known */
+    buf_w64(b, p->index);
+    buf_w32(b, p->nb);
+    buf_w32(b, 0);
+    buf_w64(b, p->buckets);
+}
+
+/* One entry per image: its name, class, the identity of the file copied, where its copy and
+ * the copies of its head and note are. */
+static void put_entries(buf *b, const plan *p, const cached *v, size_t k)
+{
+    uint64_t at = p->copies, img = up_page(p->index);
+    for (size_t i = 0; i < k; i++) {
+        const cached *c = &v[i];
+        uint64_t hl = head_len(c);
+        uint8_t name[JUMP_CACHE_NAME_MAX] = {0};
+        memcpy(name, c->link, strlen(c->link));
+        buf_w32(b, (uint32_t)jump_name_hash(c->link));
+        buf_w32(b, c->im.ps);
+        buf_add(b, name, sizeof name);
+        buf_w64(b, (uint64_t)c->st.st_dev);
+        buf_w64(b, (uint64_t)c->st.st_ino);
+        buf_w64(b, (uint64_t)c->st.st_size);
+        buf_w64(b, (uint64_t)c->st.st_mtim.tv_sec);
+        buf_w64(b, (uint64_t)c->st.st_mtim.tv_nsec);
+        buf_w64(b, (uint64_t)c->st.st_ctim.tv_sec);
+        buf_w64(b, (uint64_t)c->st.st_ctim.tv_nsec);
+        buf_w64(b, img);
+        buf_w64(b, at);
+        buf_w32(b, (uint32_t)hl);
+        buf_w32(b, (uint32_t)c->im.note_len);
+        buf_w64(b, at + up8(hl));
+        buf_w64(b, c->im.note_off);
+        at += up8(hl) + up8(c->im.note_len);
+        img = up_page(img + c->img.len);
+    }
+}
+
+/* Each entry in the first free bucket from its name's hash on: the loader probes the same. */
+static void put_buckets(buf *b, const plan *p, const cached *v, size_t k)
+{
+    uint32_t *bk = xcalloc(p->nb, sizeof *bk);
+    for (size_t i = 0; i < k; i++) {
+        uint32_t at = (uint32_t)jump_name_hash(v[i].link) & (p->nb - 1);
+        while (bk[at])
+            at = (at + 1) & (p->nb - 1);
+        bk[at] = (uint32_t)i + 1;
+    }
+    for (uint32_t i = 0; i < p->nb; i++)
+        buf_w32(b, bk[i]);
+    buf_align(b, 8);
+    free(bk);
+}
+
+/* The copies of heads and notes, then the images themselves, each on a page of its own. */
+static void put_copies_and_images(buf *b, const cached *v, size_t k)
+{
+    for (size_t i = 0; i < k; i++) {
+        buf_add(b, v[i].img.p, head_len(&v[i]));
+        buf_align(b, 8);
+        buf_add(b, v[i].img.p + v[i].im.note_off, (size_t)v[i].im.note_len);
+        buf_align(b, 8);
+    }
+    for (size_t i = 0; i < k; i++) {
+        buf_align(b, JUMP_PAGE);
+        buf_add(b, v[i].img.p, v[i].img.len);
+    }
+}
+
 int ldconfig_cache(const char *dir, char *const *links, size_t n, const ldc_opts *o)
 {
     char *path = xasprintf("%s/%s", dir, JUMP_CACHE_NAME);
     cached *v = xcalloc(n ? n : 1, sizeof *v);
     size_t k = 0;
-    uint64_t index, at, bucket_at;
-    uint32_t nb = 2;
     buf b = {0};
+    plan p;
     jerr e;
 
     for (size_t i = 0; i < n; i++)
@@ -82,86 +181,18 @@ int ldconfig_cache(const char *dir, char *const *links, size_t n, const ldc_opts
     if (o->no_cache || k == 0) {
         if (unlink(path) != 0 && errno != ENOENT)
             diag_warn("cannot remove '%s': %s", path, strerror(errno));
-        goto out;
+    } else {
+        p = plan_cache(v, k);
+        put_header(&b, &p, k);
+        put_entries(&b, &p, v, k);
+        put_buckets(&b, &p, v, k);
+        put_copies_and_images(&b, v, k);
+        buf_put64(&b, JUMP_CACHE_H_SIZE, b.len);
+        /* The cache only saves time (an old one is never trusted beyond its images'
+         * identities): a directory this user cannot write keeps its links and gets a warning. */
+        if (file_commit(path, b.p, b.len, 0644, &e) != 0)
+            diag_warn("%s: programs load the image files", e.msg);
     }
-    /* header, entries, buckets, copies of heads and notes (each 8-aligned), then the images
-     * by page */
-    while (nb < 2 * k)
-        nb *= 2;
-    bucket_at = JUMP_CACHE_HEAD + (uint64_t)k * JUMP_CACHE_ENTRY;
-    index = bucket_at + (4 * (uint64_t)nb + 7) / 8 * 8;
-    for (size_t i = 0; i < k; i++) {
-        uint64_t headlen = v[i].img.len < JUMP_CACHE_HEAD_COPY ? v[i].img.len : JUMP_CACHE_HEAD_COPY;
-        index += (headlen + 7) / 8 * 8 + (v[i].im.note_len + 7) / 8 * 8;
-    }
-    buf_add(&b, JUMP_CACHE_MAGIC, 8);
-    buf_w32(&b, JUMP_CACHE_FORMAT);
-    buf_w32(&b, (uint32_t)k);
-    buf_w64(&b, 0); /* the size, once known */
-    buf_w64(&b, index);
-    buf_w32(&b, nb);
-    buf_w32(&b, 0);
-    buf_w64(&b, bucket_at);
-    at = bucket_at + (4 * (uint64_t)nb + 7) / 8 * 8; /* the next copy */
-    {
-        uint64_t img = (index + JUMP_PAGE - 1) & ~(uint64_t)(JUMP_PAGE - 1);
-        for (size_t i = 0; i < k; i++) {
-            const cached *c = &v[i];
-            uint32_t headlen = (uint32_t)(c->img.len < JUMP_CACHE_HEAD_COPY ? c->img.len : JUMP_CACHE_HEAD_COPY);
-            uint8_t name[JUMP_CACHE_NAME_MAX] = {0};
-            memcpy(name, c->link, strlen(c->link));
-            buf_w32(&b, (uint32_t)jump_name_hash(c->link));
-            buf_w32(&b, c->im.ps);
-            buf_add(&b, name, sizeof name);
-            buf_w64(&b, (uint64_t)c->st.st_dev);
-            buf_w64(&b, (uint64_t)c->st.st_ino);
-            buf_w64(&b, (uint64_t)c->st.st_size);
-            buf_w64(&b, (uint64_t)c->st.st_mtim.tv_sec);
-            buf_w64(&b, (uint64_t)c->st.st_mtim.tv_nsec);
-            buf_w64(&b, (uint64_t)c->st.st_ctim.tv_sec);
-            buf_w64(&b, (uint64_t)c->st.st_ctim.tv_nsec);
-            buf_w64(&b, img);
-            buf_w64(&b, at);
-            buf_w32(&b, headlen);
-            buf_w32(&b, (uint32_t)c->im.note_len);
-            buf_w64(&b, at + (headlen + 7) / 8 * 8);
-            buf_w64(&b, c->im.note_off);
-            at += (headlen + 7) / 8 * 8 + (c->im.note_len + 7) / 8 * 8;
-            img = (img + c->img.len + JUMP_PAGE - 1) & ~(uint64_t)(JUMP_PAGE - 1);
-        }
-    }
-    {
-        /* each entry in the first free bucket from its hash on (the loader probes the same) */
-        uint32_t *bk = xcalloc(nb, sizeof *bk);
-        for (size_t i = 0; i < k; i++) {
-            uint32_t at2 = (uint32_t)jump_name_hash(v[i].link) & (nb - 1);
-            while (bk[at2])
-                at2 = (at2 + 1) & (nb - 1);
-            bk[at2] = (uint32_t)i + 1;
-        }
-        for (uint32_t i = 0; i < nb; i++)
-            buf_w32(&b, bk[i]);
-        buf_align(&b, 8);
-        free(bk);
-    }
-    for (size_t i = 0; i < k; i++) {
-        const cached *c = &v[i];
-        size_t headlen = c->img.len < JUMP_CACHE_HEAD_COPY ? c->img.len : JUMP_CACHE_HEAD_COPY;
-        buf_add(&b, c->img.p, headlen);
-        buf_align(&b, 8);
-        buf_add(&b, c->img.p + c->im.note_off, (size_t)c->im.note_len);
-        buf_align(&b, 8);
-    }
-    for (size_t i = 0; i < k; i++) {
-        buf_align(&b, JUMP_PAGE);
-        buf_add(&b, v[i].img.p, v[i].img.len);
-    }
-    buf_put64(&b, JUMP_CACHE_H_SIZE, b.len);
-    /* The cache only saves time (an old one is never trusted beyond its images' identities):
-     * a directory this user cannot write keeps its links right and gets a warning. */
-    if (file_commit(path, b.p, b.len, 0644, &e) != 0)
-        diag_warn("%s: programs load the image files", e.msg);
-out:
     for (size_t i = 0; i < k; i++)
         blob_free(&v[i].img);
     free(v);
