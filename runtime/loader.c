@@ -639,21 +639,19 @@ static int map_span(struct lib *l, const jv_image *im, const struct source *src)
     return 1;
 }
 
-static void map_image(struct lib *l, const struct source *src)
+/* The image's ELF header, program headers and note, from its file or the cache's index,
+ * checked (runtime/imgcheck.h) into *im; notebuf holds the note when it was read. */
+static void read_image(struct lib *l, const struct source *src, jv_image *im, uint8_t (*notebuf)[512])
 {
     /* The ELF header and the program headers (mkimage puts them at the start) in one read,
      * or from the cache's index. */
     uint8_t hdrbuf[sizeof(Ehdr) + MAX_PHDRS * sizeof(Phdr)];
-    uint8_t notebuf[512];
-    const uint8_t *hdr = hdrbuf, *note = notebuf;
+    const uint8_t *hdr = hdrbuf, *note = *notebuf;
     int fd = src->fd;
-    jv_image im;
     struct stat st;
     const char *why;
     ssize_t got;
     uint64_t size;
-    uint32_t want_major;
-    char v1[48], v2[48], h1[24], h2[24];
 
     /* Everything the image says is checked before any of it is used (runtime/imgcheck.h). */
     cur_cache = src->cache;
@@ -669,25 +667,34 @@ static void map_image(struct lib *l, const struct source *src)
             cant_load(l, strerror(errno));
         size = (uint64_t)st.st_size;
     }
-    if ((why = jv_headers(hdr, (size_t)got, size, sizeof(uintptr_t), &im)) != NULL)
+    if ((why = jv_headers(hdr, (size_t)got, size, sizeof(uintptr_t), im)) != NULL)
         cant_load(l, why);
-    if (im.note_len > sizeof notebuf)
+    if (im->note_len > sizeof *notebuf)
         cant_load(l, "not a jump image (its note is too large)");
-    if (src->cache && src->e.noteoff == im.note_off && src->e.notelen == im.note_len)
+    if (src->cache && src->e.noteoff == im->note_off && src->e.notelen == im->note_len)
         note = src->e.note;
-    else if (read_at(fd, notebuf, (size_t)im.note_len, src->base + (off_t)im.note_off) != 0)
+    else if (read_at(fd, *notebuf, (size_t)im->note_len, src->base + (off_t)im->note_off) != 0)
         cant_load(l, "truncated note");
-    if ((why = jv_note(note, im.note_len, &im)) != NULL)
+    if ((why = jv_note(note, im->note_len, im)) != NULL)
         cant_load(l, why);
-    l->vword = im.vword;
-    l->flags = im.flags;
-    l->origin = (uintptr_t)im.origin;
-    l->end = (uintptr_t)im.end;
-    l->got = (uintptr_t)im.got;
-    l->info = (uintptr_t)im.info;
+}
+
+/* Is the image the library the program wants, in a version it can use? Refused otherwise
+ * (another library, another major, another load address); an older minor is a warning. */
+static void judge_image(struct lib *l, const jv_image *im)
+{
+    uint32_t want_major;
+    char v1[48], v2[48], h1[24], h2[24];
+
+    l->vword = im->vword;
+    l->flags = im->flags;
+    l->origin = (uintptr_t)im->origin;
+    l->end = (uintptr_t)im->end;
+    l->got = (uintptr_t)im->got;
+    l->info = (uintptr_t)im->info;
     {
         /* Same library: the names agree up to ".so."; the major is judged below. */
-        const char *have = im.soname, *p = l->soname;
+        const char *have = im->soname, *p = l->soname;
         while (*p && !(p[0] == '.' && p[1] == 's' && p[2] == 'o' && p[3] == '.'))
             p++;
         if (strncmp(have, l->soname, (size_t)(p - l->soname) + (*p ? 4 : 0)) != 0)
@@ -734,7 +741,17 @@ static void map_image(struct lib *l, const struct source *src)
         put(version_text(l->vword, v2));
         put("\n");
     }
+}
 
+static void map_image(struct lib *l, const struct source *src)
+{
+    uint8_t notebuf[512];
+    jv_image im;
+    const char *why;
+
+    /* Everything the image says is checked before any of it is used (runtime/imgcheck.h). */
+    read_image(l, src, &im, &notebuf);
+    judge_image(l, &im);
     /* Map every PT_LOAD at exactly its address, never over an existing mapping: in one
      * mapping when the image is laid out for it, else segment by segment. */
     if (!map_span(l, &im, src)) {
