@@ -764,199 +764,208 @@ static int write_file(const char *path, buf *s, jerr *e)
     return file_commit(path, s->p, s->len, 0644, e);
 }
 
-int mkimage_run(const mkimage_opts *o)
+/* The files of one run: the host's libgcc and libc_nonshared.a, and what mkimage makes in its
+ * temporary directory. One owner frees them (work_free). */
+typedef struct work {
+    char *libgcc, *nonshared;
+    char *relobj, *asmf, *asmobj, *script, *linked;
+} work;
+
+static void work_free(work *w)
 {
-    build b;
-    jerr e;
-    char *libgcc = NULL, *nonshared = NULL, *relobj, *asmf, *asmobj, *script, *linked;
-    buf s = {0};
-    uint64_t end;
-    const char *slash;
+    free(w->libgcc);
+    free(w->nonshared);
+    free(w->relobj);
+    free(w->asmf);
+    free(w->asmobj);
+    free(w->script);
+    free(w->linked);
+}
 
-    memset(&b, 0, sizeof b);
-    b.o = o;
-    slash = strrchr(o->p.image, '/');
-    b.root = xstrdup(slash ? slash + 1 : o->p.image);
-    if (!*b.root) {
-        jerr_set(&e, EXIT_USAGE, "-l '%s' does not name an image", o->p.image);
-        return fail(&b, &e);
-    }
-    if (jump_version_parse(o->p.version, &b.major, &b.minor, &b.patch) != 0) {
-        jerr_set(&e, EXIT_USAGE, "invalid version '%s': expected M.m or M.m.p (minor and patch 0-99)",
-                 o->p.version);
-        return fail(&b, &e);
-    }
-    b.vword = jump_version_word(b.major, b.minor, b.patch);
-    b.soname = xasprintf("%s.so.%u", b.root, b.major);
-    b.outname = xasprintf("%s.so.%s", b.root, o->p.version);
-    b.a = o->p.arch ? o->p.arch : input_arch(o, &e);
-    if (!b.a)
-        return fail(&b, &e);
-    if (layout_init(&b.l, o->p.origin, o->p.jumpsize, o->p.gotsize, o->p.dataaddr, b.a->ptrsize,
-                    b.a->min_origin, &e) != 0)
-        return fail(&b, &e);
+/* Phase 1: the names, version, architecture and layout from the command line, the control
+ * files, the inputs ld gets (the C library is the host's, not linked in), other libraries'
+ * stubs and the host's symbols. */
+static int prepare(build *b, const mkimage_opts *o, work *w, jerr *e)
+{
+    const char *slash = strrchr(o->p.image, '/');
+    b->o = o;
+    b->root = xstrdup(slash ? slash + 1 : o->p.image);
+    if (!*b->root)
+        return jerr_set(e, EXIT_USAGE, "-l '%s' does not name an image", o->p.image);
+    if (jump_version_parse(o->p.version, &b->major, &b->minor, &b->patch) != 0)
+        return jerr_set(e, EXIT_USAGE, "invalid version '%s': expected M.m or M.m.p (minor and patch 0-99)",
+                        o->p.version);
+    b->vword = jump_version_word(b->major, b->minor, b->patch);
+    b->soname = xasprintf("%s.so.%u", b->root, b->major);
+    b->outname = xasprintf("%s.so.%s", b->root, o->p.version);
+    b->a = o->p.arch ? o->p.arch : input_arch(o, e);
+    if (!b->a)
+        return -1;
+    if (layout_init(&b->l, o->p.origin, o->p.jumpsize, o->p.gotsize, o->p.dataaddr, b->a->ptrsize,
+                    b->a->min_origin, e) != 0)
+        return -1;
     diag_jump_dir();
-    if (load_control(&b, &e) != 0 || vars_layout(&b, &e) != 0)
-        return fail(&b, &e);
-
-    /* Inputs for ld: the C library is the host's, not linked in. */
-    b.ld_inputs = xcalloc((size_t)o->ninputs + 1, sizeof *b.ld_inputs);
+    if (load_control(b, e) != 0 || vars_layout(b, e) != 0)
+        return -1;
+    b->ld_inputs = xcalloc((size_t)o->ninputs + 1, sizeof *b->ld_inputs);
     for (int i = 0; i < o->ninputs; i++) {
         if (is_host_lib(o->inputs[i])) {
             if (!strcmp(o->inputs[i], "-lm"))
-                b.want_libm = 1;
+                b->want_libm = 1;
             continue;
         }
-        b.ld_inputs[b.nld++] = o->inputs[i];
+        b->ld_inputs[b->nld++] = o->inputs[i];
     }
-    if (stubs_load(&b, &e) != 0)
-        return fail(&b, &e);
-    if (load_host_symbols(&b, "libc.so.6", &b.host, &e) != 0 ||
-        load_host_symbols(&b, "libc_nonshared.a", &b.host, &e) != 0 ||
-        load_host_symbols(&b, "libm.so.6", &b.hostm, &e) != 0)
-        return fail(&b, &e);
-    if (!(libgcc = libgcc_path(&b, &e)))
-        return fail(&b, &e);
+    if (stubs_load(b, e) != 0)
+        return -1;
+    if (load_host_symbols(b, "libc.so.6", &b->host, e) != 0 ||
+        load_host_symbols(b, "libc_nonshared.a", &b->host, e) != 0 ||
+        load_host_symbols(b, "libm.so.6", &b->hostm, e) != 0)
+        return -1;
+    if (!(w->libgcc = libgcc_path(b, e)))
+        return -1;
     /* What the C library provides only statically (libc_nonshared.a: atexit, at_quick_exit,
      * pthread_atfork, __stack_chk_fail_local) is linked into the image, like libgcc's
      * helpers: libc.so.6 has no atexit for a dynamic program to bind. */
-    if (!(nonshared = host_file(b.a, "libc_nonshared.a", &e))) {
-        free(libgcc);
-        return fail(&b, &e);
-    }
+    if (!(w->nonshared = host_file(b->a, "libc_nonshared.a", e)))
+        return -1;
+    return 0;
+}
 
-    {
-        const char *tmp = getenv("TMPDIR");
-        b.tmpdir = xasprintf("%s/mkimage.XXXXXX", tmp && *tmp ? tmp : "/tmp");
-        if (!mkdtemp(b.tmpdir)) {
-            jerr_sys(&e, "cannot create a temporary directory %s", b.tmpdir);
-            free(b.tmpdir);
-            b.tmpdir = NULL;
-            free(libgcc);
-            free(nonshared);
-            return fail(&b, &e);
-        }
+/* The temporary directory and the names of the files made in it. */
+static int make_tmpdir(build *b, work *w, jerr *e)
+{
+    const char *tmp = getenv("TMPDIR");
+    b->tmpdir = xasprintf("%s/mkimage.XXXXXX", tmp && *tmp ? tmp : "/tmp");
+    if (!mkdtemp(b->tmpdir)) {
+        jerr_sys(e, "cannot create a temporary directory %s", b->tmpdir);
+        free(b->tmpdir);
+        b->tmpdir = NULL;
+        return -1;
     }
-    relobj = xasprintf("%s/library.o", b.tmpdir);
-    asmf = xasprintf("%s/jump.s", b.tmpdir);
-    asmobj = xasprintf("%s/jump.o", b.tmpdir);
-    script = xasprintf("%s/image.ld", b.tmpdir);
-    linked = xasprintf("%s/image", b.tmpdir);
+    w->relobj = xasprintf("%s/library.o", b->tmpdir);
+    w->asmf = xasprintf("%s/jump.s", b->tmpdir);
+    w->asmobj = xasprintf("%s/jump.o", b->tmpdir);
+    w->script = xasprintf("%s/image.ld", b->tmpdir);
+    w->linked = xasprintf("%s/image", b->tmpdir);
+    return 0;
+}
 
-    /* Pass 1: one relocatable object with every archive member the library needs. */
-    {
-        char **argv = xcalloc((size_t)b.nld + 16, sizeof *argv);
-        int n = 0, rc;
-        argv[n++] = "ld";
-        argv[n++] = "-m";
-        argv[n++] = (char *)b.a->ld_emul;
-        argv[n++] = "-r";
-        argv[n++] = "-Bstatic";
-        argv[n++] = "-o";
-        argv[n++] = relobj;
-        for (int i = 0; i < b.nld; i++)
-            argv[n++] = b.ld_inputs[i];
-        argv[n++] = libgcc;
-        argv[n++] = nonshared;
-        argv[n++] = libgcc; /* for what a libc_nonshared member needs of it */
-        argv[n] = NULL;
-        rc = run_ld(&b, argv, &e);
-        free(argv);
-        if (rc != 0)
-            goto failed;
-    }
-    if (vars_assemble(&b, &e) != 0 || collect_imports(&b, relobj, &e) != 0 ||
-        vars_reserve_late_fixups(&b, relobj, &e) != 0)
-        goto failed;
+/* Phase 2: one relocatable object with every archive member the library needs. */
+static int link_relocatable(build *b, const work *w, jerr *e)
+{
+    char **argv = xcalloc((size_t)b->nld + 16, sizeof *argv);
+    int n = 0, rc;
+    argv[n++] = "ld";
+    argv[n++] = "-m";
+    argv[n++] = (char *)b->a->ld_emul;
+    argv[n++] = "-r";
+    argv[n++] = "-Bstatic";
+    argv[n++] = "-o";
+    argv[n++] = w->relobj;
+    for (int i = 0; i < b->nld; i++)
+        argv[n++] = b->ld_inputs[i];
+    argv[n++] = w->libgcc;
+    argv[n++] = w->nonshared;
+    argv[n++] = w->libgcc; /* for what a libc_nonshared member needs of it */
+    argv[n] = NULL;
+    rc = run_ld(b, argv, e);
+    free(argv);
+    return rc;
+}
 
-    gen_asm(&b, &s);
-    if (write_file(asmf, &s, &e) != 0)
-        goto failed;
+/* Phase 3: the jump table, GOT and information block as assembly and the linker script, then
+ * the image at its address (ld -q keeps the relocations of late fixups for phase 4). */
+static int link_image(build *b, const work *w, jerr *e)
+{
+    static const char *const fixed[] = {"-static", "-nostdlib", "-z", "max-page-size=0x1000",
+                                        "-z", "common-page-size=0x1000", "-z", "noexecstack",
+                                        "-z", "norelro", "--build-id=none",
+                                        "--no-warn-rwx-segments", "-T"};
+    size_t nfixed = sizeof fixed / sizeof fixed[0], n = 0;
+    char *as_argv[] = {"as", (char *)b->a->as_flag, "-o", w->asmobj, w->asmf, NULL};
+    char **argv;
+    buf s = {0};
+    int rc;
+
+    gen_asm(b, &s);
+    rc = write_file(w->asmf, &s, e);
     buf_free(&s);
-    gen_script(&b, &s);
-    if (write_file(script, &s, &e) != 0)
-        goto failed;
-    buf_free(&s);
-    {
-        char *argv[] = {"as", (char *)b.a->as_flag, "-o", asmobj, asmf, NULL};
-        if (spawn_run(argv, o->verbose, &e) != 0)
-            goto failed;
+    if (rc == 0) {
+        gen_script(b, &s);
+        rc = write_file(w->script, &s, e);
+        buf_free(&s);
     }
-    {
-        static const char *const fixed[] = {"-static", "-nostdlib", "-z", "max-page-size=0x1000",
-                                            "-z", "common-page-size=0x1000", "-z", "noexecstack",
-                                            "-z", "norelro", "--build-id=none",
-                                            "--no-warn-rwx-segments", "-T"};
-        size_t nfixed = sizeof fixed / sizeof fixed[0], n = 0;
-        char **argv = xcalloc(nfixed + b.vars.n + 12, sizeof *argv);
-        int rc;
-        argv[n++] = "ld";
-        argv[n++] = "-m";
-        argv[n++] = (char *)b.a->ld_emul;
-        if (b.nlate)
-            argv[n++] = "-q"; /* where the library's address constants to variables went */
-        for (size_t i = 0; i < nfixed; i++)
-            argv[n++] = (char *)fixed[i];
-        argv[n++] = script;
-        argv[n++] = "-o";
-        argv[n++] = linked;
-        argv[n++] = asmobj;
-        argv[n++] = relobj;
-        for (size_t i = 0; i < b.vars.n; i++)
-            if (b.mv[i].obj)
-                argv[n++] = b.mv[i].obj;
-        argv[n] = NULL;
-        rc = spawn_run(argv, o->verbose, &e);
-        free(argv);
-        if (rc != 0)
-            goto failed;
-    }
-    if (b.nlate) {
-        char *stripped = xasprintf("%s/image.stripped", b.tmpdir);
-        char *argv[] = {"objcopy", "--remove-relocations=*", linked, stripped, NULL};
-        int rc = vars_fill_late_fixups(&b, linked, &e);
+    if (rc != 0 || spawn_run(as_argv, b->o->verbose, e) != 0)
+        return -1;
+    argv = xcalloc(nfixed + b->vars.n + 12, sizeof *argv);
+    argv[n++] = "ld";
+    argv[n++] = "-m";
+    argv[n++] = (char *)b->a->ld_emul;
+    if (b->nlate)
+        argv[n++] = "-q"; /* where the library's address constants to variables went */
+    for (size_t i = 0; i < nfixed; i++)
+        argv[n++] = (char *)fixed[i];
+    argv[n++] = w->script;
+    argv[n++] = "-o";
+    argv[n++] = w->linked;
+    argv[n++] = w->asmobj;
+    argv[n++] = w->relobj;
+    for (size_t i = 0; i < b->vars.n; i++)
+        if (b->mv[i].obj)
+            argv[n++] = b->mv[i].obj;
+    argv[n] = NULL;
+    rc = spawn_run(argv, b->o->verbose, e);
+    free(argv);
+    return rc;
+}
+
+/* Phase 4: the late fixups patched in (and ld -q's relocations removed), every check of the
+ * result, then the image under its name. */
+static int finish_image(build *b, const work *w, jerr *e)
+{
+    uint64_t end;
+    blob img;
+    int rc;
+    if (b->nlate) {
+        char *stripped = xasprintf("%s/image.stripped", b->tmpdir);
+        char *argv[] = {"objcopy", "--remove-relocations=*", w->linked, stripped, NULL};
+        rc = vars_fill_late_fixups(b, w->linked, e);
         if (rc == 0)
-            rc = spawn_run(argv, o->verbose, &e);
-        if (rc == 0 && rename(stripped, linked) != 0)
-            rc = jerr_sys(&e, "cannot rename %s", stripped);
+            rc = spawn_run(argv, b->o->verbose, e);
+        if (rc == 0 && rename(stripped, w->linked) != 0)
+            rc = jerr_sys(e, "cannot rename %s", stripped);
         free(stripped);
         if (rc != 0)
-            goto failed;
+            return -1;
     }
-    if (check_output(&b, linked, &end, &e) != 0 || check_placement(&b, linked, &e) != 0 ||
-        check_registry(&b, end, &e) != 0 || check_params(&b, &e) != 0 ||
-        stubs_write_undefs(&b, &e) != 0)
-        goto failed;
-    {
-        blob img;
-        if (blob_read(linked, &img, &e) != 0)
-            goto failed;
-        if (file_commit(b.outname, img.p, img.len, 0644, &e) != 0) {
-            blob_free(&img);
-            goto failed;
-        }
-        blob_free(&img);
+    if (check_output(b, w->linked, &end, e) != 0 || check_placement(b, w->linked, e) != 0 ||
+        check_registry(b, end, e) != 0 || check_params(b, e) != 0 || stubs_write_undefs(b, e) != 0)
+        return -1;
+    if (blob_read(w->linked, &img, e) != 0)
+        return -1;
+    rc = file_commit(b->outname, img.p, img.len, 0644, e);
+    blob_free(&img);
+    return rc;
+}
+
+int mkimage_run(const mkimage_opts *o)
+{
+    build b;
+    work w = {0};
+    jerr e;
+
+    memset(&b, 0, sizeof b);
+    if (prepare(&b, o, &w, &e) != 0 || make_tmpdir(&b, &w, &e) != 0 || link_relocatable(&b, &w, &e) != 0 ||
+        vars_assemble(&b, &e) != 0 || collect_imports(&b, w.relobj, &e) != 0 ||
+        vars_reserve_late_fixups(&b, w.relobj, &e) != 0 || link_image(&b, &w, &e) != 0 ||
+        finish_image(&b, &w, &e) != 0) {
+        work_free(&w);
+        return fail(&b, &e);
     }
     if (o->keep)
         fprintf(stderr, "%s: kept the generated files in %s\n", diag_prog, b.tmpdir);
-    free(libgcc);
-    free(nonshared);
-    free(relobj);
-    free(asmf);
-    free(asmobj);
-    free(script);
-    free(linked);
+    work_free(&w);
     build_free(&b);
     return 0;
-
-failed:
-    buf_free(&s);
-    free(libgcc);
-    free(nonshared);
-    free(relobj);
-    free(asmf);
-    free(asmobj);
-    free(script);
-    free(linked);
-    return fail(&b, &e);
 }
