@@ -643,195 +643,226 @@ static void put_shdr(buf *b, const oshdr *h, int is64)
     buf_wn(b, h->entsize, is64 ? 8 : 4);
 }
 
-void elfw_finish(elf_writer *w, buf *out)
-{
-    int is64 = w->a->elfclass == 2;
-    unsigned ps = is64 ? 8 : 4;
-    size_t base = out->len;
-    size_t nrelsec = 0;
-    for (size_t i = 1; i < w->ns; i++)
-        nrelsec += w->s[i].nrel > 0;
-    /* Section indices: user sections keep their handles, then relocations, symtab, strtab,
-     * shstrtab. */
-    /* ... and an empty .note.GNU-stack, as as(1) adds, so that linking never warns about an
-     * executable stack. */
-    size_t nsec = w->ns + nrelsec + 4;
-    size_t stack_ix = w->ns + nrelsec;
-    size_t symtab_ix = stack_ix + 1, strtab_ix = symtab_ix + 1, shstr_ix = symtab_ix + 2;
-    oshdr *sh = xcalloc(nsec, sizeof *sh);
-    buf shstr = {0}, str = {0}, symb = {0};
-    buf_addc(&shstr, 0);
-    buf_addc(&str, 0);
+/* What elfw_finish lays out: section indices (user sections keep their handles, then the
+ * relocation sections, an empty .note.GNU-stack as as(1) adds so that linking never warns
+ * about an executable stack, .symtab, .strtab, .shstrtab), their headers and the tables. */
+typedef struct fin {
+    const elf_writer *w;
+    buf *out;
+    int is64;
+    unsigned ps;
+    size_t base, nsec, stack_ix, symtab_ix, strtab_ix, shstr_ix, shoff_at;
+    oshdr *sh;
+    buf shstr, str, symb;
+    uint32_t *map;          /* symbol handle -> index in .symtab */
+    uint32_t first_global;
+} fin;
 
-    /* Symbol order: null, locals in the order added, then the rest. */
-    uint32_t *map = xcalloc(w->ny, sizeof *map);
-    uint32_t next = 1, first_global;
+/* The section header of a new section named name (+ suffix) of the given type. */
+static oshdr *fin_shdr(fin *f, size_t ix, const char *prefix, const char *name, uint32_t type)
+{
+    oshdr *h = &f->sh[ix];
+    h->name = (uint32_t)f->shstr.len;
+    if (prefix)
+        buf_adds(&f->shstr, prefix);
+    buf_add(&f->shstr, name, strlen(name) + 1);
+    h->type = type;
+    return h;
+}
+
+/* .symtab's bytes: the null symbol, locals in the order added, then the rest. */
+static void fin_symbols(fin *f)
+{
+    const elf_writer *w = f->w;
+    uint32_t next = 1;
+    wsym **order = xcalloc(w->ny, sizeof *order);
+    f->map = xcalloc(w->ny, sizeof *f->map);
     for (size_t i = 1; i < w->ny; i++)
         if (w->y[i].bind == STB_LOCAL_)
-            map[i] = next++;
-    first_global = next;
+            f->map[i] = next++;
+    f->first_global = next;
     for (size_t i = 1; i < w->ny; i++)
         if (w->y[i].bind != STB_LOCAL_)
-            map[i] = next++;
-    wsym **order = xcalloc(w->ny, sizeof *order);
+            f->map[i] = next++;
     for (size_t i = 1; i < w->ny; i++)
-        order[map[i]] = &w->y[i];
-    buf_zero(&symb, is64 ? 24 : 16);
+        order[f->map[i]] = &w->y[i];
+    buf_zero(&f->symb, f->is64 ? 24 : 16);
     for (size_t k = 1; k < w->ny; k++) {
         const wsym *y = order[k];
         uint32_t name = 0;
-        uint16_t shndx;
-        if (*y->name) {
-            name = (uint32_t)str.len;
-            buf_add(&str, y->name, strlen(y->name) + 1);
-        }
-        shndx = y->sec == ELFW_UNDEF ? SHN_UNDEF_ : y->sec == ELFW_ABS ? SHN_ABS_
-              : y->sec == ELFW_COMMON ? SHN_COMMON_ : (uint16_t)y->sec;
+        uint16_t shndx = y->sec == ELFW_UNDEF ? SHN_UNDEF_ : y->sec == ELFW_ABS ? SHN_ABS_
+                       : y->sec == ELFW_COMMON ? SHN_COMMON_ : (uint16_t)y->sec;
         uint8_t info = (uint8_t)(y->bind << 4 | (y->type & 0xf));
-        buf_w32(&symb, name);
-        if (is64) {
-            buf_w8(&symb, info);
-            buf_w8(&symb, 0);
-            buf_w16(&symb, shndx);
-            buf_w64(&symb, y->value);
-            buf_w64(&symb, y->size);
+        if (*y->name) {
+            name = (uint32_t)f->str.len;
+            buf_add(&f->str, y->name, strlen(y->name) + 1);
+        }
+        buf_w32(&f->symb, name);
+        if (f->is64) {
+            buf_w8(&f->symb, info);
+            buf_w8(&f->symb, 0);
+            buf_w16(&f->symb, shndx);
+            buf_w64(&f->symb, y->value);
+            buf_w64(&f->symb, y->size);
         } else {
-            buf_w32(&symb, (uint32_t)y->value);
-            buf_w32(&symb, (uint32_t)y->size);
-            buf_w8(&symb, info);
-            buf_w8(&symb, 0);
-            buf_w16(&symb, shndx);
+            buf_w32(&f->symb, (uint32_t)y->value);
+            buf_w32(&f->symb, (uint32_t)y->size);
+            buf_w8(&f->symb, info);
+            buf_w8(&f->symb, 0);
+            buf_w16(&f->symb, shndx);
         }
     }
+    free(order);
+}
 
-    /* Header now, patched with the section table offset at the end. */
+/* The ELF header; the section table's offset is patched in at the end (shoff_at). */
+static void fin_header(fin *f)
+{
+    buf *out = f->out;
     buf_add(out, "\177ELF", 4);
-    buf_w8(out, (uint8_t)w->a->elfclass);
+    buf_w8(out, (uint8_t)f->w->a->elfclass);
     buf_w8(out, 1); /* little-endian */
     buf_w8(out, 1); /* EV_CURRENT */
     buf_zero(out, 9);
     buf_w16(out, ET_REL_);
-    buf_w16(out, w->a->machine);
+    buf_w16(out, f->w->a->machine);
     buf_w32(out, 1);
-    buf_wn(out, 0, ps); /* entry */
-    buf_wn(out, 0, ps); /* phoff */
-    size_t shoff_at = out->len;
-    buf_wn(out, 0, ps); /* shoff */
-    buf_w32(out, 0);    /* flags */
-    buf_w16(out, (uint16_t)(is64 ? 64 : 52));
+    buf_wn(out, 0, f->ps); /* entry */
+    buf_wn(out, 0, f->ps); /* phoff */
+    f->shoff_at = out->len;
+    buf_wn(out, 0, f->ps); /* shoff */
+    buf_w32(out, 0);       /* flags */
+    buf_w16(out, (uint16_t)(f->is64 ? 64 : 52));
     buf_w16(out, 0);
     buf_w16(out, 0);
-    buf_w16(out, (uint16_t)(is64 ? 64 : 40));
-    buf_w16(out, (uint16_t)nsec);
-    buf_w16(out, (uint16_t)shstr_ix);
+    buf_w16(out, (uint16_t)(f->is64 ? 64 : 40));
+    buf_w16(out, (uint16_t)f->nsec);
+    buf_w16(out, (uint16_t)f->shstr_ix);
+}
 
-    /* User sections. */
+/* The user sections' bytes (REL: with each addend stored in the bytes it relocates). */
+static void fin_sections(fin *f)
+{
+    const elf_writer *w = f->w;
     for (size_t i = 1; i < w->ns; i++) {
         wsec *s = &w->s[i];
-        oshdr *h = &sh[i];
-        h->name = (uint32_t)shstr.len;
-        buf_add(&shstr, s->name, strlen(s->name) + 1);
-        h->type = s->type;
+        oshdr *h = fin_shdr(f, i, NULL, s->name, s->type);
         h->flags = s->flags;
         h->align = s->align;
         if (s->type == SHT_NOBITS_) {
-            h->offset = out->len - base;
+            h->offset = f->out->len - f->base;
             h->size = s->bss;
             continue;
         }
-        if (!w->a->rela) /* REL: the addend lives in the bytes being relocated */
+        if (!w->a->rela)
             for (size_t k = 0; k < s->nrel; k++)
                 if (in_bounds(s->data.len, s->rel[k].offset, 4))
                     wr32le(s->data.p + s->rel[k].offset, (uint32_t)s->rel[k].addend);
-        pad_to(out, base, s->align);
-        h->offset = out->len - base;
+        pad_to(f->out, f->base, s->align);
+        h->offset = f->out->len - f->base;
         h->size = s->data.len;
-        buf_add(out, s->data.p, s->data.len);
+        buf_add(f->out, s->data.p, s->data.len);
     }
-    /* Relocation sections. */
+}
+
+/* One .rel or .rela section per user section with relocations. */
+static void fin_relocations(fin *f)
+{
+    const elf_writer *w = f->w;
+    int rela = w->a->rela;
     size_t ri = w->ns;
     for (size_t i = 1; i < w->ns; i++) {
-        wsec *s = &w->s[i];
+        const wsec *s = &w->s[i];
+        oshdr *h;
         if (!s->nrel)
             continue;
-        oshdr *h = &sh[ri++];
-        const char *pfx = w->a->rela ? ".rela" : ".rel";
-        h->name = (uint32_t)shstr.len;
-        buf_adds(&shstr, pfx);
-        buf_add(&shstr, s->name, strlen(s->name) + 1);
-        h->type = w->a->rela ? SHT_RELA_ : SHT_REL_;
+        h = fin_shdr(f, ri++, rela ? ".rela" : ".rel", s->name, rela ? SHT_RELA_ : SHT_REL_);
         h->flags = SHF_INFO_LINK_;
-        h->link = (uint32_t)symtab_ix;
+        h->link = (uint32_t)f->symtab_ix;
         h->info = (uint32_t)i;
-        h->align = ps;
-        h->entsize = is64 ? (w->a->rela ? 24 : 16) : (w->a->rela ? 12 : 8);
-        pad_to(out, base, ps);
-        h->offset = out->len - base;
+        h->align = f->ps;
+        h->entsize = f->is64 ? (rela ? 24 : 16) : (rela ? 12 : 8);
+        pad_to(f->out, f->base, f->ps);
+        h->offset = f->out->len - f->base;
         for (size_t k = 0; k < s->nrel; k++) {
             const elf_rel *r = &s->rel[k];
-            uint32_t sym = r->sym < w->ny ? map[r->sym] : 0;
-            buf_wn(out, r->offset, ps);
-            if (is64)
-                buf_w64(out, (uint64_t)sym << 32 | r->type);
+            uint32_t sym = r->sym < w->ny ? f->map[r->sym] : 0;
+            buf_wn(f->out, r->offset, f->ps);
+            if (f->is64)
+                buf_w64(f->out, (uint64_t)sym << 32 | r->type);
             else
-                buf_w32(out, sym << 8 | (r->type & 0xff));
-            if (w->a->rela)
-                buf_wn(out, (uint64_t)r->addend, ps);
+                buf_w32(f->out, sym << 8 | (r->type & 0xff));
+            if (rela)
+                buf_wn(f->out, (uint64_t)r->addend, f->ps);
         }
-        h->size = out->len - base - h->offset;
+        h->size = f->out->len - f->base - h->offset;
     }
-    /* .note.GNU-stack, .symtab, .strtab, .shstrtab */
-    oshdr *h = &sh[stack_ix];
-    h->name = (uint32_t)shstr.len;
-    buf_add(&shstr, ".note.GNU-stack", 16);
-    h->type = SHT_PROGBITS_;
+}
+
+/* .note.GNU-stack, .symtab, .strtab, .shstrtab, then the section header table. */
+static void fin_tables(fin *f)
+{
+    buf *out = f->out;
+    oshdr *h = fin_shdr(f, f->stack_ix, NULL, ".note.GNU-stack", SHT_PROGBITS_);
+    uint64_t shoff;
     h->align = 1;
-    h->offset = out->len - base;
+    h->offset = out->len - f->base;
 
-    h = &sh[symtab_ix];
-    h->name = (uint32_t)shstr.len;
-    buf_add(&shstr, ".symtab", 8);
-    h->type = SHT_SYMTAB_;
-    h->link = (uint32_t)strtab_ix;
-    h->info = first_global;
-    h->align = ps;
-    h->entsize = is64 ? 24 : 16;
-    pad_to(out, base, ps);
-    h->offset = out->len - base;
-    h->size = symb.len;
-    buf_add(out, symb.p, symb.len);
+    h = fin_shdr(f, f->symtab_ix, NULL, ".symtab", SHT_SYMTAB_);
+    h->link = (uint32_t)f->strtab_ix;
+    h->info = f->first_global;
+    h->align = f->ps;
+    h->entsize = f->is64 ? 24 : 16;
+    pad_to(out, f->base, f->ps);
+    h->offset = out->len - f->base;
+    h->size = f->symb.len;
+    buf_add(out, f->symb.p, f->symb.len);
 
-    h = &sh[strtab_ix];
-    h->name = (uint32_t)shstr.len;
-    buf_add(&shstr, ".strtab", 8);
-    h->type = SHT_STRTAB_;
+    h = fin_shdr(f, f->strtab_ix, NULL, ".strtab", SHT_STRTAB_);
     h->align = 1;
-    h->offset = out->len - base;
-    h->size = str.len;
-    buf_add(out, str.p, str.len);
+    h->offset = out->len - f->base;
+    h->size = f->str.len;
+    buf_add(out, f->str.p, f->str.len);
 
-    h = &sh[shstr_ix];
-    h->name = (uint32_t)shstr.len;
-    buf_add(&shstr, ".shstrtab", 10);
-    h->type = SHT_STRTAB_;
+    h = fin_shdr(f, f->shstr_ix, NULL, ".shstrtab", SHT_STRTAB_);
     h->align = 1;
-    h->offset = out->len - base;
-    h->size = shstr.len;
-    buf_add(out, shstr.p, shstr.len);
+    h->offset = out->len - f->base;
+    h->size = f->shstr.len; /* its own name included: fin_shdr added it first */
+    buf_add(out, f->shstr.p, f->shstr.len);
 
-    pad_to(out, base, ps);
-    uint64_t shoff = out->len - base;
-    for (size_t i = 0; i < nsec; i++)
-        put_shdr(out, &sh[i], is64);
-    if (is64)
-        buf_put64(out, shoff_at, shoff);
+    pad_to(out, f->base, f->ps);
+    shoff = out->len - f->base;
+    for (size_t i = 0; i < f->nsec; i++)
+        put_shdr(out, &f->sh[i], f->is64);
+    if (f->is64)
+        buf_put64(out, f->shoff_at, shoff);
     else
-        buf_put32(out, shoff_at, (uint32_t)shoff);
+        buf_put32(out, f->shoff_at, (uint32_t)shoff);
+}
 
-    buf_free(&shstr);
-    buf_free(&str);
-    buf_free(&symb);
-    free(sh);
-    free(map);
-    free(order);
+void elfw_finish(elf_writer *w, buf *out)
+{
+    fin f = {.w = w, .out = out, .is64 = w->a->elfclass == 2, .base = out->len};
+    size_t nrelsec = 0;
+    f.ps = f.is64 ? 8 : 4;
+    for (size_t i = 1; i < w->ns; i++)
+        nrelsec += w->s[i].nrel > 0;
+    f.nsec = w->ns + nrelsec + 4;
+    f.stack_ix = w->ns + nrelsec;
+    f.symtab_ix = f.stack_ix + 1;
+    f.strtab_ix = f.symtab_ix + 1;
+    f.shstr_ix = f.symtab_ix + 2;
+    f.sh = xcalloc(f.nsec, sizeof *f.sh);
+    buf_addc(&f.shstr, 0);
+    buf_addc(&f.str, 0);
+    fin_symbols(&f);
+    fin_header(&f);
+    fin_sections(&f);
+    fin_relocations(&f);
+    fin_tables(&f);
+    buf_free(&f.shstr);
+    buf_free(&f.str);
+    buf_free(&f.symb);
+    free(f.sh);
+    free(f.map);
 }
