@@ -337,18 +337,131 @@ static int fail(const jerr *e)
     return e->status ? e->status : EXIT_BAD;
 }
 
+/* Phase 1: the control files, then every input scanned (while as starts, when the text
+ * streams to it). EXIT_OK, or the status after the message. */
+static int scan_inputs(const jumpas_args *a, const char *dir, jumpas_ctl *ctl, jas_scan *s, stream *st,
+                       char *objfile)
+{
+    const char *implied = getenv("JUMP_IMPLIED_IMPORT");
+    size_t nin = a->ninput ? a->ninput : 1;
+    jerr e;
+    if (jumpas_ctl_load(dir, ctl, &e) != 0)
+        return fail(&e);
+    jas_init(s, ctl);
+    s->arch = a->arch;
+    s->objfile = objfile;
+    s->implied = implied && !strcmp(implied, "1");
+    if (st->started) {
+        s->progress = stream_progress;
+        s->progress_ctx = st;
+    }
+    for (size_t i = 0; i < nin; i++) {
+        const char *path = a->ninput ? a->argv[a->input[i]] : "-";
+        char *text = NULL;
+        size_t len = 0;
+        if (read_input(path, &text, &len, &e) != 0 || jas_scan_text(s, path, text, len, &e) != 0)
+            return fail(&e);
+    }
+    if (jas_finish(s, &e) != 0)
+        return fail(&e);
+    return EXIT_OK;
+}
+
+/* Phase 2, when the text did not stream: the real as with the same arguments, the first
+ * rewritten input through a pipe, the others in temporary files. as's status (0..255), or -1
+ * with e set; *argv is the command, for the caller to free. */
+static int assemble(const jumpas_args *a, jas_scan *s, char ***argvp, jerr *e)
+{
+    size_t nin = a->ninput ? a->ninput : 1;
+    long piped = -1;
+    char *object = NULL, **argv;
+    spawn_pipe as;
+    int status;
+    if (!(argv = *argvp = as_command(a)))
+        return jerr_set(e, EXIT_USAGE, "cannot find the real 'as' in PATH");
+    for (size_t i = 0; i < nin; i++) {
+        buf t = {0};
+        char *tmp = NULL;
+        int rc;
+        if (!rewritten(s, i))
+            continue; /* as reads the original */
+        if (piped < 0) {
+            piped = (long)i;
+            *input_slot(a, argv, i) = "-";
+            continue;
+        }
+        input_marker(a, s, i, &t);
+        jas_rewrite(s, i, &t);
+        rc = temp_write(t.p, t.len, &tmp, e);
+        buf_free(&t);
+        if (rc != 0)
+            return -1;
+        *input_slot(a, argv, i) = tmp;
+    }
+    if (piped < 0)
+        return spawn_status(argv, a->verbose, e);
+    object = object_temp(a, argv);
+    if (spawn_pipe_start(argv, a->verbose, &as, e) != 0)
+        return -1;
+    {
+        /* as starts up while the text is made, and assembles while it is written. */
+        buf t = {0};
+        int werr = 0;
+        input_marker(a, s, (size_t)piped, &t);
+        jas_rewrite(s, (size_t)piped, &t);
+        if (write_all(as.fd, t.p, t.len) != 0)
+            werr = errno ? errno : EIO;
+        buf_free(&t);
+        status = spawn_pipe_finish(&as, werr, e);
+    }
+    if (status == 0 && object_commit(a, object, e) != 0)
+        status = -1;
+    return status;
+}
+
+/* Phase 3, once the object is there: the diversion files, the trace, the log. */
+static int write_outputs(const char *dir, jas_scan *s, const char *objfile)
+{
+    const char *trace = getenv("JUMP_TRACE"), *lib = getenv("JUMP_LIB");
+    buf log = {0};
+    char *path;
+    jerr e;
+    int rc = EXIT_OK;
+    for (size_t i = 0; i < s->ngvar && rc == EXIT_OK; i++) {
+        path = xasprintf("%s/%s", dir, s->gvar[i].file);
+        if (file_commit(path, s->gvar[i].text, strlen(s->gvar[i].text), 0644, &e) != 0)
+            rc = fail(&e);
+        free(path);
+    }
+    if (rc == EXIT_OK && s->trace && trace && !strcmp(trace, "1")) {
+        path = xasprintf("%s/jumpas.log", dir);
+        if (log_append(path, s->trace, &e) != 0)
+            rc = fail(&e);
+        free(path);
+    }
+    if (jas_log_lines(s, lib && *lib ? lib : "unknown", objfile, &log) && !(lib && *lib))
+        diag_warn("JUMP_LIB is not set");
+    if (rc == EXIT_OK) {
+        /* Even with nothing new to log the file is created, so that getfuncs/getvars after
+         * a rebuild whose symbols are all described find an empty log, not a missing one. */
+        path = xasprintf("%s/jump.log", dir);
+        if (log_append(path, &log, &e) != 0)
+            rc = fail(&e);
+        free(path);
+    }
+    buf_free(&log);
+    return rc;
+}
+
 int jumpas_run(const jumpas_args *a)
 {
     jumpas_ctl ctl;
     jas_scan s;
     jerr e;
-    int rc = EXIT_OK, status;
+    int rc, status;
     const char *dir = jump_dir(NULL);
     size_t nin = a->ninput ? a->ninput : 1;
-    char **argv = NULL, *objfile = objfile_name(a->output), *logpath;
-    const char *implied = getenv("JUMP_IMPLIED_IMPORT");
-    const char *trace = getenv("JUMP_TRACE");
-    buf log = {0};
+    char **argv = NULL, *objfile = objfile_name(a->output);
     stream st = {0};
 
     diag_jump_dir();
@@ -359,33 +472,8 @@ int jumpas_run(const jumpas_args *a)
         st.a = a;
         stream_start(&st);
     }
-    if (jumpas_ctl_load(dir, &ctl, &e) != 0) {
-        rc = fail(&e);
+    if ((rc = scan_inputs(a, dir, &ctl, &s, &st, objfile)) != EXIT_OK)
         goto out;
-    }
-    jas_init(&s, &ctl);
-    s.arch = a->arch;
-    s.objfile = objfile;
-    s.implied = implied && !strcmp(implied, "1");
-    if (st.started) {
-        s.progress = stream_progress;
-        s.progress_ctx = &st;
-    }
-    for (size_t i = 0; i < nin; i++) {
-        const char *path = a->ninput ? a->argv[a->input[i]] : "-";
-        char *text = NULL;
-        size_t len = 0;
-        if (read_input(path, &text, &len, &e) != 0 ||
-            jas_scan_text(&s, path, text, len, &e) != 0) {
-            rc = fail(&e);
-            goto out;
-        }
-    }
-    if (jas_finish(&s, &e) != 0) {
-        rc = fail(&e);
-        goto out;
-    }
-
     if (st.started && !rewritten(&s, 0))
         stream_abort(&st, 0); /* as reads the original: the ordinary way */
     if (st.started) {
@@ -395,92 +483,15 @@ int jumpas_run(const jumpas_args *a)
         if (status == 0 && object_commit(a, st.object, &e) != 0)
             status = -1;
     } else {
-        /* The real as, the same arguments; the first rewritten input through a pipe, the
-         * others in temporary files. */
-        long piped = -1;
-        char *object = NULL;
-        spawn_pipe as;
-        if (!(argv = as_command(a))) {
-            diag_error("cannot find the real 'as' in PATH");
-            rc = EXIT_USAGE;
-            goto out;
-        }
-        for (size_t i = 0; i < nin; i++) {
-            buf t = {0};
-            char *tmp = NULL;
-            if (!rewritten(&s, i))
-                continue; /* as reads the original */
-            if (piped < 0) {
-                piped = (long)i;
-                *input_slot(a, argv, i) = "-";
-                continue;
-            }
-            input_marker(a, &s, i, &t);
-            jas_rewrite(&s, i, &t);
-            rc = temp_write(t.p, t.len, &tmp, &e);
-            buf_free(&t);
-            if (rc != 0) {
-                rc = fail(&e);
-                goto out;
-            }
-            *input_slot(a, argv, i) = tmp;
-        }
-        if (piped >= 0)
-            object = object_temp(a, argv);
-        if (piped < 0) {
-            status = spawn_status(argv, a->verbose, &e);
-        } else if (spawn_pipe_start(argv, a->verbose, &as, &e) != 0) {
-            status = -1;
-        } else {
-            /* as starts up while the text is made, and assembles while it is written. */
-            buf t = {0};
-            int werr = 0;
-            input_marker(a, &s, (size_t)piped, &t);
-            jas_rewrite(&s, (size_t)piped, &t);
-            if (write_all(as.fd, t.p, t.len) != 0)
-                werr = errno ? errno : EIO;
-            buf_free(&t);
-            status = spawn_pipe_finish(&as, werr, &e);
-            if (status == 0 && object_commit(a, object, &e) != 0)
-                status = -1;
-        }
+        status = assemble(a, &s, &argv, &e);
     }
     temps_remove();
-    if (status < 0) {
+    if (status < 0)
         rc = fail(&e);
-        goto out;
-    }
-    if (status > 0) {
+    else if (status > 0)
         rc = status; /* as said why */
-        goto out;
-    }
-
-    /* The object is there: now the diversion files, the logs. */
-    for (size_t i = 0; i < s.ngvar && rc == EXIT_OK; i++) {
-        char *path = xasprintf("%s/%s", dir, s.gvar[i].file);
-        if (file_commit(path, s.gvar[i].text, strlen(s.gvar[i].text), 0644, &e) != 0)
-            rc = fail(&e);
-        free(path);
-    }
-    if (rc == EXIT_OK && s.trace && trace && !strcmp(trace, "1")) {
-        logpath = xasprintf("%s/jumpas.log", dir);
-        if (log_append(logpath, s.trace, &e) != 0)
-            rc = fail(&e);
-        free(logpath);
-    }
-    {
-        const char *lib = getenv("JUMP_LIB");
-        if (jas_log_lines(&s, lib && *lib ? lib : "unknown", objfile, &log) && !(lib && *lib))
-            diag_warn("JUMP_LIB is not set");
-    }
-    if (rc == EXIT_OK) {
-        /* Even with nothing new to log the file is created, so that getfuncs/getvars after
-         * a rebuild whose symbols are all described find an empty log, not a missing one. */
-        logpath = xasprintf("%s/jump.log", dir);
-        if (log_append(logpath, &log, &e) != 0)
-            rc = fail(&e);
-        free(logpath);
-    }
+    else
+        rc = write_outputs(dir, &s, objfile);
 out:
     if (st.started)
         stream_abort(&st, 1);
@@ -489,7 +500,6 @@ out:
     free(st.argv);
     free(objfile);
     temps_remove();
-    buf_free(&log);
     if (argv)
         free(argv[0]);
     free(argv);
