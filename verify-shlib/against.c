@@ -592,16 +592,17 @@ static uint64_t copy_of(const prog *p, uint64_t ref)
     return 0;
 }
 
-static int program_checks(actx *a, prog *p, jerr *e)
+/* Open the program and find its record of the image's library: 1 and *rec when found; 0
+ * when the program was linked with another major (that is the finding: reported); -1 with e
+ * set when it is no program of this library. */
+static int find_record(actx *a, prog *p, const elf_sec **secp, const uint8_t **dp, uint64_t *rec, jerr *e)
 {
     const char *path = a->o->program;
     const elf_sec *sec;
     const uint8_t *d;
     unsigned ps;
-    uint64_t rec = 0, nrec;
-    int found = 0;
-    strmap seen = {0};
-    const layout *l = &a->im.l;
+    uint64_t nrec;
+    size_t rl = strlen(a->lib);
 
     if (blob_read(path, &p->b, e) != 0)
         return -1;
@@ -627,63 +628,126 @@ static int program_checks(actx *a, prog *p, jerr *e)
     if (!d)
         return jerr_set(e, EXIT_BAD, "%s: the program has no %s section: it links no jump library", path,
                         JUMP_REC_SECTION);
+    *secp = sec;
+    *dp = d;
     nrec = sec->size / ((uint64_t)JR_NWORDS * ps);
-    for (uint64_t r = 0; r < nrec && !found; r++) {
+    for (uint64_t r = 0; r < nrec; r++) {
         const uint8_t *w = d + r * JR_NWORDS * ps;
         char *so = elf_read_cstr(&p->f, pword(p, w + JR_SONAME * ps));
-        if (pword(p, w + JR_MAGIC * ps) == JUMP_REC_MAGIC && so && !strcmp(so, a->im.note.soname)) {
-            found = 1;
-            rec = r;
+        int mine = pword(p, w + JR_MAGIC * ps) == JUMP_REC_MAGIC && so && !strcmp(so, a->im.note.soname);
+        free(so);
+        if (mine) {
+            *rec = r;
+            return 1;
+        }
+    }
+    /* Another major of the same library: that is the finding, not an error (issue I). */
+    for (uint64_t r = 0; r < nrec; r++) {
+        const uint8_t *w = d + r * JR_NWORDS * ps;
+        char *so = elf_read_cstr(&p->f, pword(p, w + JR_SONAME * ps));
+        if (pword(p, w + JR_MAGIC * ps) == JUMP_REC_MAGIC && so && !strncmp(so, a->lib, rl) &&
+            !strncmp(so + rl, ".so.", 4)) {
+            add(a, G_INCOMPAT, "major", "the program was linked with %s, the image is %s: the major version changed",
+                so, a->im.note.soname);
+            free(so);
+            return 0;
         }
         free(so);
     }
-    if (!found) {
-        /* Another major of the same library: that is the finding, not an error (issue I). */
-        size_t rl = strlen(a->lib);
-        for (uint64_t r = 0; r < nrec; r++) {
-            const uint8_t *w = d + r * JR_NWORDS * ps;
-            char *so = elf_read_cstr(&p->f, pword(p, w + JR_SONAME * ps));
-            if (pword(p, w + JR_MAGIC * ps) == JUMP_REC_MAGIC && so && !strncmp(so, a->lib, rl) &&
-                !strncmp(so + rl, ".so.", 4)) {
-                add(a, G_INCOMPAT, "major", "the program was linked with %s, the image is %s: the major version changed",
-                    so, a->im.note.soname);
-                free(so);
-                return 0;
-            }
-            free(so);
-        }
-        return jerr_set(e, EXIT_BAD, "%s does not use %s (no library record names it)", path,
-                        a->im.note.soname);
+    return jerr_set(e, EXIT_BAD, "%s does not use %s (no library record names it)", path, a->im.note.soname);
+}
+
+/* One override naming a slot: the program's use of the function it holds. */
+static int check_override_slot(actx *a, prog *p, uint64_t where, uint64_t ref, int entry, strmap *seen, jerr *e)
+{
+    const layout *l = &a->im.l;
+    int own = ref == where || entry;
+    const char *name = psym_at(p, ref, ref == where);
+    if (!name)
+        return jerr_set(e, EXIT_BAD, "%s: no symbol names the function of slot 0x%llx", a->o->program,
+                        (ull)where);
+    if (!jimg_slot_index(l, where)) {
+        char *key = xasprintf("slot:0x%llx", (ull)where);
+        add(a, G_INCOMPAT, key, "'%s' (0x%llx) is not a slot of the new jump table", name, (ull)where);
+        free(key);
+    } else if (own && !(entry ? referenced(p, ref) : referenced(p, where))) {
+        /* linked with its member, never called (an entry holds its slot's address: only
+         * references to the entry count) */
+        check_slot(a, (unsigned long)((where - l->origin) / 8), name, NULL, USE_LINKED,
+                   " (linked, never called)");
+    } else {
+        check_slot(a, (unsigned long)((where - l->origin) / 8), name, NULL, USE_PROGRAM,
+                   own ? "" : " (overridden by the program)");
     }
-    {
-        const uint8_t *w = d + rec * JR_NWORDS * ps;
-        uint64_t n = pword(p, w + JR_NOVERRIDES * ps), at = pword(p, w + JR_OVERRIDES * ps);
-        uint64_t tat = at + n * ps, wat = at + 2 * n * ps, plo = UINT64_MAX, phi = 0;
-        uint8_t t[24];
-        const elf_sec *used = elf_section(&p->f, JUMP_USED_SECTION);
-        uint64_t skip[6] = {sec->addr, sec->addr + sec->size, at, at + 3 * n * ps,
-                            used ? used->addr : 0, used ? used->addr + used->size : 0};
-        if (!check_identity(a, pword(p, w + JR_ORIGIN * ps), pword(p, w + JR_VERSION * ps), G_COMPAT))
-            return 0;
-        if (n > 10000000)
-            return jerr_set(e, EXIT_BAD, "%s: implausible override count %llu", path, (ull)n);
-        /* Three arrays (jumpfmt.h): ref[k] is what the program's link made of the name: the
-         * entry or copy its stub member put in the program (or, from earlier stubs, the
-         * library's own address), the program's own definition, or 0 when unused; twin[k]
-         * equals ref[k] for an entry or an earlier stub's address; where[k] is the slot or
-         * the cell, or'ed with the kind. The program reaches a name through its entry or copy:
-         * references to those count as uses, so find where they lie first. */
-        for (int pass = 0; pass < 2; pass++) {
+    strmap_put(seen, name, 1);
+    return 0;
+}
+
+/* One override naming a GOT cell: the program's copy of the variable at `from` in the image,
+ * or (earlier stubs, i386) the variable's own address. */
+static int check_override_cell(actx *a, prog *p, uint64_t where, uint64_t ref, int entry, uint64_t from,
+                               strmap *seen, jerr *e)
+{
+    const layout *l = &a->im.l;
+    int own = entry || psym_at(p, ref, 1) != NULL;
+    const char *name = psym_at(p, ref, own && !entry);
+    const elf_sym *vy;
+    unsigned long c;
+    uint64_t size;
+    if (!entry)
+        from = ref;
+    if (!name)
+        return jerr_set(e, EXIT_BAD, "%s: no symbol names the variable of cell 0x%llx", a->o->program,
+                        (ull)where);
+    c = (unsigned long)(where >= l->got ? (where - l->got) / l->cellsize : 0);
+    vy = image_sym(a, name);
+    size = vy ? vy->size : 0;
+    if (own && !referenced_var(p, ref, size) && !referenced(p, where)) {
+        check_cell(a, c, where, name, from, NULL, USE_LINKED, " (linked, never used)");
+        check_var(a, name, from, 0, NULL, USE_LINKED, " (linked, never used)");
+    } else {
+        check_cell(a, c, where, name, own ? from : 0, NULL, USE_PROGRAM,
+                   own ? "" : " (overridden by the program)");
+        if (own)
+            check_var(a, name, from, 0, NULL, USE_PROGRAM, "");
+    }
+    strmap_put(seen, name, 1);
+    return 0;
+}
+
+/* The record's three override arrays (jumpfmt.h), after its identity (1: another library or
+ * address, reported: nothing more to compare; 0; -1 with e set): ref[k] is what the program's link made of
+ * the name: the entry or copy its stub member put in the program (or, from earlier stubs,
+ * the library's own address), the program's own definition, or 0 when unused; twin[k] equals
+ * ref[k] for an entry or an earlier stub's address; where[k] is the slot or the cell, or'ed
+ * with the kind. The program reaches a name through its entry or copy: references to those
+ * count as uses, so the first pass finds where they lie. */
+static int check_overrides(actx *a, prog *p, const elf_sec *sec, const uint8_t *d, uint64_t rec,
+                           strmap *seen, jerr *e)
+{
+    unsigned ps = p->f.arch->ptrsize;
+    const uint8_t *w = d + rec * JR_NWORDS * ps;
+    uint64_t n = pword(p, w + JR_NOVERRIDES * ps), at = pword(p, w + JR_OVERRIDES * ps);
+    uint64_t tat = at + n * ps, wat = at + 2 * n * ps, plo = UINT64_MAX, phi = 0;
+    uint8_t t[24];
+    const elf_sec *used = elf_section(&p->f, JUMP_USED_SECTION);
+    uint64_t skip[6] = {sec->addr, sec->addr + sec->size, at, at + 3 * n * ps,
+                        used ? used->addr : 0, used ? used->addr + used->size : 0};
+    if (!check_identity(a, pword(p, w + JR_ORIGIN * ps), pword(p, w + JR_VERSION * ps), G_COMPAT))
+        return 1; /* another library or address: reported, nothing more to compare */
+    if (n > 10000000)
+        return jerr_set(e, EXIT_BAD, "%s: implausible override count %llu", a->o->program, (ull)n);
+    for (int pass = 0; pass < 2; pass++) {
         if (pass == 1)
             collect_refs(p, a->im.note.origin, a->im.note.origin + 0x10000000u, plo, phi, skip);
         for (uint64_t k = 0; k < n; k++) {
             uint64_t kind, where, ref, twin, from = 0;
-            const char *name;
-            int own, entry;
+            int entry, rc = 0;
             if (elf_read_vaddr(&p->f, at + k * ps, t, ps) != 0 ||
                 elf_read_vaddr(&p->f, tat + k * ps, t + 2 * ps, ps) != 0 ||
                 elf_read_vaddr(&p->f, wat + k * ps, t + ps, ps) != 0)
-                return jerr_set(e, EXIT_BAD, "%s: override %llu lies outside the program", path, (ull)k);
+                return jerr_set(e, EXIT_BAD, "%s: override %llu lies outside the program", a->o->program,
+                                (ull)k);
             ref = pword(p, t);
             where = pword(p, t + ps);
             twin = pword(p, t + 2 * ps);
@@ -704,80 +768,56 @@ static int program_checks(actx *a, prog *p, jerr *e)
                     phi = ref + span;
                 continue;
             }
-            if (kind == JUMP_OVERRIDE_SLOT) {
-                own = ref == where || entry;
-                name = psym_at(p, ref, ref == where);
-                if (!name)
-                    return jerr_set(e, EXIT_BAD, "%s: no symbol names the function of slot 0x%llx", path,
-                                    (ull)where);
-                if (!jimg_slot_index(l, where)) {
-                    char *key = xasprintf("slot:0x%llx", (ull)where);
-                    add(a, G_INCOMPAT, key, "'%s' (0x%llx) is not a slot of the new jump table", name, (ull)where);
-                    free(key);
-                } else if (own && !(entry ? referenced(p, ref) : referenced(p, where))) {
-                    /* (an entry holds its slot's address: only references to the entry count) */
-                    /* linked with its member, never called */
-                    check_slot(a, (unsigned long)((where - l->origin) / 8), name, NULL, USE_LINKED,
-                               " (linked, never called)");
-                } else {
-                    check_slot(a, (unsigned long)((where - l->origin) / 8), name, NULL, USE_PROGRAM,
-                               own ? "" : " (overridden by the program)");
-                }
-                strmap_put(&seen, name, 1);
-            } else if (kind == JUMP_OVERRIDE_CELL) {
-                unsigned long c;
-                uint64_t size;
-                /* the program's copy of the variable at `from` in the image, or (earlier
-                 * stubs, i386) the variable's own address */
-                own = entry || psym_at(p, ref, 1) != NULL;
-                name = psym_at(p, ref, own && !entry);
-                if (!entry)
-                    from = ref;
-                if (!name)
-                    return jerr_set(e, EXIT_BAD, "%s: no symbol names the variable of cell 0x%llx", path,
-                                    (ull)where);
-                c = (unsigned long)(where >= l->got ? (where - l->got) / l->cellsize : 0);
-                {
-                    const elf_sym *vy = image_sym(a, name);
-                    size = vy ? vy->size : 0;
-                }
-                if (own && !referenced_var(p, ref, size) && !referenced(p, where)) {
-                    check_cell(a, c, where, name, from, NULL, USE_LINKED, " (linked, never used)");
-                    check_var(a, name, from, 0, NULL, USE_LINKED, " (linked, never used)");
-                } else {
-                    check_cell(a, c, where, name, own ? from : 0, NULL, USE_PROGRAM,
-                               own ? "" : " (overridden by the program)");
-                    if (own)
-                        check_var(a, name, from, 0, NULL, USE_PROGRAM, "");
-                }
-                strmap_put(&seen, name, 1);
-            }
-        }
+            if (kind == JUMP_OVERRIDE_SLOT)
+                rc = check_override_slot(a, p, where, ref, entry, seen, e);
+            else if (kind == JUMP_OVERRIDE_CELL)
+                rc = check_override_cell(a, p, where, ref, entry, from, seen, e);
+            if (rc != 0)
+                return -1;
         }
     }
-    /* Absolute symbols from the stub members the program linked (an older stub without an
-     * override table, or names the table does not cover). */
+    return 0;
+}
+
+/* Absolute symbols from the stub members the program linked (an older stub without an
+ * override table, or names the table does not cover). */
+static void check_absolutes(actx *a, prog *p, strmap *seen)
+{
+    const layout *l = &a->im.l;
     for (size_t i = 1; i < p->f.nsyms; i++) {
         const elf_sym *y = &p->f.syms[i];
         uintptr_t v;
         if (y->shndx != SHN_ABS_ || !y->name[0] || !strncmp(y->name, "__", 2) ||
-            y->value < a->im.note.origin || strmap_get(&seen, y->name, &v))
+            y->value < a->im.note.origin || strmap_get(seen, y->name, &v))
             continue;
         if (y->type == STT_FUNC_ && jimg_slot_index(l, y->value)) {
             int used = referenced(p, y->value);
             check_slot(a, (unsigned long)((y->value - l->origin) / 8), y->name, NULL,
-                       used ? USE_PROGRAM : USE_LINKED,
-                       used ? "" : " (linked, never called)");
-            strmap_put(&seen, y->name, 1);
+                       used ? USE_PROGRAM : USE_LINKED, used ? "" : " (linked, never called)");
+            strmap_put(seen, y->name, 1);
         } else if (y->type == STT_OBJECT_ && y->value >= l->data) {
             int used = referenced(p, y->value);
             check_var(a, y->name, y->value, 0, NULL, used ? USE_PROGRAM : USE_LINKED,
                       used ? "" : " (linked, never used)");
-            strmap_put(&seen, y->name, 1);
+            strmap_put(seen, y->name, 1);
         }
     }
+}
+
+static int program_checks(actx *a, prog *p, jerr *e)
+{
+    const elf_sec *sec = NULL;
+    const uint8_t *d = NULL;
+    uint64_t rec = 0;
+    strmap seen = {0};
+    int rc = find_record(a, p, &sec, &d, &rec, e);
+    if (rc <= 0)
+        return rc;
+    rc = check_overrides(a, p, sec, d, rec, &seen, e);
+    if (rc == 0)
+        check_absolutes(a, p, &seen);
     strmap_free(&seen);
-    return 0;
+    return rc < 0 ? -1 : 0;
 }
 
 /* ---- waivers and the report ---- */
