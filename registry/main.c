@@ -81,6 +81,59 @@ static void need_args(const char *cmd, int have, int min, int max, const char *s
         diag_usage("'%s' expects: registry %s", cmd, synopsis);
 }
 
+/* add [-f] NAME START END [VERSION [CONTACT...]]: c->contact is malloc'ed. */
+static void parse_add(registry_cmd *c, char **args, int nargs)
+{
+    c->cmd = RC_ADD;
+    need_args("add", nargs, 3, -1, "add [-f] NAME START END [VERSION [CONTACT...]]");
+    check_field("name", args[0]);
+    c->name = args[0];
+    c->start = parse_addr_arg("start address", args[1]);
+    c->end = parse_addr_arg("end address", args[2]);
+    if (c->end < c->start)
+        diag_usage("the range ends (%s) before it starts (%s); END is the last address, inclusive",
+                   args[2], args[1]);
+    if (nargs > 3) {
+        buf b = {0};
+        check_field("version", args[3]);
+        c->version = args[3];
+        for (int i = 4; i < nargs; i++) {
+            check_field("contact", args[i]);
+            if (i > 4)
+                buf_addc(&b, ' ');
+            buf_adds(&b, args[i]);
+        }
+        if (nargs > 4)
+            c->contact = buf_cstr(&b);
+    }
+}
+
+/* find SIZE [--align A] [--below ADDR | --arch ARCH]: the range searched is the architecture's
+ * (x86-64's ceiling suits both by default), or below ADDR. */
+static void parse_find(registry_cmd *c, char **args, int nargs, const char *align, const char *below,
+                       const char *archname)
+{
+    const arch *ar = &arch_x86_64;
+    c->cmd = RC_FIND;
+    need_args("find", nargs, 1, 1, "find SIZE [--align A] [--below ADDR | --arch ARCH]");
+    c->size = parse_size_arg("size", args[0]);
+    c->align = align ? parse_size_arg("alignment", align) : REG_ALIGN;
+    if (c->align & (c->align - 1))
+        diag_usage("invalid alignment '%s': not a power of two", align);
+    if (archname && !(ar = arch_by_name(archname)))
+        diag_usage("unknown architecture '%s' (i386 or x86_64)", archname);
+    if (archname && below)
+        diag_usage("--below and --arch both set the ceiling: give one");
+    c->lo = ar->min_origin;
+    c->hi = ar->max_end - 1;
+    if (below) {
+        uint64_t b = parse_addr_arg("--below address", below);
+        if (b <= c->lo)
+            diag_usage("--below %s leaves no room above 0x%llx", below, (unsigned long long)c->lo);
+        c->hi = b - 1;
+    }
+}
+
 int main(int argc, char **argv)
 {
     enum { OPT_ALIGN = 256, OPT_BELOW, OPT_ARCH, OPT_HELP, OPT_VERSION };
@@ -92,7 +145,6 @@ int main(int argc, char **argv)
     };
     registry_cmd c;
     const char *table = NULL, *below = NULL, *align = NULL, *archname = NULL, *cmd;
-    const arch *ar = &arch_x86_64; /* the default ceiling suits both architectures */
     char **args;
     int nargs, opt, rc;
     jerr e;
@@ -137,51 +189,13 @@ int main(int argc, char **argv)
         c.cmd = cmd[0] == 'l' ? RC_LIST : RC_CHECK;
         need_args(cmd, nargs, 0, 0, cmd);
     } else if (!strcmp(cmd, "add")) {
-        c.cmd = RC_ADD;
-        need_args(cmd, nargs, 3, -1, "add [-f] NAME START END [VERSION [CONTACT...]]");
-        check_field("name", args[0]);
-        c.name = args[0];
-        c.start = parse_addr_arg("start address", args[1]);
-        c.end = parse_addr_arg("end address", args[2]);
-        if (c.end < c.start)
-            diag_usage("the range ends (%s) before it starts (%s); END is the last address, inclusive",
-                       args[2], args[1]);
-        if (nargs > 3) {
-            buf b = {0};
-            check_field("version", args[3]);
-            c.version = args[3];
-            for (int i = 4; i < nargs; i++) {
-                check_field("contact", args[i]);
-                if (i > 4)
-                    buf_addc(&b, ' ');
-                buf_adds(&b, args[i]);
-            }
-            if (nargs > 4)
-                c.contact = buf_cstr(&b);
-        }
+        parse_add(&c, args, nargs);
     } else if (!strcmp(cmd, "remove")) {
         c.cmd = RC_REMOVE;
         need_args(cmd, nargs, 1, 1, "remove NAME");
         c.name = args[0];
     } else if (!strcmp(cmd, "find")) {
-        c.cmd = RC_FIND;
-        need_args(cmd, nargs, 1, 1, "find SIZE [--align A] [--below ADDR | --arch ARCH]");
-        c.size = parse_size_arg("size", args[0]);
-        c.align = align ? parse_size_arg("alignment", align) : REG_ALIGN;
-        if (c.align & (c.align - 1))
-            diag_usage("invalid alignment '%s': not a power of two", align);
-        if (archname && !(ar = arch_by_name(archname)))
-            diag_usage("unknown architecture '%s' (i386 or x86_64)", archname);
-        if (archname && below)
-            diag_usage("--below and --arch both set the ceiling: give one");
-        c.lo = ar->min_origin;
-        c.hi = ar->max_end - 1;
-        if (below) {
-            uint64_t b = parse_addr_arg("--below address", below);
-            if (b <= c.lo)
-                diag_usage("--below %s leaves no room above 0x%llx", below, (unsigned long long)c.lo);
-            c.hi = b - 1;
-        }
+        parse_find(&c, args, nargs, align, below, archname);
     } else if (!strcmp(cmd, "which")) {
         c.cmd = RC_WHICH;
         need_args(cmd, nargs, 1, 1, "which ADDR");
