@@ -82,10 +82,10 @@ int getsize_run(FILE *out, int *overflows, jerr *e)
             continue;
         src = xasprintf("%s/_%s_%zu.s", jump_dir(NULL), x->type == 'C' ? "GCMN" : "GVAR", i + 1);
         if (access(src, F_OK) != 0) {
-            jerr_set(e, EXIT_BAD,
-                     "%s:%u: '%s' has no diverted definition %s: compile the library with jumpas "
-                     "(make pre-shlib) after getvars",
-                     vars.path, x->line, x->name, src);
+            jerr_at(e, EXIT_BAD, vars.path, x->line, 0,
+                    "'%s' has no diverted definition %s: compile the library with jumpas "
+                    "(make pre-shlib) after getvars",
+                    x->name, src);
             free(src);
             goto done;
         }
@@ -103,9 +103,10 @@ int getsize_run(FILE *out, int *overflows, jerr *e)
     for (size_t i = 0; i < vars.n; i++) {
         if (i > 0 && off % align[i]) {
             uint64_t pad = align[i] - off % align[i];
-            diag_warn("%s:%u: reserving 0x%llx more bytes for '%s' so that '%s' is aligned to %llu",
-                      vars.path, vars.v[i - 1].line, (unsigned long long)pad, vars.v[i - 1].name,
-                      vars.v[i].name, (unsigned long long)align[i]);
+            diag_warn_at(vars.path, vars.v[i - 1].line, 0,
+                         "reserving 0x%llx more bytes for '%s' so that '%s' is aligned to %llu",
+                         (unsigned long long)pad, vars.v[i - 1].name, vars.v[i].name,
+                         (unsigned long long)align[i]);
             vars.v[i - 1].size += pad;
             off += pad;
         }
@@ -119,8 +120,8 @@ int getsize_run(FILE *out, int *overflows, jerr *e)
         /* Larger than its reserve: keep the reserve, say so on the line and on stderr. */
         b.len--; /* the line's newline: the mark goes before it */
         buf_printf(&b, "\t# ** Overflow ** (needs 0x%llx)\n", (unsigned long long)real[i]);
-        diag_warn("%s:%u: ** Overflow ** '%s' is 0x%llx bytes but has 0x%llx reserved", vars.path,
-                  x->line, x->name, (unsigned long long)real[i], (unsigned long long)x->size);
+        diag_warn_at(vars.path, x->line, 0, "** Overflow ** '%s' is 0x%llx bytes but has 0x%llx reserved",
+                     x->name, (unsigned long long)real[i], (unsigned long long)x->size);
         (*overflows)++;
     }
     if (b.len && fwrite(b.p, 1, b.len, out) != b.len) {

@@ -312,8 +312,8 @@ int jas_finish(jas_scan *s, jerr *e)
     for (size_t i = 0; i < s->nsym; i++) {
         jas_sym *y = &s->sym[i];
         if ((y->flags & JAS_S_VARS) && jas_defined(y) && jas_is_function(y))
-            return jerr_set(e, EXIT_BAD, "%s:%u: Function %.*s incorrectly listed in jump.vars",
-                            s->in[y->input].name, y->line, (int)y->len, y->name);
+            return jerr_at(e, EXIT_BAD, s->in[y->input].name, y->line, 0,
+                           "Function %.*s incorrectly listed in jump.vars", (int)y->len, y->name);
         if ((y->flags & JAS_S_FUNCS) && jas_defined(y))
             y->flags |= JAS_S_RENAME;
     }

@@ -197,9 +197,10 @@ static int tok_punct(const rw *w, size_t i, char ch)
 
 static int cannot(rw *w, const char *why)
 {
-    return jerr_set(w->e, EXIT_BAD, "%s:%u: cannot rewrite '%s' (reference to %s variable '%.*s'%s%s)",
-                    w->c->file, w->c->line, w->insn, w->kind == RW_EXPORTED ? "exported" : "imported",
-                    (int)w->nvar, w->var, why ? ": " : "", why ? why : "");
+    return jerr_at(w->e, EXIT_BAD, w->c->file, w->c->line, 0,
+                   "cannot rewrite '%s' (reference to %s variable '%.*s'%s%s)", w->insn,
+                   w->kind == RW_EXPORTED ? "exported" : "imported", (int)w->nvar, w->var, why ? ": " : "",
+                   why ? why : "");
 }
 
 /* Byte range of the tokens of span s (s not empty). */
@@ -634,8 +635,8 @@ static int rewrite(rw *w, const asm_tok *head, ref *refs, size_t nref, buf *out)
     goto out;
 
 direct:
-    return jerr_set(w->e, EXIT_BAD, "%s:%u: Function %.*s incorrectly listed in %s", w->c->file,
-                    w->c->line, (int)w->nvar, w->var, w->kind == RW_EXPORTED ? "jump.vars" : "jump.import");
+    return jerr_at(w->e, EXIT_BAD, w->c->file, w->c->line, 0, "Function %.*s incorrectly listed in %s",
+                   (int)w->nvar, w->var, w->kind == RW_EXPORTED ? "jump.vars" : "jump.import");
 out:
     for (size_t i = 0; i < OPD_MAX; i++)
         free(repl[i]);

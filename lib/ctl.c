@@ -69,8 +69,7 @@ static int nm_form(jf_file *f, const fields_line *l, int flags, jerr *e)
     uint64_t size = 0;
     const char *name = l->f[2];
     if (strlen(l->f[1]) != 1)
-        return jerr_set(e, EXIT_BAD, "%s:%u: expected 'size type name library objfile'",
-                        f->path, l->line);
+        return jerr_at(e, EXIT_BAD, f->path, l->line, 0, "expected 'size type name library objfile'");
     lib = xstrdup(first);
     p = strchr(lib, '(');
     if (p) { /* lib.sa(member.o):value */
@@ -112,7 +111,7 @@ static int nm_form(jf_file *f, const fields_line *l, int flags, jerr *e)
     return 0;
 bad:
     free(lib);
-    return jerr_set(e, EXIT_BAD, "%s:%u: cannot read nm line '%s'", f->path, l->line, first);
+    return jerr_at(e, EXIT_BAD, f->path, l->line, 0, "cannot read nm line '%s'", first);
 }
 
 /* jumpas marks a symbol of hidden or internal visibility with the comment "# hidden". */
@@ -135,24 +134,24 @@ static int on_line(void *vctx, const fields_line *l, jerr *e)
     if (l->n == 3 && f->kind == JF_IMPORT && strchr(l->f[0], ':'))
         return nm_form(f, l, c->flags, e);
     if (l->n < 5 || l->n > 6)
-        return jerr_set(e, EXIT_BAD,
-                        "%s:%u: expected 'size type name library objfile [needs]', found %d field%s",
-                        f->path, l->line, l->n, l->n == 1 ? "" : "s");
+        return jerr_at(e, EXIT_BAD, f->path, l->line, 0,
+                       "expected 'size type name library objfile [needs]', found %d field%s", l->n,
+                       l->n == 1 ? "" : "s");
     name = l->f[2];
     if ((c->flags & JF_AOUT) && name[0] == '_')
         name++;
     if (!name[0])
-        return jerr_set(e, EXIT_BAD, "%s:%u: the symbol name '%s' is empty without its a.out '_'", f->path,
-                        l->line, l->f[2]);
+        return jerr_at(e, EXIT_BAD, f->path, l->line, 0,
+                       "the symbol name '%s' is empty without its a.out '_'", l->f[2]);
     if (parse_u64(l->f[0], 1, &size))
-        return jerr_set(e, EXIT_BAD, "%s:%u: invalid size for symbol '%s'", f->path, l->line, name);
+        return jerr_at(e, EXIT_BAD, f->path, l->line, 0, "invalid size for symbol '%s'", name);
     if (strlen(l->f[1]) != 1 || !jf_type_ok(f->kind, l->f[1][0]))
-        return jerr_set(e, EXIT_BAD, "%s:%u: invalid type '%s' for symbol '%s' in %s", f->path,
-                        l->line, l->f[1], name, jf_kind_name(f->kind));
+        return jerr_at(e, EXIT_BAD, f->path, l->line, 0, "invalid type '%s' for symbol '%s' in %s", l->f[1],
+                       name, jf_kind_name(f->kind));
     if (f->kind != JF_IMPORT && f->kind != JF_IGNORE && f->kind != JF_LOG &&
         strcmp(name, JF_DUMMY) && jf_index(f, name)) {
-        return jerr_set(e, EXIT_BAD, "%s:%u: symbol '%s' is listed twice (first on line %u)",
-                        f->path, l->line, name, f->v[jf_index(f, name) - 1].line);
+        return jerr_at(e, EXIT_BAD, f->path, l->line, 0, "symbol '%s' is listed twice (first on line %u)",
+                       name, f->v[jf_index(f, name) - 1].line);
     }
     jf_add(f, size, l->f[1][0], name, l->f[3], l->f[4], l->n == 6 ? l->f[5] : NULL);
     f->v[f->n - 1].line = l->line;

@@ -25,8 +25,33 @@ int jerr_set(jerr *e, int status, const char *fmt, ...)
     if (!e)
         return -1;
     e->status = status;
+    e->line = e->col = 0;
+    e->loclen = 0;
     va_start(ap, fmt);
     vsnprintf(e->msg, sizeof e->msg, fmt, ap);
+    va_end(ap);
+    return -1;
+}
+
+/* "file:line: " or "file:line:col: " into buf (cap bytes): its length (cut to fit). */
+static size_t location(char *buf, size_t cap, const char *file, unsigned line, unsigned col)
+{
+    int n =
+        col ? snprintf(buf, cap, "%s:%u:%u: ", file, line, col) : snprintf(buf, cap, "%s:%u: ", file, line);
+    return n < 0 ? 0 : (size_t)n < cap ? (size_t)n : cap - 1;
+}
+
+int jerr_at(jerr *e, int status, const char *file, unsigned line, unsigned col, const char *fmt, ...)
+{
+    va_list ap;
+    if (!e)
+        return -1;
+    e->status = status;
+    e->line = line;
+    e->col = col;
+    e->loclen = location(e->msg, sizeof e->msg, file, line, col);
+    va_start(ap, fmt);
+    vsnprintf(e->msg + e->loclen, sizeof e->msg - e->loclen, fmt, ap);
     va_end(ap);
     return -1;
 }
@@ -39,6 +64,8 @@ int jerr_sys(jerr *e, const char *fmt, ...)
     if (!e)
         return -1;
     e->status = EXIT_USAGE;
+    e->line = e->col = 0;
+    e->loclen = 0;
     va_start(ap, fmt);
     vsnprintf(e->msg, sizeof e->msg, fmt, ap);
     va_end(ap);
@@ -49,7 +76,8 @@ int jerr_sys(jerr *e, const char *fmt, ...)
 }
 
 /* Length of a leading "file:line: " or "file:line:col: " location in msg, or 0. The file
- * may be as's "{standard input}". */
+ * may be as's "{standard input}". Only for free text (diag_error, diag_warn): errors built
+ * with jerr_at carry their location, and diag_report uses it. */
 static size_t location_len(const char *msg)
 {
     const char *p = msg;
@@ -108,7 +136,25 @@ void diag_warn(const char *fmt, ...)
 
 void diag_report(const jerr *e)
 {
+    if (e->loclen) { /* the location the error object carries, not one read from its text */
+        fflush(stdout);
+        fprintf(stderr, "%s: %.*serror: %s\n", diag_prog, (int)e->loclen, e->msg, e->msg + e->loclen);
+        return;
+    }
     diag_error("%s", e->msg);
+}
+
+void diag_warn_at(const char *file, unsigned line, unsigned col, const char *fmt, ...)
+{
+    char loc[600];
+    va_list ap;
+    location(loc, sizeof loc, file, line, col);
+    fflush(stdout);
+    fprintf(stderr, "%s: %swarning: ", diag_prog, loc);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
 }
 
 void diag_die_err(const jerr *e)

@@ -4,6 +4,7 @@
 #define JUMP_DIAG_H
 
 #include <stdarg.h>
+#include <stddef.h>
 
 /* Exit statuses shared by every tool (DESIGN §10). */
 enum { EXIT_OK = 0, EXIT_BAD = 1, EXIT_USAGE = 2 };
@@ -14,10 +15,17 @@ enum { EXIT_OK = 0, EXIT_BAD = 1, EXIT_USAGE = 2 };
 typedef struct jerr {
     int status;
     char msg[2048];
+    /* Where in an input file the error is, when it is about one (jerr_at): msg then starts
+     * with "file:line[:col]: " and loclen says how long that is; else loclen is 0. */
+    unsigned line, col;
+    size_t loclen;
 } jerr;
 
 /* Fill `e` and return -1, so library code can write `return jerr_set(e, ...)`. */
 int jerr_set(jerr *e, int status, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* Like jerr_set, for an error at line (and col, if not 0) of file. */
+int jerr_at(jerr *e, int status, const char *file, unsigned line, unsigned col, const char *fmt, ...)
+    __attribute__((format(printf, 6, 7)));
 /* Like jerr_set, with ": strerror(errno)" appended. */
 int jerr_sys(jerr *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
@@ -27,6 +35,9 @@ void diag_init(const char *argv0);
 /* "prog: error: msg" / "prog: warning: msg" on stderr. */
 void diag_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void diag_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* "prog: file:line[:col]: warning: msg" (col 0: none). */
+void diag_warn_at(const char *file, unsigned line, unsigned col, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
 /* Print e as an error and exit with its status. */
 _Noreturn void diag_die_err(const jerr *e);
 /* Print an error and exit with `status`. */

@@ -43,8 +43,7 @@ static void clear_line(struct fields_state *st)
 int fields_add(struct fields_state *st, const char *word, int line, int col)
 {
     if (st->cur.n == FIELDS_MAX) {
-        jerr_set(st->e, EXIT_BAD, "%s:%d:%d: too many fields on one line (at most %d)", st->path,
-                 line, col, FIELDS_MAX);
+        jerr_at(st->e, EXIT_BAD, st->path, line, col, "too many fields on one line (at most %d)", FIELDS_MAX);
         st->failed = 1;
         return -1;
     }
@@ -80,7 +79,7 @@ int fields_end_line(struct fields_state *st, int line)
 void fields_syntax_error(struct fields_state *st, int line, int col, const char *msg)
 {
     if (!st->failed)
-        jerr_set(st->e, EXIT_BAD, "%s:%d:%d: %s", st->path, line, col, msg);
+        jerr_at(st->e, EXIT_BAD, st->path, line, col, "%s", msg);
     st->failed = 1;
 }
 
@@ -99,7 +98,7 @@ int fields_parse(const char *path, const char *text, size_t len, fields_fn fn, v
         unsigned line = 1;
         for (const char *q = text; q < z; q++)
             line += *q == '\n';
-        return jerr_set(e, EXIT_BAD, "%s:%u: NUL byte: not a text file", path, line);
+        return jerr_at(e, EXIT_BAD, path, line, 0, "NUL byte: not a text file");
     }
     memset(&st, 0, sizeof st);
     st.path = path;

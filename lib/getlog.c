@@ -57,15 +57,15 @@ int gl_select(gl_what what, const jf_file *log, const jf_file *target, const jf_
         }
         s = &syms[k];
         if (is_func(x->type) != is_func(s->first->type)) {
-            jerr_set(e, EXIT_BAD, "%s:%u: symbol '%s' is logged as a %s here and as a %s on line %u",
-                     log->path, x->line, x->name, kind_word(x->type), kind_word(s->first->type),
-                     s->first->line);
+            jerr_at(e, EXIT_BAD, log->path, x->line, 0,
+                    "symbol '%s' is logged as a %s here and as a %s on line %u", x->name, kind_word(x->type),
+                    kind_word(s->first->type), s->first->line);
             goto out;
         }
         if (strcmp(x->objfile, s->first->objfile)) {
-            jerr_set(e, EXIT_BAD,
-                     "%s:%u: symbol '%s' is logged from objfile '%s' here and from '%s' on line %u",
-                     log->path, x->line, x->name, x->objfile, s->first->objfile, s->first->line);
+            jerr_at(e, EXIT_BAD, log->path, x->line, 0,
+                    "symbol '%s' is logged from objfile '%s' here and from '%s' on line %u", x->name,
+                    x->objfile, s->first->objfile, s->first->line);
             goto out;
         }
         s->last = x;
@@ -92,9 +92,9 @@ int gl_select(gl_what what, const jf_file *log, const jf_file *target, const jf_
             continue;
         }
         if (other && (at = jf_index(other, name)) != 0) {
-            jerr_set(e, EXIT_BAD, "%s:%u: %s '%s' is listed in %s:%u as a %s",
-                     log->path, s->first->line, kind_word(s->first->type), name, other->path,
-                     other->v[at - 1].line, what == GL_FUNCS ? "variable" : "function");
+            jerr_at(e, EXIT_BAD, log->path, s->first->line, 0, "%s '%s' is listed in %s:%u as a %s",
+                    kind_word(s->first->type), name, other->path, other->v[at - 1].line,
+                    what == GL_FUNCS ? "variable" : "function");
             goto out;
         }
         pick[npick++] = s;

@@ -41,8 +41,8 @@ static int parse_addr(struct parse_ctx *c, const fields_line *l, int i, const ch
                       uint64_t *out, jerr *e)
 {
     if (parse_u64(l->f[i], 1, out) != 0)
-        return jerr_set(e, EXIT_BAD, "%s:%u:%u: invalid %s address '%s' (expected hex, like 0x60000000)",
-                        c->path, l->line, l->col[i], what, l->f[i]);
+        return jerr_at(e, EXIT_BAD, c->path, l->line, l->col[i],
+                       "invalid %s address '%s' (expected hex, like 0x60000000)", what, l->f[i]);
     return 0;
 }
 
@@ -65,15 +65,15 @@ static int on_line(void *vctx, const fields_line *l, jerr *e)
         return 0;
     }
     if (l->n < 3)
-        return jerr_set(e, EXIT_BAD,
-                        "%s:%u:%u: expected 'start end name [version] [contact...]', found %d field%s",
-                        c->path, l->line, l->col[0], l->n, l->n == 1 ? "" : "s");
+        return jerr_at(e, EXIT_BAD, c->path, l->line, l->col[0],
+                       "expected 'start end name [version] [contact...]', found %d field%s", l->n,
+                       l->n == 1 ? "" : "s");
     if (parse_addr(c, l, 0, "start", &start, e) || parse_addr(c, l, 1, "end", &end, e))
         return -1;
     if (end < start)
-        return jerr_set(e, EXIT_BAD,
-                        "%s:%u:%u: the range of '%s' ends (0x%08" PRIx64 ") before it starts (0x%08" PRIx64 ")",
-                        c->path, l->line, l->col[1], l->f[2], end, start);
+        return jerr_at(e, EXIT_BAD, c->path, l->line, l->col[1],
+                       "the range of '%s' ends (0x%08" PRIx64 ") before it starts (0x%08" PRIx64 ")", l->f[2],
+                       end, start);
     x = grow(c->t);
     x->start = start;
     x->end = end;

@@ -37,14 +37,13 @@ int vars_layout(build *b, jerr *e)
         m->in_text = x->type == 'K' && b->l.dataaddr;
         m->addr = layout_var_at(&b->l, x->type, off);
         if (off + x->size < off)
-            return jerr_set(e, EXIT_BAD, "%s:%u: sizes overflow", b->vars.path, x->line);
+            return jerr_at(e, EXIT_BAD, b->vars.path, x->line, 0, "sizes overflow");
         off += x->size;
         if (!m->exported)
             continue;
         if (x->size == 0)
-            return jerr_set(e, EXIT_BAD,
-                            "%s:%u: variable '%s' has size 0: run getsize to fill in its real size",
-                            b->vars.path, x->line, x->name);
+            return jerr_at(e, EXIT_BAD, b->vars.path, x->line, 0,
+                           "variable '%s' has size 0: run getsize to fill in its real size", x->name);
         {
             char *gvar = xasprintf("%s/_GVAR_%zu.s", jump_dir(NULL), m->index);
             char *gcmn = xasprintf("%s/_GCMN_%zu.s", jump_dir(NULL), m->index);
@@ -55,17 +54,17 @@ int vars_layout(build *b, jerr *e)
                 const char *stale = x->type == 'C' ? gvar : gcmn;
                 if (unlink(stale) != 0)
                     return jerr_sys(e, "cannot remove the stale %s", stale);
-                diag_warn("%s:%u: removed %s, a stale diverted definition", b->vars.path, x->line, stale);
+                diag_warn_at(b->vars.path, x->line, 0, "removed %s, a stale diverted definition", stale);
                 if (x->type == 'C')
                     hv = 0;
                 else
                     hc = 0;
             }
             if (!hv && !hc) {
-                jerr_set(e, EXIT_BAD,
-                         "%s:%u: variable '%s' has no diverted definition (%s): compile the library "
-                         "with jumpas (make pre-shlib) after listing it in jump.vars",
-                         b->vars.path, x->line, x->name, x->type == 'C' ? gcmn : gvar);
+                jerr_at(e, EXIT_BAD, b->vars.path, x->line, 0,
+                        "variable '%s' has no diverted definition (%s): compile the library "
+                        "with jumpas (make pre-shlib) after listing it in jump.vars",
+                        x->name, x->type == 'C' ? gcmn : gvar);
             }
             if (!hv && !hc) {
                 free(gvar);
@@ -80,12 +79,11 @@ int vars_layout(build *b, jerr *e)
         for (size_t i = 0; i < b->vars.n; i++) {
             const mvar *m = &b->mv[i];
             if (m->in_text && m->addr + m->x->size > b->l.got)
-                return jerr_set(e, EXIT_BAD,
-                                "%s:%u: constant '%s' does not fit between the jump table and the "
-                                "GOT (0x%llx-0x%llx): move -d up",
-                                b->vars.path, m->x->line, m->x->name,
-                                (unsigned long long)(b->l.origin + b->l.jumpsize),
-                                (unsigned long long)b->l.got);
+                return jerr_at(e, EXIT_BAD, b->vars.path, m->x->line, 0,
+                               "constant '%s' does not fit between the jump table and the "
+                               "GOT (0x%llx-0x%llx): move -d up",
+                               m->x->name, (unsigned long long)(b->l.origin + b->l.jumpsize),
+                               (unsigned long long)b->l.got);
         }
     }
     return 0;
@@ -109,10 +107,10 @@ static int fixup_reloc(build *b, const mvar *m, const elf_file *f, const elf_rel
     }
     if (r->type != b->a->r_abs) {
         free(cell);
-        return jerr_set(e, EXIT_BAD,
-                        "%s:%u: the initialiser of '%s' refers to variable '%s' in a way the loader "
-                        "cannot correct (relocation type %u); only pointer-sized addresses can be",
-                        b->vars.path, m->x->line, m->x->name, s->name, r->type);
+        return jerr_at(e, EXIT_BAD, b->vars.path, m->x->line, 0,
+                       "the initialiser of '%s' refers to variable '%s' in a way the loader "
+                       "cannot correct (relocation type %u); only pointer-sized addresses can be",
+                       m->x->name, s->name, r->type);
     }
     b->fix = xrealloc(b->fix, (b->nfix + 1) * sizeof *b->fix);
     b->fix[b->nfix].where = m->addr + r->offset;
@@ -281,26 +279,25 @@ static int check_object(build *b, mvar *m, jerr *e)
         goto out;
     }
     if (m->in_text && (sec->flags & SHF_WRITE_)) {
-        jerr_set(e, EXIT_BAD, "%s:%u: '%s' is listed as a constant (K) but its definition is writable",
-                 b->vars.path, m->x->line, m->x->name);
+        jerr_at(e, EXIT_BAD, b->vars.path, m->x->line, 0,
+                "'%s' is listed as a constant (K) but its definition is writable", m->x->name);
         goto out;
     }
     if (sec->size > m->x->size || s->size > m->x->size) {
-        jerr_set(e, EXIT_BAD,
-                 "%s:%u: variable '%s' is %llu bytes but jump.vars reserves %llu: run getsize "
-                 "(a variable that outgrows its reserve cannot keep its place in a compatible "
-                 "version)",
-                 b->vars.path, m->x->line, m->x->name,
-                 (unsigned long long)(sec->size > s->size ? sec->size : s->size),
-                 (unsigned long long)m->x->size);
+        jerr_at(e, EXIT_BAD, b->vars.path, m->x->line, 0,
+                "variable '%s' is %llu bytes but jump.vars reserves %llu: run getsize "
+                "(a variable that outgrows its reserve cannot keep its place in a compatible "
+                "version)",
+                m->x->name, (unsigned long long)(sec->size > s->size ? sec->size : s->size),
+                (unsigned long long)m->x->size);
         goto out;
     }
     if (sec->align > 1 && m->addr % sec->align) {
-        jerr_set(e, EXIT_BAD,
-                 "%s:%u: variable '%s' must be aligned to %llu but its offset 0x%llx puts it at "
-                 "0x%llx: run getsize, which grows the reserve of the entry before it",
-                 b->vars.path, m->x->line, m->x->name, (unsigned long long)sec->align,
-                 (unsigned long long)m->offset, (unsigned long long)m->addr);
+        jerr_at(e, EXIT_BAD, b->vars.path, m->x->line, 0,
+                "variable '%s' must be aligned to %llu but its offset 0x%llx puts it at "
+                "0x%llx: run getsize, which grows the reserve of the entry before it",
+                m->x->name, (unsigned long long)sec->align, (unsigned long long)m->offset,
+                (unsigned long long)m->addr);
         goto out;
     }
     for (size_t i = 1; i < f.nsecs; i++) {

@@ -139,8 +139,8 @@ static int load_control(mkstubs_lib *L, const mkstubs_opts *o, jerr *e)
         const char *s = x->name, *u = strrchr(s, '_');
         if (strncmp(s, NEEDS_PREFIX, strlen(NEEDS_PREFIX)) || !u || u == s + strlen(NEEDS_PREFIX) - 1 ||
             !u[1] || strspn(u + 1, "0123456789") != strlen(u + 1))
-            return jerr_set(e, EXIT_BAD, "%s:%u: '%s' is not of the form " NEEDS_PREFIX "<lib>_<major>",
-                            L->undefs.path, x->line, s);
+            return jerr_at(e, EXIT_BAD, L->undefs.path, x->line, 0,
+                           "'%s' is not of the form " NEEDS_PREFIX "<lib>_<major>", s);
     }
     unsigned long maxs = layout_max_slots(&L->l);
     if (L->funcs.n > maxs) {

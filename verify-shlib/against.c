@@ -852,7 +852,7 @@ static int load_waivers(actx *a, jerr *e)
             continue;
         key = xstrndup((const char *)b.p + s, t - s);
         if (strchr(key, ' ') || strchr(key, '\t')) {
-            jerr_set(e, EXIT_BAD, "%s:%u: '%s' is not a finding key (one key per line)", a->o->waivers, line, key);
+            jerr_at(e, EXIT_BAD, a->o->waivers, line, 0, "'%s' is not a finding key (one key per line)", key);
             free(key);
             blob_free(&b);
             return -1;
@@ -864,7 +864,7 @@ static int load_waivers(actx *a, jerr *e)
             }
         }
         if (!hit)
-            diag_warn("%s:%u: the waiver '%s' matches no finding", a->o->waivers, line, key);
+            diag_warn_at(a->o->waivers, line, 0, "the waiver '%s' matches no finding", key);
         free(key);
     }
     blob_free(&b);
