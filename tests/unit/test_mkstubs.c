@@ -19,6 +19,7 @@
 #include "layout.h"
 #include "version.h"
 #include "ar.h"
+#include "stubmap.h"
 
 /* A pointer-sized little-endian word. */
 static uint64_t word(const uint8_t *p, unsigned ps) { return ps == 8 ? rd64le(p) : rd32le(p); }
@@ -491,6 +492,73 @@ static void check_members(const arch *a)
 static void test_members_i386(void **state) { (void)state; check_members(&arch_i386); }
 static void test_members_x86_64(void **state) { (void)state; check_members(&arch_x86_64); }
 
+/* The stub read back by stubmap (what mkcompat, libinfo and verify-shlib --against build on):
+ * every promise the control files made, as the stub carries it. */
+static void check_stubmap(const arch *a)
+{
+    char *dir = setup(a, BAD_NONE), *stubs[] = {"libimg.sa"};
+    mkstubs_opts o = opts();
+    mkstubs_lib L;
+    stubmap m;
+    jerr e;
+    buf out = {0}, prog = {0};
+    const smap_var *v;
+    buf loader = {0};
+    elf_writer *w = elfw_new(a); /* an empty object stands in for the loader member */
+    elfw_finish(w, &loader);
+    elfw_free(w);
+    assert_int_equal(mkstubs_load(&L, &o, &e), 0);
+    mkstubs_archive(&L, "libimg", loader.p, loader.len, &out, &prog);
+    buf_free(&loader);
+    su_write("libimg.sa", out.p, out.len);
+    if (smap_load(&m, stubs, 1, &e) != 0)
+        fail_msg("smap_load: %s", e.msg);
+    assert_ptr_equal(m.arch, a);
+    assert_string_equal(m.soname, "libimg.so.1");
+    assert_string_equal(m.desc, "DLL Jump 1.2");
+    assert_int_equal(m.origin, ORIGIN);
+    assert_int_equal(m.vword, (1 << 16) + 200);
+    /* slots: f1 1 and f4 4 in objA, f3 3 in objB; f2 ('t') is no promise */
+    assert_int_equal(smap_slot_of(&m, "f1"), 1);
+    assert_int_equal(smap_slot_of(&m, "f3"), 3);
+    assert_int_equal(smap_slot_of(&m, "f4"), 4);
+    assert_int_equal(smap_slot_of(&m, "f2"), 0);
+    assert_string_equal(m.slot_obj[1], "objA");
+    assert_string_equal(m.slot_obj[3], "objB");
+    assert_int_equal(m.maxslot, 4);
+    assert_int_equal(m.nfuncs, 3);
+    /* variables: v1 at the data area's start (4 bytes, objB), the common c1 after it */
+    v = smap_var_named(&m, "v1");
+    assert_non_null(v);
+    assert_int_equal(v->addr, L.l.data);
+    assert_int_equal(v->size, 4);
+    assert_string_equal(v->objfile, "objB");
+    v = smap_var_named(&m, "c1");
+    assert_non_null(v);
+    assert_int_equal(v->addr, L.l.data + 4);
+    assert_int_equal(v->size, 8);
+    assert_int_equal(v->type, 'C');
+    assert_null(smap_var_named(&m, "f1"));
+    /* the libraries it needs, sorted, each once */
+    assert_int_equal(m.nneeds, 2);
+    assert_string_equal(m.needs[0], "libm.so.5");
+    assert_string_equal(m.needs[1], "libq.so.2");
+    smap_free(&m);
+    /* a damaged stub is refused, naming it */
+    su_write("libimg.sa", out.p, out.len / 2);
+    assert_int_equal(smap_load(&m, stubs, 1, &e), -1);
+    assert_non_null(strstr(e.msg, "libimg.sa"));
+    smap_free(&m);
+    buf_free(&out);
+    buf_free(&prog);
+    mkstubs_free(&L);
+    unsetenv("JUMP_DIR");
+    su_scratch_done(dir);
+}
+
+static void test_stubmap_i386(void **state) { (void)state; check_stubmap(&arch_i386); }
+static void test_stubmap_x86_64(void **state) { (void)state; check_stubmap(&arch_x86_64); }
+
 static const char *image_error(int bad)
 {
     static jerr e;
@@ -536,6 +604,8 @@ int main(void)
         cmocka_unit_test(test_image_imports_x86_64),
         cmocka_unit_test(test_members_i386),
         cmocka_unit_test(test_members_x86_64),
+        cmocka_unit_test(test_stubmap_i386),
+        cmocka_unit_test(test_stubmap_x86_64),
         cmocka_unit_test(test_image_errors),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
