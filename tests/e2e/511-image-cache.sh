@@ -118,4 +118,8 @@ rmdir "$lib/jump.cache" && run 0 ldc12.out jump-ldconfig -n "$lib"
 mkdir empty && cp "$lib/jump.cache" empty/
 run 0 ldc10.out jump-ldconfig -n empty
 [ ! -e empty/jump.cache ] || fail "a cache left in a directory without images"
+# An old cache that cannot be removed is a warning too (here a directory in its place).
+mkdir -p empty2/jump.cache/inside
+run 0 ldc13.out jump-ldconfig -n empty2
+expect_in ldc13.out "jump-ldconfig: warning: cannot remove 'empty2/jump.cache': "
 exit 0
