@@ -141,6 +141,7 @@ int buildimport_run(const buildimport_opts *o)
 
     memset(&out, 0, sizeof out);
     out.kind = JF_IMPORT;
+    out.flags = jf_env_flags(); /* written with a.out names when the control files have them */
     for (int i = 0; i < o->nstubs; i++) {
         jstub s;
         if (jstub_open(&s, o->stubs[i], &e) != 0) {
@@ -161,10 +162,7 @@ int buildimport_run(const buildimport_opts *o)
     if (o->output) {
         path = xstrdup(o->output);
     } else {
-        int set;
-        jump_dir(&set);
-        if (!set)
-            diag_warn("JUMP_DIR is not set; using the current directory");
+        diag_jump_dir();
         path = jump_dir_file("jump.import");
     }
     if (jf_save(path, &out, &e) != 0) {

@@ -16,6 +16,7 @@ static const char usage[] =
     "stubs the file lists only the C library's variables.\n"
     "The C library's variables (stdout, environ, optarg, ...) are listed too, after the\n"
     "stubs' (library 'libc', member 'host'): the classic SL_IMPORT listed libc.sa for them.\n"
+    "With JUMP_AOUT_NAMES=1 the names are written as a.out names (leading '_').\n"
     "\n"
     "  -o file      write this file instead of $JUMP_DIR/jump.import\n"
     "  -m arch      whose C library: i386 or x86_64 (default: the first stub's, else the host's)\n"

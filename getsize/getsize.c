@@ -52,7 +52,7 @@ out:
     return rc;
 }
 
-int getsize_run(FILE *out, int *overflows, jerr *e)
+int getsize_run(FILE *out, int names, int *overflows, jerr *e)
 {
     jf_file vars;
     char *path = jump_dir_file("jump.vars");
@@ -63,7 +63,7 @@ int getsize_run(FILE *out, int *overflows, jerr *e)
     int rc = -1;
 
     *overflows = 0;
-    if (jf_load(path, JF_VARS, 0, &vars, e) != 0) {
+    if (jf_load(path, JF_VARS, names, &vars, e) != 0) {
         free(path);
         free(tmpdir);
         return -1;
@@ -114,7 +114,7 @@ int getsize_run(FILE *out, int *overflows, jerr *e)
     }
     for (size_t i = 0; i < vars.n; i++) {
         const jf_entry *x = &vars.v[i];
-        jf_format(&b, x);
+        jf_format(&b, x, names);
         if (real[i] <= x->size)
             continue;
         /* Larger than its reserve: keep the reserve, say so on the line and on stderr. */

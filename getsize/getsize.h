@@ -7,7 +7,8 @@
 struct jerr;
 
 /* Print $JUMP_DIR/jump.vars with real sizes to `out`; *overflows counts the variables larger
- * than their reserve. 0, or -1 with e set. */
-int getsize_run(FILE *out, int *overflows, struct jerr *e);
+ * than their reserve. `names` is JF_AOUT when jump.vars carries a.out names (read and printed
+ * so). 0, or -1 with e set. */
+int getsize_run(FILE *out, int names, int *overflows, struct jerr *e);
 
 #endif

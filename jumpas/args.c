@@ -96,7 +96,7 @@ int jumpas_ctl_load(const char *dir, jumpas_ctl *c, jerr *e)
     memset(c, 0, sizeof *c);
     for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
         char *path = xasprintf("%s/%s", dir ? dir : ".", t[i].file);
-        int rc = jf_load(path, t[i].kind, JF_MISSING_OK, t[i].f, e);
+        int rc = jf_load(path, t[i].kind, JF_MISSING_OK | jf_env_flags(), t[i].f, e);
         free(path);
         if (rc != 0) {
             jumpas_ctl_free(c);

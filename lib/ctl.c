@@ -61,6 +61,24 @@ struct load_ctx {
     int flags;
 };
 
+/* An a.out control-file name to the toolkit's: the leading '_' off (__DUMMY__ kept). -1 if
+ * there is no '_' to take off, or nothing after it. */
+static int aout_name(const char **name)
+{
+    if (!strcmp(*name, JF_DUMMY))
+        return 0;
+    if ((*name)[0] != '_' || !(*name)[1])
+        return -1;
+    (*name)++;
+    return 0;
+}
+
+int jf_env_flags(void)
+{
+    const char *v = getenv("JUMP_AOUT_NAMES");
+    return v && *v && strcmp(v, "0") ? JF_AOUT : 0;
+}
+
 /* One line of a nm -o listing: "lib.sa(member.o):value A name" or "lib.sa:member.o:value A
  * name" (jump.import only). Fills library/objfile from the first field. */
 static int nm_form(jf_file *f, const fields_line *l, int flags, jerr *e)
@@ -101,9 +119,10 @@ static int nm_form(jf_file *f, const fields_line *l, int flags, jerr *e)
     /* an empty library or member would be written back as a line nobody reads */
     if (!lib[0] || !obj[0])
         goto bad;
-    if ((flags & JF_AOUT) && name[0] == '_')
-        name++;
-    if (!name[0])
+    if (flags & JF_AOUT) {
+        if (aout_name(&name) != 0)
+            goto bad;
+    } else if (!name[0])
         goto bad;
     jf_add(f, 0, l->f[1][0], name, lib, obj, NULL);
     f->v[f->n - 1].line = l->line;
@@ -138,11 +157,13 @@ static int on_line(void *vctx, const fields_line *l, jerr *e)
                        "expected 'size type name library objfile [needs]', found %d field%s", l->n,
                        l->n == 1 ? "" : "s");
     name = l->f[2];
-    if ((c->flags & JF_AOUT) && name[0] == '_')
-        name++;
-    if (!name[0])
+    if ((c->flags & JF_AOUT) && aout_name(&name) != 0)
         return jerr_at(e, EXIT_BAD, f->path, l->line, 0,
-                       "the symbol name '%s' is empty without its a.out '_'", l->f[2]);
+                       name[0] == '_' ? "the symbol name '%s' is empty without its a.out '_'"
+                                      : "'%s' is not an a.out name (no leading '_'), and the control files "
+                                        "are read with a.out names (JUMP_AOUT_NAMES or --aout-names): "
+                                        "write it as '_%s', or leave the switch off if all names are ELF names",
+                       l->f[2], l->f[2]);
     if (parse_u64(l->f[0], 1, &size))
         return jerr_at(e, EXIT_BAD, f->path, l->line, 0, "invalid size for symbol '%s'", name);
     if (strlen(l->f[1]) != 1 || !jf_type_ok(f->kind, l->f[1][0]))
@@ -176,10 +197,13 @@ int jf_parse(const char *path, const char *text, size_t len, jf_kind kind, int f
              jf_file *out, jerr *e)
 {
     struct load_ctx c;
+    if (kind == JF_UNDEFS) /* mkimage's own record, in the toolkit's names either way */
+        flags &= ~JF_AOUT;
     memset(out, 0, sizeof *out);
     out->path = xstrdup(path);
     out->kind = kind;
     out->exists = 1;
+    out->flags = flags & JF_AOUT;
     c.f = out;
     c.flags = flags;
     if (fields_parse(path, text, len, on_line, &c, e) != 0) {
@@ -198,6 +222,7 @@ int jf_load(const char *path, jf_kind kind, int flags, jf_file *out, jerr *e)
         memset(out, 0, sizeof *out);
         out->path = xstrdup(path);
         out->kind = kind;
+        out->flags = flags & JF_AOUT;
         return 0;
     }
     if (probe)
@@ -224,9 +249,10 @@ void jf_free(jf_file *f)
     memset(f, 0, sizeof *f);
 }
 
-void jf_format(buf *b, const jf_entry *x)
+void jf_format(buf *b, const jf_entry *x, int flags)
 {
-    buf_printf(b, "%08llx %c %s\t%s\t%s", (unsigned long long)x->size, x->type, x->name,
+    const char *u = (flags & JF_AOUT) && strcmp(x->name, JF_DUMMY) ? "_" : "";
+    buf_printf(b, "%08llx %c %s%s\t%s\t%s", (unsigned long long)x->size, x->type, u, x->name,
                x->library, x->objfile);
     if (x->needs)
         buf_printf(b, "\t%s", x->needs);
@@ -242,7 +268,7 @@ int jf_save(const char *path, const jf_file *f, jerr *e)
     buf b = {0};
     int rc;
     for (size_t i = 0; i < f->n; i++)
-        jf_format(&b, &f->v[i]);
+        jf_format(&b, &f->v[i], f->flags);
     rc = file_commit(path, b.p ? b.p : (uint8_t *)"", b.len, 0644, e);
     buf_free(&b);
     return rc;

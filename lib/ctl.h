@@ -16,8 +16,14 @@ typedef enum jf_kind { JF_FUNCS, JF_VARS, JF_IMPORT, JF_IGNORE, JF_LOG, JF_UNDEF
 /* Flags for jf_load. */
 enum {
     JF_MISSING_OK = 1, /* a missing file reads as empty */
-    JF_AOUT = 2,       /* names are a.out names: strip one leading '_' (DESIGN §3 "Names") */
+    JF_AOUT = 2,       /* names are a.out names: each must start with '_', which is stripped
+                        * (DESIGN §3 "Names"); __DUMMY__ stays as it is. jf_format puts it back. */
 };
+
+/* The switch for a.out-named control files: JF_AOUT when JUMP_AOUT_NAMES is set to anything
+ * but "" or "0" (every tool that reads control files honours it), else 0. */
+int jf_env_flags(void);
+
 
 typedef struct jf_entry {
     uint64_t size;
@@ -37,6 +43,7 @@ typedef struct jf_file {
     char *path;
     jf_kind kind;
     int exists;
+    int flags;       /* the JF_AOUT flag it was read with; jf_save writes the same names */
     jf_entry *v;     /* entries in file order; index = position + 1 */
     size_t n, cap;
     strmap byname;   /* name -> position + 1 (first occurrence); __DUMMY__ not indexed */
@@ -57,8 +64,9 @@ size_t jf_add(jf_file *f, uint64_t size, char type, const char *name, const char
               const char *objfile, const char *needs);
 /* 1-based index of name, or 0. */
 size_t jf_index(const jf_file *f, const char *name);
-/* One line, as the classic tools wrote it: "%08llx %c name\tlibrary\tobjfile[\tneeds]\n". */
-void jf_format(struct buf *b, const jf_entry *x);
+/* One line, as the classic tools wrote it: "%08llx %c name\tlibrary\tobjfile[\tneeds]\n";
+ * with JF_AOUT in flags the name is written as an a.out name. */
+void jf_format(struct buf *b, const jf_entry *x, int flags);
 /* Write all entries atomically. */
 int jf_save(const char *path, const jf_file *f, struct jerr *e);
 /* Does `type` fit a file of `kind`? */

@@ -5,6 +5,7 @@
 #include "diag.h"
 
 #include <errno.h>
+#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -128,10 +129,10 @@ static char *dir_file(const char *dir, const char *file)
 }
 
 /* Load an optional control file; missing reads as empty. */
-static int load_opt(const char *dir, const char *file, jf_kind kind, jf_file *f, jerr *e)
+static int load_opt(const char *dir, const char *file, jf_kind kind, int names, jf_file *f, jerr *e)
 {
     char *path = dir_file(dir, file);
-    int rc = jf_load(path, kind, JF_MISSING_OK, f, e);
+    int rc = jf_load(path, kind, JF_MISSING_OK | names, f, e);
     free(path);
     return rc;
 }
@@ -175,7 +176,7 @@ static int read_existing(const char *path, blob *b, unsigned *mode, jerr *e)
     return 1;
 }
 
-int gl_run(gl_what what, const char *dir, int dry_run, gl_result *r, jerr *e)
+int gl_run(gl_what what, const char *dir, int names, int dry_run, gl_result *r, jerr *e)
 {
     const char *tname = what == GL_FUNCS ? "jump.funcs" : "jump.vars";
     const char *oname = what == GL_FUNCS ? "jump.vars" : "jump.funcs";
@@ -198,14 +199,14 @@ int gl_run(gl_what what, const char *dir, int dry_run, gl_result *r, jerr *e)
         free(cwd);
         goto out;
     }
-    if (jf_load(logpath, JF_LOG, 0, &log, e) != 0)
+    if (jf_load(logpath, JF_LOG, names, &log, e) != 0)
         goto out;
 
     if ((have_old = read_existing(r->target, &old, &mode, e)) < 0)
         goto out;
     if (have_old) {
         if (jf_parse(r->target, (const char *)old.p, old.len, what == GL_FUNCS ? JF_FUNCS : JF_VARS,
-                     0, &target, e) != 0)
+                     names, &target, e) != 0)
             goto out;
     } else {
         target.kind = what == GL_FUNCS ? JF_FUNCS : JF_VARS;
@@ -213,13 +214,13 @@ int gl_run(gl_what what, const char *dir, int dry_run, gl_result *r, jerr *e)
     if ((have_ign = read_existing(ignpath, &oldign, &ignmode, e)) < 0)
         goto out;
     if (have_ign) {
-        if (jf_parse(ignpath, (const char *)oldign.p, oldign.len, JF_IGNORE, 0, &ignore, e) != 0)
+        if (jf_parse(ignpath, (const char *)oldign.p, oldign.len, JF_IGNORE, names, &ignore, e) != 0)
             goto out;
     } else {
         ignore.kind = JF_IGNORE;
     }
-    if (load_opt(dir, oname, what == GL_FUNCS ? JF_VARS : JF_FUNCS, &other, e) != 0 ||
-        (what == GL_VARS && load_opt(dir, "jump.import", JF_IMPORT, &import, e) != 0))
+    if (load_opt(dir, oname, what == GL_FUNCS ? JF_VARS : JF_FUNCS, names, &other, e) != 0 ||
+        (what == GL_VARS && load_opt(dir, "jump.import", JF_IMPORT, names, &import, e) != 0))
         goto out;
 
     add.kind = target.kind;
@@ -228,13 +229,13 @@ int gl_run(gl_what what, const char *dir, int dry_run, gl_result *r, jerr *e)
                   &hide, &r->c, e) != 0)
         goto out;
     for (size_t i = 0; i < add.n; i++)
-        jf_format(&r->appended, &add.v[i]);
+        jf_format(&r->appended, &add.v[i], names);
     if (hide.n) {
         buf_printf(&hidden, "# %s of hidden visibility, internal to the library: not exported (move a "
                             "line to %s to export it)\n",
                    what == GL_FUNCS ? "Functions" : "Variables", tname);
         for (size_t i = 0; i < hide.n; i++)
-            jf_format(&hidden, &hide.v[i]);
+            jf_format(&hidden, &hide.v[i], names);
     }
 
     r->entries = target.n + add.n;
@@ -324,20 +325,22 @@ int gl_main(gl_what what, const char *usage, int argc, char **argv)
     gl_result r;
     jerr e;
     char *summary;
-    int c, dry_run = 0;
+    static const struct option longs[] = {{"aout-names", no_argument, NULL, 'A'}, {NULL, 0, NULL, 0}};
+    int c, dry_run = 0, names = jf_env_flags();
 
     diag_init(argv[0]);
     diag_std_options(argc, argv, usage);
-    while ((c = getopt(argc, argv, "n")) != -1) {
+    while ((c = getopt_long(argc, argv, "n", longs, NULL)) != -1) {
         switch (c) {
         case 'n': dry_run = 1; break;
+        case 'A': names = JF_AOUT; break;
         default: diag_bad_option(argv, "n");
         }
     }
     if (optind < argc)
         diag_usage("unexpected argument '%s'", argv[optind]);
 
-    if (gl_run(what, jump_dir(NULL), dry_run, &r, &e) != 0) {
+    if (gl_run(what, jump_dir(NULL), names, dry_run, &r, &e) != 0) {
         gl_result_free(&r);
         diag_die_err(&e);
     }

@@ -48,8 +48,8 @@ typedef struct gl_result {
  * one as <target>~ first; symbols of hidden visibility are appended to jump.ignore the same
  * way (jump.ignore~). An existing target is not rewritten when there is nothing new; a missing
  * one is created, empty if need be. The caller frees r with gl_result_free (also after an
- * error). */
-int gl_run(gl_what what, const char *dir, int dry_run, gl_result *r, struct jerr *e);
+ * error). `names` is JF_AOUT when the files carry a.out names (read and appended so). */
+int gl_run(gl_what what, const char *dir, int names, int dry_run, gl_result *r, struct jerr *e);
 void gl_result_free(gl_result *r);
 
 /* The summary line without the program name and newline:

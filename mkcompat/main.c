@@ -10,7 +10,7 @@
 #include <string.h>
 
 static const char usage[] =
-    "Usage: mkcompat -f|-v [-L dir]... [--] stub.sa... [-l lib]\n"
+    "Usage: mkcompat -f|-v [-L dir]... [--aout-names] [--] stub.sa... [-l lib]\n"
     "Print on stdout a jump.funcs (-f) or jump.vars (-v) that keeps every slot index and\n"
     "variable offset of the old stub libraries, taking the lines from the current\n"
     "$JUMP_DIR/jump.funcs or jump.vars (the current directory's if JUMP_DIR is not set);\n"
@@ -27,6 +27,8 @@ static const char usage[] =
     "  -L dir       look for stubs (and -l libraries) in dir (repeatable)\n"
     "  -l lib       the stub lib<lib>.sa (e.g. -l xyz: libxyz.sa), looked for in the -L dirs,\n"
     "               then the current directory; also written -llib after --\n"
+    "  --aout-names the control files carry a.out names (leading '_'): read and written so\n"
+    "               (also JUMP_AOUT_NAMES=1)\n"
     "  --help, --version\n"
     "\n"
     "Classic use:  mkcompat -f /usr/lib/libxyz.sa > jump.funcs.new; mv jump.funcs.new jump.funcs\n"
@@ -40,14 +42,16 @@ int main(int argc, char **argv)
     char **dirs = xcalloc((size_t)argc + 1, sizeof *dirs);
     char **libs = xcalloc((size_t)argc + 1, sizeof *libs);
     size_t ndirs = 0, nlibs = 0;
+    static const struct option longs[] = {{"aout-names", no_argument, NULL, 'A'}, {NULL, 0, NULL, 0}};
     int c, f = 0, v = 0, rc;
     jerr e;
 
     diag_init(argv[0]);
     diag_std_options(argc, argv, usage);
     memset(&o, 0, sizeof o);
-    while ((c = getopt(argc, argv, "fvL:l:")) != -1) {
+    while ((c = getopt_long(argc, argv, "fvL:l:", longs, NULL)) != -1) {
         switch (c) {
+        case 'A': o.names = JF_AOUT; break;
         case 'f': f = 1; break;
         case 'v': v = 1; break;
         case 'L': dirs[ndirs++] = optarg; break;

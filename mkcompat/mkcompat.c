@@ -20,7 +20,7 @@ static const char new_header[] = "# Anything below this line is new to the old l
 
 static int is_dummy(const jf_entry *x) { return !strcmp(x->name, JF_DUMMY); }
 
-static void put(buf *out, uint64_t size, char type, const char *name, const char *lib,
+static void put(buf *out, int flags, uint64_t size, char type, const char *name, const char *lib,
                 const char *obj, const char *needs)
 {
     jf_entry x;
@@ -31,17 +31,18 @@ static void put(buf *out, uint64_t size, char type, const char *name, const char
     x.library = (char *)lib;
     x.objfile = (char *)obj;
     x.needs = (char *)needs;
-    jf_format(out, &x);
+    jf_format(out, &x, flags);
 }
 
-static void put_sized(buf *out, const jf_entry *x, uint64_t size)
+static void put_sized(buf *out, int flags, const jf_entry *x, uint64_t size)
 {
-    put(out, size, x->type, x->name, x->library, x->objfile, x->needs);
+    put(out, flags, size, x->type, x->name, x->library, x->objfile, x->needs);
 }
 
 /* Append the entries of `cur` not placed yet and not retired, after the classic header;
  * the count. */
-static long append_new(const jf_file *cur, const unsigned char *used, const strmap *old, buf *out)
+static long append_new(const jf_file *cur, const unsigned char *used, const strmap *old, buf *out,
+                       int flags)
 {
     long n = 0;
     for (size_t k = 1; k <= cur->n; k++) {
@@ -51,7 +52,7 @@ static long append_new(const jf_file *cur, const unsigned char *used, const strm
             continue;
         if (!n++)
             buf_adds(out, new_header);
-        jf_format(out, x);
+        jf_format(out, x, flags);
     }
     return n;
 }
@@ -83,7 +84,7 @@ static char *lib_name(const stubmap *m)
 
 static const jf_file no_file;
 
-long mkcompat_funcs(const stubmap *m, const jf_file *cur, buf *out, buf *notes, jerr *e)
+long mkcompat_funcs(const stubmap *m, const jf_file *cur, int flags, buf *out, buf *notes, jerr *e)
 {
     int alone = !cur;
     if (alone)
@@ -102,33 +103,33 @@ long mkcompat_funcs(const stubmap *m, const jf_file *cur, buf *out, buf *notes, 
         size_t k;
         if (!m->slot[i]) {
             if ((g = gap_filler(cur, &cursor, used, &old, 0))) {
-                jf_format(out, &cur->v[g - 1]);
+                jf_format(out, &cur->v[g - 1], flags);
                 used[g] = 1;
             } else {
-                put(out, 0, 'U', JF_DUMMY, lib, obj, NULL);
+                put(out, flags, 0, 'U', JF_DUMMY, lib, obj, NULL);
             }
             continue;
         }
         k = jf_index(cur, m->slot[i]);
         if (k) {
-            jf_format(out, &cur->v[k - 1]);
+            jf_format(out, &cur->v[k - 1], flags);
             used[k] = 1;
             obj = cur->v[k - 1].objfile;
         } else {
             if (m->slot_obj[i])
                 obj = m->slot_obj[i];
             if (alone) {
-                put(out, 0, 'T', m->slot[i], lib, obj, NULL);
+                put(out, flags, 0, 'T', m->slot[i], lib, obj, NULL);
                 continue;
             }
-            put(out, 0, 'U', JF_DUMMY, lib, obj, NULL);
+            put(out, flags, 0, 'U', JF_DUMMY, lib, obj, NULL);
             buf_printf(notes, "Lost function '%s' (slot %lu)\n", m->slot[i], i);
             lost++;
         }
     }
     if (lost)
         buf_printf(notes, "Used %ld placeholder(s) for lost function(s)\n", lost);
-    added = append_new(cur, used, &old, out);
+    added = append_new(cur, used, &old, out, flags);
     if (added)
         buf_printf(notes, "Found %ld new function(s)\n", added);
     strmap_free(&old);
@@ -137,8 +138,8 @@ long mkcompat_funcs(const stubmap *m, const jf_file *cur, buf *out, buf *notes, 
     return lost;
 }
 
-long mkcompat_vars(const stubmap *m, const jf_file *cur, buf *out, buf *notes, unsigned *overflows,
-                   jerr *e)
+long mkcompat_vars(const stubmap *m, const jf_file *cur, int flags, buf *out, buf *notes,
+                   unsigned *overflows, jerr *e)
 {
     int alone = !cur;
     if (alone)
@@ -200,10 +201,10 @@ long mkcompat_vars(const stubmap *m, const jf_file *cur, buf *out, buf *notes, u
         size_t k;
         if (!name) {
             if ((g = gap_filler(cur, &cursor, used, &old, 1))) {
-                put_sized(out, &cur->v[g - 1], size[j]);
+                put_sized(out, flags, &cur->v[g - 1], size[j]);
                 used[g] = 1;
             } else {
-                put(out, size[j], 'D', JF_DUMMY, lib, obj, NULL);
+                put(out, flags, size[j], 'D', JF_DUMMY, lib, obj, NULL);
             }
             continue;
         }
@@ -217,17 +218,17 @@ long mkcompat_vars(const stubmap *m, const jf_file *cur, buf *out, buf *notes, u
                            name, (ull)x->size, (ull)size[j], j + 1);
                 ++*overflows;
             }
-            put_sized(out, x, size[j]);
+            put_sized(out, flags, x, size[j]);
             used[k] = 1;
             obj = x->objfile;
         } else {
             if (var[j])
                 obj = var[j]->objfile;
             if (alone) {
-                put(out, size[j], var[j] ? var[j]->type : 'D', name, lib, obj, NULL);
+                put(out, flags, size[j], var[j] ? var[j]->type : 'D', name, lib, obj, NULL);
                 continue;
             }
-            put(out, size[j], 'D', JF_DUMMY, lib, obj, NULL);
+            put(out, flags, size[j], 'D', JF_DUMMY, lib, obj, NULL);
             if (var[j])
                 buf_printf(notes, "Lost variable '%s' (cell %lu, offset 0x%llx)\n", name, j + 1,
                            (ull)var[j]->offset);
@@ -238,7 +239,7 @@ long mkcompat_vars(const stubmap *m, const jf_file *cur, buf *out, buf *notes, u
     }
     if (lost)
         buf_printf(notes, "Used %ld placeholder(s) for lost global data(s)\n", lost);
-    added = append_new(cur, used, &old, out);
+    added = append_new(cur, used, &old, out, flags);
     if (added)
         buf_printf(notes, "Found %ld new global(s)\n", added);
 out:
@@ -258,6 +259,7 @@ int mkcompat_run(const mkcompat_opts *o, FILE *out, FILE *notes, jerr *e)
     buf ob = {0}, nb = {0};
     unsigned overflows = 0;
     long r;
+    int names = o->names | jf_env_flags();
     int rc = -1, alone = 0;
 
     memset(&cur, 0, sizeof cur);
@@ -276,12 +278,12 @@ int mkcompat_run(const mkcompat_opts *o, FILE *out, FILE *notes, jerr *e)
             if (is_out)
                 buf_printf(&nb, "%s is the output: rebuilt from the stub alone\n", path);
             alone = 1;
-        } else if (jf_load(path, o->vars ? JF_VARS : JF_FUNCS, 0, &cur, e) != 0) {
+        } else if (jf_load(path, o->vars ? JF_VARS : JF_FUNCS, names, &cur, e) != 0) {
             goto out;
         }
     }
-    r = o->vars ? mkcompat_vars(&m, alone ? NULL : &cur, &ob, &nb, &overflows, e)
-                : mkcompat_funcs(&m, alone ? NULL : &cur, &ob, &nb, e);
+    r = o->vars ? mkcompat_vars(&m, alone ? NULL : &cur, names, &ob, &nb, &overflows, e)
+                : mkcompat_funcs(&m, alone ? NULL : &cur, names, &ob, &nb, e);
     if (r < 0)
         goto out;
     if (ob.len)

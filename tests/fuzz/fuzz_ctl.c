@@ -23,7 +23,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (jf_parse("fuzz", (const char *)data + 1, size - 1, k, flags, &f, &e) != 0)
         return 0;
     for (size_t i = 0; i < f.n; i++)
-        jf_format(&out, &f.v[i]);
+        jf_format(&out, &f.v[i], flags);
     if (jf_parse("again", out.p ? (const char *)out.p : "", out.len, k, 0, &g, &e) != 0)
         __builtin_trap();
     if (g.n != f.n)

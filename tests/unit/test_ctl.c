@@ -99,6 +99,41 @@ static void test_aout_names_and_nm_forms(void **state)
     assert_string_equal(e.msg, "jump.funcs:1: the symbol name '_' is empty without its a.out '_'");
 }
 
+/* Under the a.out switch: every name carries its '_' (__DUMMY__ excepted), jf_format and
+ * jf_save put it back, jump.undefs keeps the toolkit's names, and the switch is the
+ * environment's JUMP_AOUT_NAMES, never a guess. */
+static void test_aout_switch(void **state)
+{
+    jf_file f;
+    jerr e;
+    buf b = {0};
+    (void)state;
+    assert_int_equal(parse("0 T _f libx a\n0 T __DUMMY__ libx a\n0 T __g libx a\n", JF_FUNCS, JF_AOUT, &f, &e), 0);
+    assert_string_equal(f.v[0].name, "f");
+    assert_string_equal(f.v[1].name, "__DUMMY__");
+    assert_string_equal(f.v[2].name, "_g");
+    for (size_t i = 0; i < f.n; i++)
+        jf_format(&b, &f.v[i], f.flags);
+    buf_addc(&b, 0);
+    assert_string_equal((char *)b.p, "00000000 T _f\tlibx\ta\n00000000 T __DUMMY__\tlibx\ta\n"
+                                     "00000000 T __g\tlibx\ta\n");
+    buf_free(&b);
+    jf_free(&f);
+    assert_int_equal(parse("0 T _f libx a\n0 T g libx a\n", JF_FUNCS, JF_AOUT, &f, &e), -1);
+    assert_non_null(strstr(e.msg, "jump.funcs:2: 'g' is not an a.out name (no leading '_')"));
+    assert_int_equal(parse("0 D __NEEDS_SHRLIB_libx_1 libx __libx\n", JF_UNDEFS, JF_AOUT, &f, &e), 0);
+    assert_string_equal(f.v[0].name, "__NEEDS_SHRLIB_libx_1");
+    assert_int_equal(f.flags, 0);
+    jf_free(&f);
+    unsetenv("JUMP_AOUT_NAMES");
+    assert_int_equal(jf_env_flags(), 0);
+    setenv("JUMP_AOUT_NAMES", "0", 1);
+    assert_int_equal(jf_env_flags(), 0);
+    setenv("JUMP_AOUT_NAMES", "1", 1);
+    assert_int_equal(jf_env_flags(), JF_AOUT);
+    unsetenv("JUMP_AOUT_NAMES");
+}
+
 static void test_format_round_trip(void **state)
 {
     jf_file f, g;
@@ -108,7 +143,7 @@ static void test_format_round_trip(void **state)
     assert_int_equal(parse("4 D counter libxyz data x:y\n0 T f libxyz obj\n", JF_VARS, 0, &f, &e), -1);
     assert_int_equal(parse("4 D counter libxyz data libm_1\n10 C buf libxyz data\n", JF_VARS, 0, &f, &e), 0);
     for (size_t i = 0; i < f.n; i++)
-        jf_format(&b, &f.v[i]);
+        jf_format(&b, &f.v[i], 0);
     buf_addc(&b, 0);
     assert_string_equal((char *)b.p, "00000004 D counter\tlibxyz\tdata\tlibm_1\n00000010 C buf\tlibxyz\tdata\n");
     assert_int_equal(jf_parse("x", (char *)b.p, b.len - 1, JF_VARS, 0, &g, &e), 0);
@@ -162,6 +197,7 @@ int main(void)
         cmocka_unit_test(test_errors_name_file_and_line),
         cmocka_unit_test(test_nul_byte_is_refused),
         cmocka_unit_test(test_aout_names_and_nm_forms),
+        cmocka_unit_test(test_aout_switch),
         cmocka_unit_test(test_format_round_trip),
         cmocka_unit_test(test_params_round_trip_and_compare),
     };

@@ -168,7 +168,7 @@ static void test_run_appends_and_backs_up(void **state)
     (void)state;
     assert_non_null(mkdtemp(dir));
 
-    assert_int_equal(gl_run(GL_FUNCS, dir, 0, &r, &e), -1);
+    assert_int_equal(gl_run(GL_FUNCS, dir, 0, 0, &r, &e), -1);
     p = xasprintf("jump.log not found in %s: compile with 'make pre-shlib' first", dir);
     assert_string_equal(e.msg, p);
     free(p);
@@ -180,7 +180,7 @@ static void test_run_appends_and_backs_up(void **state)
     p = xasprintf("%s/jump.funcs", dir);
     put(p, "# hand-edited\n00000000 T old  libxyz a   # keep me exactly\n00000000 U __DUMMY__ x y");
 
-    assert_int_equal(gl_run(GL_FUNCS, dir, 1, &r, &e), 0); /* dry run: nothing written */
+    assert_int_equal(gl_run(GL_FUNCS, dir, 0, 1, &r, &e), 0); /* dry run: nothing written */
     s = buf_cstr(&r.appended);
     assert_string_equal(s, "00000000 T new1\tlibxyz\tb\n00000000 T new2\tlibxyz\tb\n");
     free(s);
@@ -191,7 +191,7 @@ static void test_run_appends_and_backs_up(void **state)
     s = xasprintf("%s~", p);
     assert_int_equal(access(s, F_OK), -1);
 
-    assert_int_equal(gl_run(GL_FUNCS, dir, 0, &r, &e), 0);
+    assert_int_equal(gl_run(GL_FUNCS, dir, 0, 0, &r, &e), 0);
     assert_true(r.backup);
     free(s);
     s = get(p);
@@ -206,7 +206,7 @@ static void test_run_appends_and_backs_up(void **state)
 
     /* A target that does not parse: file:line, nothing written. */
     put(p, "00000000 T a x y\nbad line\n");
-    assert_int_equal(gl_run(GL_FUNCS, dir, 0, &r, &e), -1);
+    assert_int_equal(gl_run(GL_FUNCS, dir, 0, 0, &r, &e), -1);
     char *want = xasprintf("%s:2: expected 'size type name library objfile [needs]', found 2 fields", p);
     assert_string_equal(e.msg, want);
     free(want);
@@ -237,7 +237,7 @@ static void test_run_hidden_to_ignore(void **state)
              "4 D z_errmsg libz zutil\t# hidden\n0 T zcalloc libz zutil #hidden\n");
     put(ign, "# mine\n00000000 T debug_dump libz zutil\n");
 
-    assert_int_equal(gl_run(GL_FUNCS, dir, 0, &r, &e), 0);
+    assert_int_equal(gl_run(GL_FUNCS, dir, 0, 0, &r, &e), 0);
     s = gl_summary(GL_FUNCS, &r, 0);
     assert_string_equal(s, "1 new function in jump.funcs (0 already listed, 0 ignored); 2 of hidden "
                            "visibility added to jump.ignore: not exported");
@@ -255,7 +255,7 @@ static void test_run_hidden_to_ignore(void **state)
     free(s);
 
     /* Variables: the hidden one too; jump.vars is created although it stays empty. */
-    assert_int_equal(gl_run(GL_VARS, dir, 0, &r, &e), 0);
+    assert_int_equal(gl_run(GL_VARS, dir, 0, 0, &r, &e), 0);
     assert_int_equal(r.c.hidden, 1);
     assert_int_equal(r.c.added, 0);
     gl_result_free(&r);
@@ -266,7 +266,7 @@ static void test_run_hidden_to_ignore(void **state)
     free(s);
 
     /* Again: everything is listed now; nothing is written. */
-    assert_int_equal(gl_run(GL_FUNCS, dir, 0, &r, &e), 0);
+    assert_int_equal(gl_run(GL_FUNCS, dir, 0, 0, &r, &e), 0);
     assert_int_equal(r.c.hidden, 0);
     assert_int_equal(r.c.ignored, 2);
     assert_int_equal(r.c.listed, 1);

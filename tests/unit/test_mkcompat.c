@@ -95,7 +95,7 @@ static void test_funcs(void **state)
     slot(&m, 4, "cv_d", "cvd"); /* slot 3 was not exported */
     control(&cur, JF_FUNCS,
             "0 T cv_d libcv cvd\n0 t cv_hidden libcv cva\n0 T cv_a libcv cva\n0 T cv_n libcv cvn\n");
-    assert_int_equal(mkcompat_funcs(&m, &cur, &out, &notes, &e), 1);
+    assert_int_equal(mkcompat_funcs(&m, &cur, 0, &out, &notes, &e), 1);
     expect_buf(&out, "00000000 T cv_a\tlibcv\tcva\n"
                      "00000000 U __DUMMY__\tlibcv\tcvb\n"
                      "00000000 t cv_hidden\tlibcv\tcva\n"
@@ -109,7 +109,7 @@ static void test_funcs(void **state)
     jf_free(&cur);
     /* Nothing to fill the gap with: a placeholder, which is not counted as lost. */
     control(&cur, JF_FUNCS, "0 T cv_a libcv cva\n0 T cv_b libcv cvb\n0 T cv_d libcv cvd\n");
-    assert_int_equal(mkcompat_funcs(&m, &cur, &out, &notes, &e), 0);
+    assert_int_equal(mkcompat_funcs(&m, &cur, 0, &out, &notes, &e), 0);
     expect_buf(&out, "00000000 T cv_a\tlibcv\tcva\n"
                      "00000000 T cv_b\tlibcv\tcvb\n"
                      "00000000 U __DUMMY__\tlibcv\tcvb\n"
@@ -134,7 +134,7 @@ static void test_vars(void **state)
     var(&m, 4, "v3", 0x20, 0);
     m.last_data = m.l.data + 0x30;
     control(&cur, JF_VARS, "8 D v3 libcv cvb\n0 D v1 libcv cvb\n4 D vn libcv cvn\n");
-    assert_int_equal(mkcompat_vars(&m, &cur, &out, &notes, &over, &e), 0);
+    assert_int_equal(mkcompat_vars(&m, &cur, 0, &out, &notes, &over, &e), 0);
     assert_int_equal(over, 0);
     expect_buf(&out, "00000008 D v1\tlibcv\tcvb\n"
                      "00000018 D __DUMMY__\tlibcv\tcvb\n"
@@ -146,7 +146,7 @@ static void test_vars(void **state)
     jf_free(&cur);
     /* v1 lost, v3 larger than its reserve, a retired entry of the current file fills the gap. */
     control(&cur, JF_VARS, "0 U __DUMMY__ libcv x\n20 D v3 libcv cvb\n");
-    assert_int_equal(mkcompat_vars(&m, &cur, &out, &notes, &over, &e), 1);
+    assert_int_equal(mkcompat_vars(&m, &cur, 0, &out, &notes, &over, &e), 1);
     assert_int_equal(over, 1);
     expect_buf(&out, "00000008 D __DUMMY__\tlibcv\tcvb\n"
                      "00000018 U __DUMMY__\tlibcv\tx\n"
@@ -171,7 +171,7 @@ static void test_vars_backwards(void **state)
     var(&m, 2, "v1", 0x10, 4);
     var(&m, 3, "v2", 0, 4);
     control(&cur, JF_VARS, "4 D v1 libcv cvb\n");
-    assert_int_equal(mkcompat_vars(&m, &cur, &out, &notes, &over, &e), -1);
+    assert_int_equal(mkcompat_vars(&m, &cur, 0, &out, &notes, &over, &e), -1);
     assert_string_equal(e.msg, "the stub's variables are not in the order of their cells: 'v2' (cell 3) "
                                "is at offset 0x0, below 'v1' (cell 2) at 0x10");
     buf_free(&out);
