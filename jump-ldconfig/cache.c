@@ -34,6 +34,7 @@ static int take(const char *dir, const char *link, cached *c)
     char *path = xasprintf("%s/%s", dir, link);
     struct stat after;
     unsigned ps;
+    size_t at;
     const char *why;
     jerr e;
     int rc = -1;
@@ -53,7 +54,8 @@ static int take(const char *dir, const char *link, cached *c)
         diag_warn("%s: changed while it was read: not in the image cache (run jump-ldconfig again)", path);
         goto out;
     }
-    ps = c->img.len > 4 && c->img.p[4] == 1 ? 4 : 8;
+    at = jv_elf_at(c->img.p, c->img.len); /* an a.out image: its ELF header follows the a.out one */
+    ps = c->img.len > at + 4 && c->img.p[at + 4] == 1 ? 4 : 8;
     /* One the loader would refuse stays out, quietly: the loader then opens the file and says
      * what is wrong with it, to the user who runs the program. */
     why = jv_file(c->img.p, c->img.len, ps, &c->im);

@@ -2,6 +2,7 @@
  * note) in a directory and point <lib>.so.<M> at the newest of each major, atomically; then
  * write the directory's image cache (cache.c) from the links. */
 #include "ldconfig.h"
+#include "aout.h"
 
 #include "buf.h"
 #include "diag.h"
@@ -48,7 +49,8 @@ static int is_image(const char *path, const char *link)
     close(fd);
     if (map == MAP_FAILED)
         return 0;
-    if (elf_is_elf(map, (size_t)st.st_size) && elf_open(&f, path, map, (size_t)st.st_size, &e) == 0) {
+    if ((elf_is_elf(map, (size_t)st.st_size) || aout_is_aout(map, (size_t)st.st_size)) &&
+        image_view_open(&f, path, map, (size_t)st.st_size, &e) == 0) {
         if (elf_find_note(&f, JUMP_NOTE_NAME, JUMP_NOTE_TYPE, &desc, &desclen) &&
             desclen > JUMP_NOTE_FIXED && rd32le(desc + JUMP_NOTE_D_FORMAT) == JUMP_NOTE_FORMAT) {
             const char *so = (const char *)desc + JUMP_NOTE_D_SONAME;

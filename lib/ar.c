@@ -1,6 +1,7 @@
 /* ar: GNU/System V archives in memory: a checked reader (symbol index "/" or "/SYM64/", long
  * names "//") and a deterministic writer that indexes ELF members the way ar(1) does. */
 #include "ar.h"
+#include "aout.h"
 #include "buf.h"
 #include "diag.h"
 #include "elf.h"
@@ -41,6 +42,52 @@ static int field_num(const uint8_t *p, size_t w, uint64_t *out)
     return 0;
 }
 
+/* The member whose header is at offset `off`, or a->n. */
+static size_t member_at(const ar_file *a, const uint64_t *hdr_off, uint64_t off)
+{
+    size_t lo = 0, hi = a->n;
+    /* Members are in file order, so their header offsets are sorted: bisect. */
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (hdr_off[mid] < off)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < a->n && hdr_off[lo] == off ? lo : a->n;
+}
+
+/* A BSD __.SYMDEF (a.out archives): u32 ranlib bytes, {u32 name offset, u32 member header
+ * offset} each, u32 names' size, the names; little-endian. */
+static int read_bsd_index(ar_file *a, const uint8_t *p, size_t n, const uint64_t *hdr_off, jerr *e)
+{
+    uint64_t rb, cnt, strsize;
+    const uint8_t *names;
+    if (n < 4 || (rb = rd32le(p)) % 8 || rb > n - 4 || n - 4 - rb < 4)
+        return jerr_set(e, EXIT_BAD, "%s: the __.SYMDEF index is truncated", a->path);
+    cnt = rb / 8;
+    strsize = rd32le(p + 4 + rb);
+    if (strsize > n - 8 - rb)
+        return jerr_set(e, EXIT_BAD, "%s: the __.SYMDEF names do not fit the index", a->path);
+    names = p + 8 + rb;
+    a->sym = xcalloc(cnt ? cnt : 1, sizeof *a->sym);
+    a->sym_member = xcalloc(cnt ? cnt : 1, sizeof *a->sym_member);
+    for (uint64_t i = 0; i < cnt; i++) {
+        uint32_t strx = rd32le(p + 4 + 8 * i), off = rd32le(p + 8 + 8 * i);
+        size_t m = member_at(a, hdr_off, off);
+        if (strx >= strsize || !memchr(names + strx, 0, (size_t)(strsize - strx)))
+            return jerr_set(e, EXIT_BAD, "%s: __.SYMDEF entry %llu has no NUL-terminated name", a->path,
+                            (unsigned long long)i);
+        if (m == a->n)
+            return jerr_set(e, EXIT_BAD, "%s: __.SYMDEF entry %llu ('%s') points at offset %u, which is not a member",
+                            a->path, (unsigned long long)i, (const char *)names + strx, off);
+        a->sym[i] = xstrdup((const char *)names + strx);
+        a->sym_member[i] = m;
+        a->nsym = (size_t)i + 1;
+    }
+    return 0;
+}
+
 /* The symbol index, parsed once the member offsets are known. */
 static int read_index(ar_file *a, const uint8_t *p, size_t n, int wide, const uint64_t *hdr_off, jerr *e)
 {
@@ -59,19 +106,11 @@ static int read_index(ar_file *a, const uint8_t *p, size_t n, int wide, const ui
     for (uint64_t i = 0; i < cnt; i++) {
         uint64_t off = wide ? rd64be(offs + i * w) : rd32be(offs + i * w);
         const uint8_t *z = at < nlen ? memchr(names + at, 0, nlen - at) : NULL;
-        size_t lo = 0, hi = a->n;
+        size_t lo;
         if (!z)
             return jerr_set(e, EXIT_BAD, "%s: symbol index name %llu is missing or not NUL-terminated",
                             a->path, (unsigned long long)i);
-        /* Members are in file order, so their header offsets are sorted: bisect. */
-        while (lo < hi) {
-            size_t mid = lo + (hi - lo) / 2;
-            if (hdr_off[mid] < off)
-                lo = mid + 1;
-            else
-                hi = mid;
-        }
-        if (lo == a->n || hdr_off[lo] != off)
+        if ((lo = member_at(a, hdr_off, off)) == a->n)
             return jerr_set(e, EXIT_BAD, "%s: symbol index entry %llu ('%s') points at offset %llu, which is not a member",
                             a->path, (unsigned long long)i, (const char *)names + at,
                             (unsigned long long)off);
@@ -125,6 +164,10 @@ int ar_open(ar_file *a, const char *path, const uint8_t *p, size_t len, jerr *e)
             index = data;
             index_len = (size_t)size;
             wide = name[1] != 0;
+        } else if (!strcmp(name, "__.SYMDEF") || !strcmp(name, "__.SYMDEF SORTED")) {
+            index = data;
+            index_len = (size_t)size;
+            wide = -1; /* BSD */
         } else if (!strcmp(name, "//")) {
             longnames = data;
             long_len = (size_t)size;
@@ -165,7 +208,8 @@ int ar_open(ar_file *a, const char *path, const uint8_t *p, size_t len, jerr *e)
         off += AR_HDR + (size_t)size;
         off += off & 1;
     }
-    if (index && read_index(a, index, index_len, wide, hdr_off, e) < 0)
+    if (index && (wide < 0 ? read_bsd_index(a, index, index_len, hdr_off, e)
+                           : read_index(a, index, index_len, wide, hdr_off, e)) < 0)
         goto fail;
     free(hdr_off);
     return 0;
@@ -204,7 +248,20 @@ struct ar_writer {
     buf symnames;      /* NUL-terminated names, in index order */
     size_t *sym_member;
     size_t nsym, capsym;
+    int bsd;           /* the index is a BSD __.SYMDEF */
 };
+
+void arw_bsd_index(ar_writer *w) { w->bsd = 1; }
+
+static void index_name(ar_writer *w, const char *name)
+{
+    if (w->nsym == w->capsym) {
+        w->capsym = w->capsym ? w->capsym * 2 : 256;
+        w->sym_member = xrealloc(w->sym_member, w->capsym * sizeof *w->sym_member);
+    }
+    buf_add(&w->symnames, name, strlen(name) + 1);
+    w->sym_member[w->nsym++] = w->n;
+}
 
 ar_writer *arw_new(void) { return xcalloc(1, sizeof(ar_writer)); }
 
@@ -242,14 +299,17 @@ void arw_add(ar_writer *w, const char *name, const void *data, size_t n)
                 const elf_sym *y = &f.syms[i];
                 if ((y->bind != STB_GLOBAL_ && y->bind != STB_WEAK_) || y->shndx == SHN_UNDEF_ || !*y->name)
                     continue;
-                if (w->nsym == w->capsym) {
-                    w->capsym = w->capsym ? w->capsym * 2 : 256;
-                    w->sym_member = xrealloc(w->sym_member, w->capsym * sizeof *w->sym_member);
-                }
-                buf_add(&w->symnames, y->name, strlen(y->name) + 1);
-                w->sym_member[w->nsym++] = w->n;
+                index_name(w, y->name);
             }
         elf_close(&f);
+    } else if (aout_is_aout(m->data, n)) {
+        char **names;
+        size_t k = aout_object_defined(m->data, n, &names);
+        for (size_t i = 0; i < k; i++) {
+            index_name(w, names[i]);
+            free(names[i]);
+        }
+        free(names);
     }
     w->n++;
 }
@@ -284,7 +344,8 @@ void arw_finish(ar_writer *w, buf *out)
         buf_adds(&longnames, w->m[i].name);
         buf_adds(&longnames, "/\n");
     }
-    size_t index_size = 4 + 4 * w->nsym + w->symnames.len;
+    /* System V: count, offsets, names; BSD: ranlib bytes, {name, offset} pairs, names' size, names */
+    size_t index_size = w->bsd ? 8 + 8 * w->nsym + w->symnames.len : 4 + 4 * w->nsym + w->symnames.len;
     size_t index_pad = index_size & 1;
     /* Offsets are from the start of the archive. */
     size_t at = 8 + AR_HDR + index_size + index_pad;
@@ -296,13 +357,25 @@ void arw_finish(ar_writer *w, buf *out)
         at += AR_HDR + w->m[i].size + (w->m[i].size & 1);
     }
     buf_adds(out, AR_MAGIC);
-    put_hdr(out, "/", "0", index_size + index_pad);
-    buf_reserve(out, index_size + index_pad);
-    uint8_t *ip = out->p + out->len;
-    put32be(ip, (uint32_t)w->nsym);
-    for (size_t i = 0; i < w->nsym; i++)
-        put32be(ip + 4 + 4 * i, (uint32_t)moff[w->sym_member[i]]);
-    out->len += 4 + 4 * w->nsym;
+    if (w->bsd) {
+        size_t strx = 0;
+        put_hdr(out, "__.SYMDEF", "0", index_size + index_pad);
+        buf_w32(out, (uint32_t)(8 * w->nsym));
+        for (size_t i = 0; i < w->nsym; i++) {
+            buf_w32(out, (uint32_t)strx);
+            buf_w32(out, (uint32_t)moff[w->sym_member[i]]);
+            strx += strlen((const char *)w->symnames.p + strx) + 1;
+        }
+        buf_w32(out, (uint32_t)w->symnames.len);
+    } else {
+        put_hdr(out, "/", "0", index_size + index_pad);
+        buf_reserve(out, index_size + index_pad);
+        uint8_t *ip = out->p + out->len;
+        put32be(ip, (uint32_t)w->nsym);
+        for (size_t i = 0; i < w->nsym; i++)
+            put32be(ip + 4 + 4 * i, (uint32_t)moff[w->sym_member[i]]);
+        out->len += 4 + 4 * w->nsym;
+    }
     buf_add(out, w->symnames.p, w->symnames.len);
     if (index_pad)
         buf_addc(out, 0);

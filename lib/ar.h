@@ -1,5 +1,5 @@
-/* ar: System V / GNU ar archives with a symbol index ("/" member, big-endian offsets) and a
- * long-name table ("//"), read and written in memory. Output is deterministic: dates 0,
+/* ar: System V / GNU ar archives with a symbol index ("/" member, big-endian offsets; or the
+ * BSD "__.SYMDEF" of a.out archives) and a long-name table ("//"), read and written in memory. Output is deterministic: dates 0,
  * uid/gid 0, mode 644, members in the order added. */
 #ifndef JUMP_AR_H
 #define JUMP_AR_H
@@ -38,6 +38,10 @@ void arw_free(ar_writer *w);
 /* Add a member (bytes copied). If the member is an ELF relocatable object, its defined
  * global and weak symbols go into the index (as ar(1) does). */
 void arw_add(ar_writer *w, const char *name, const void *data, size_t n);
+/* Write the symbol index as BSD ar and GNU ar for a.out did: a "__.SYMDEF" member of
+ * little-endian struct ranlib {name offset, member header offset} with its string table, in
+ * place of the System V "/" member. Members that are a.out objects are indexed either way. */
+void arw_bsd_index(ar_writer *w);
 /* Append the whole archive to `out`. */
 void arw_finish(ar_writer *w, struct buf *out);
 

@@ -303,6 +303,8 @@ void elf_close_file(elf_file *f, blob *bl)
 
 void elf_close(elf_file *f)
 {
+    free(f->names);
+    f->names = NULL;
     free(f->secs);
     free(f->phdrs);
     free(f->syms);

@@ -65,6 +65,7 @@ typedef struct elf_file {
     size_t nphdrs;
     elf_sym *syms;             /* .symtab if present, else .dynsym; syms[0] is the null symbol */
     size_t nsyms;
+    char *names;               /* symbol names the view made itself (an a.out file's, lib/aout.h) */
 } elf_file;
 
 /* Parse and check everything (header, section and program headers, string and symbol tables)

@@ -1,7 +1,9 @@
 /* image: read jump images and stub libraries through the checked ELF and ar readers. */
 #include "image.h"
+#include "aout.h"
 #include "diag.h"
 #include "jumpfmt.h"
+#include "strmap.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -60,9 +62,10 @@ int jimg_open(jimage *im, const char *path, jerr *e)
         e->status = EXIT_USAGE;
         return -1;
     }
-    if (!elf_is_elf(im->bytes.p, im->bytes.len))
-        return not_image(im, e, "not an ELF file");
-    if (elf_open(&im->elf, path, im->bytes.p, im->bytes.len, &sub) != 0) {
+    if (!elf_is_elf(im->bytes.p, im->bytes.len) && !aout_is_aout(im->bytes.p, im->bytes.len))
+        return not_image(im, e, "not an ELF or a.out file");
+    /* an a.out image (mkimage -F aout) reads through the same view */
+    if (image_view_open(&im->elf, path, im->bytes.p, im->bytes.len, &sub) != 0) {
         jerr_set(e, EXIT_USAGE, "%s", sub.msg);
         blob_free(&im->bytes);
         return -1;
@@ -171,6 +174,37 @@ const char *jstub_abs_name(const char *sym)
     return !strncmp(sym, JUMP_ADDR_PREFIX, n) && sym[n] ? sym + n : sym;
 }
 
+/* The descriptor's ___SHARED_LIBRARIES__ set element (a.out stubs), or NULL. */
+static const elf_sym *aout_record_symbol(const elf_file *f)
+{
+    for (size_t k = 1; k < f->nsyms; k++)
+        if ((f->syms[k].other & AOUT_N_TYPE) == AOUT_N_SETD && !strcmp(f->syms[k].name, "__SHARED_LIBRARIES__"))
+            return &f->syms[k];
+    return NULL;
+}
+
+/* a.out has no symbol types: a member's absolute name is a function when the descriptor
+ * gives it a __PLT_ slot, else a variable (as the stubs' readers tell them apart). */
+static void aout_types(jstub *s)
+{
+    const elf_file *d = &s->elf[s->desc];
+    strmap plt = {0};
+    for (size_t k = 1; k < d->nsyms; k++)
+        if (d->syms[k].shndx == SHN_ABS_ && !strncmp(d->syms[k].name, "__PLT_", 6))
+            strmap_put(&plt, d->syms[k].name + 6, 1);
+    for (size_t i = 0; i < s->ar.n; i++) {
+        if (i == s->desc)
+            continue;
+        for (size_t k = 1; k < s->elf[i].nsyms; k++) {
+            elf_sym *y = &s->elf[i].syms[k];
+            uintptr_t v;
+            if (y->shndx == SHN_ABS_)
+                y->type = strmap_get(&plt, y->name, &v) ? STT_FUNC_ : STT_OBJECT_;
+        }
+    }
+    strmap_free(&plt);
+}
+
 int jstub_open(jstub *s, const char *path, jerr *e)
 {
     const char *base = strrchr(path, '/');
@@ -195,15 +229,17 @@ int jstub_open(jstub *s, const char *path, jerr *e)
     }
     s->elf = xcalloc(s->ar.n ? s->ar.n : 1, sizeof *s->elf);
     s->label = xcalloc(s->ar.n ? s->ar.n : 1, sizeof *s->label);
+    s->aout = s->ar.n && aout_is_aout(s->ar.m[0].data, s->ar.m[0].size);
     for (size_t i = 0; i < s->ar.n; i++) {
         const ar_member *m = &s->ar.m[i];
-        if (!elf_is_elf(m->data, m->size)) {
-            jerr_set(e, EXIT_USAGE, "%s(%s): not a stub library: the member is not an ELF object",
-                     path, m->name);
+        if (s->aout ? !aout_is_aout(m->data, m->size) : !elf_is_elf(m->data, m->size)) {
+            jerr_set(e, EXIT_USAGE, "%s(%s): not a stub library: the member is not an %s object",
+                     path, m->name, s->aout ? "a.out" : "ELF");
             return bad_stub(s, e);
         }
         s->label[i] = xasprintf("%s(%s)", path, m->name);
-        if (elf_open(&s->elf[i], s->label[i], m->data, m->size, &sub) != 0) {
+        if ((s->aout ? aout_object_open(&s->elf[i], s->label[i], m->data, m->size, &sub)
+                     : elf_open(&s->elf[i], s->label[i], m->data, m->size, &sub)) != 0) {
             jerr_set(e, EXIT_USAGE, "%s", sub.msg);
             return bad_stub(s, e);
         }
@@ -218,6 +254,11 @@ int jstub_open(jstub *s, const char *path, jerr *e)
             return bad_stub(s, e);
         }
         s->arch = s->elf[i].arch;
+        if (s->aout) {
+            if (s->desc == (size_t)-1 && aout_record_symbol(&s->elf[i]))
+                s->desc = i;
+            continue;
+        }
         for (size_t k = 1; k < s->elf[i].nsyms; k++)
             if (s->elf[i].syms[k].shndx == SHN_ABS_)
                 s->elf[i].syms[k].name = jstub_abs_name(s->elf[i].syms[k].name);
@@ -226,9 +267,11 @@ int jstub_open(jstub *s, const char *path, jerr *e)
     }
     if (s->desc == (size_t)-1) {
         jerr_set(e, EXIT_USAGE, "%s: not a stub library (no member holds a %s record)", path,
-                 JUMP_REC_SECTION);
+                 s->aout ? "___SHARED_LIBRARIES__" : JUMP_REC_SECTION);
         return bad_stub(s, e);
     }
+    if (s->aout)
+        aout_types(s);
     return 0;
 }
 
@@ -284,8 +327,41 @@ static int rec_string(const elf_file *f, const elf_rel *rels, size_t nrels, uint
     return 0;
 }
 
+/* An a.out stub's record: the four words at its ___SHARED_LIBRARIES__ element, the two
+ * strings in the member's text (the classic record has no magic: the stub's form says it). */
+static int aout_record(const jstub *s, jrec *r, jerr *e)
+{
+    const elf_file *f = &s->elf[s->desc];
+    const elf_sym *y = aout_record_symbol(f);
+    const elf_sec *text = &f->secs[1], *data = &f->secs[2];
+    const uint8_t *d = elf_section_data(f, data), *t = elf_section_data(f, text);
+    const char *str[2];
+    uint64_t at = y->value - data->addr;
+    memset(r, 0, sizeof *r);
+    if (y->value < data->addr || !d || !in_bounds(data->size, at, 16))
+        return jerr_set(e, EXIT_USAGE, "%s(%s): the ___SHARED_LIBRARIES__ element does not point at a "
+                                       "record in the data", s->path, s->ar.m[s->desc].name);
+    for (int i = 0; i < 2; i++) {
+        uint32_t p = rd32le(d + at + 4 * (size_t)i);
+        if (!t || p >= text->size || !memchr(t + p, 0, (size_t)(text->size - p)))
+            return jerr_set(e, EXIT_USAGE, "%s(%s): the record's %s does not point at a string in the text",
+                            s->path, s->ar.m[s->desc].name, i ? "description" : "path");
+        str[i] = (const char *)t + p;
+    }
+    r->magic = JUMP_REC_MAGIC;
+    r->format = JUMP_REC_FORMAT;
+    /* the classic record names the image by its installed path: the soname is its last part */
+    r->soname = strrchr(str[0], '/') ? strrchr(str[0], '/') + 1 : str[0];
+    r->desc = str[1];
+    r->origin = rd32le(d + at + 8);
+    r->version = rd32le(d + at + 12);
+    return 0;
+}
+
 int jstub_record(const jstub *s, jrec *r, jerr *e)
 {
+    if (s->aout)
+        return aout_record(s, r, e);
     const elf_file *f = &s->elf[s->desc];
     const elf_sec *sec = elf_section(f, JUMP_REC_SECTION);
     unsigned w = f->arch->ptrsize;

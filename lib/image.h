@@ -58,7 +58,9 @@ unsigned long jimg_slot_index(const layout *l, uint64_t a);
 unsigned long jimg_cell_index(const layout *l, uint64_t a);
 
 /* A stub library (.sa): an ar archive of ELF relocatable objects, one of which (the
- * descriptor) has a jump_libs section holding the library record. */
+ * descriptor) has a jump_libs section holding the library record; or a classic a.out stub
+ * (mkstubs -F aout, or a period one): OMAGIC members, the descriptor the one whose data holds
+ * the ___SHARED_LIBRARIES__ element {path, description, origin, version word}. */
 typedef struct jstub {
     const char *path;  /* not copied */
     char *root;        /* basename without ".sa"; owned */
@@ -68,6 +70,8 @@ typedef struct jstub {
     char **label;      /* "path(member)" per member, the ELF reader's name for it; owned */
     size_t desc;       /* index of the descriptor member */
     const arch *arch;
+    int aout;          /* a classic a.out stub (lib/aout.h): OMAGIC members, the record in the
+                        * ___SHARED_LIBRARIES__ set element, no relocations read */
 } jstub;
 
 /* Read a stub library. -1 with e set (naming the path, status EXIT_USAGE) if it is not an

@@ -1,5 +1,6 @@
 /* imgopts: the shared image options of mkimage and mkstubs. */
 #include "imgopts.h"
+#include "ctl.h"
 #include "buf.h"
 #include "diag.h"
 
@@ -10,6 +11,7 @@ void img_opts_init(img_opts *o)
     memset(o, 0, sizeof *o);
     o->jumpsize = 0x4000;
     o->gotsize = 0x1000;
+    o->aout_names = jf_env_flags() != 0; /* --aout-names sets it too */
 }
 
 static int num(int c, const char *s, uint64_t *v, jerr *e)
@@ -34,6 +36,11 @@ int img_opts_option(img_opts *o, int c, const char *arg, jerr *e)
             return jerr_set(e, EXIT_USAGE, "unknown architecture '%s' (i386 or x86_64)", arg);
         return 1;
     case 'f': o->force = 1; return 1;
+    case 'F':
+        if (strcmp(arg, "elf") && strcmp(arg, "aout") && strcmp(arg, "a.out"))
+            return jerr_set(e, EXIT_USAGE, "unknown format '%s' for -F (elf or aout)", arg);
+        o->aout = strcmp(arg, "elf") != 0;
+        return 1;
     case IMG_OPT_AOUT: o->aout_names = 1; return 1;
     default: return 0;
     }

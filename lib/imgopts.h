@@ -1,6 +1,6 @@
 /* imgopts: the image parameters mkimage and mkstubs share on their command lines
  * (-l image -v version -a address -j jumpsize -g gotsize -d dataaddr -m arch -f
- * --aout-names), parsed and checked in one place. */
+ * -F format --aout-names), parsed and checked in one place. */
 #ifndef JUMP_IMGOPTS_H
 #define JUMP_IMGOPTS_H
 
@@ -18,10 +18,11 @@ typedef struct img_opts {
     const arch *arch;       /* -m, or NULL: the tool finds out */
     int force;              /* -f */
     int aout_names;         /* --aout-names */
+    int aout;               /* -F aout: write the classic a.out format (else -F elf) */
 } img_opts;
 
 /* The short options, for getopt; the long option --aout-names returns IMG_OPT_AOUT. */
-#define IMG_OPTSTRING "l:v:a:j:g:d:m:f"
+#define IMG_OPTSTRING "l:v:a:j:g:d:m:fF:"
 #define IMG_OPT_AOUT 0x100
 
 /* Defaults: jumpsize 0x4000, gotsize 0x1000 (classic). */

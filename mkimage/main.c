@@ -9,7 +9,8 @@
 
 static const char usage[] =
     "Usage: mkimage -l [dir/]image -v M.m[.p] -a address [-j jumpsize] [-g gotsize]\n"
-    "               [-d dataaddr] [-m arch] [-f] [-G] [-V] [--aout-names] -- objects/libs...\n"
+    "               [-d dataaddr] [-m arch] [-F elf|aout] [-f] [-G] [-V] [--aout-names]\n"
+    "               -- objects/libs...\n"
     "Build the fixed-address jump image <image>.so.<version> in the current directory from\n"
     "the library's objects, using the control files in $JUMP_DIR (jump.funcs, jump.vars,\n"
     "jump.params).\n"
@@ -21,10 +22,12 @@ static const char usage[] =
     "  -g size      GOT size in bytes (default 0x1000)\n"
     "  -d address   separate data origin (the GOT ends there)\n"
     "  -m arch      i386 or x86_64 (default: taken from the first object)\n"
+    "  -F format    elf (default) or aout: the classic i386 a.out QMAGIC image (header page\n"
+    "               below the load address, as uselib() mapped it); the loader maps both\n"
     "  -f           force: accept changed jump.params and registry overlaps\n"
     "  -G           keep the generated assembly and linker script (path printed)\n"
     "  -V           echo the as and ld commands\n"
-    "  --aout-names control files carry a.out names (leading '_')\n"
+    "  --aout-names control files carry a.out names (leading '_'; also JUMP_AOUT_NAMES=1)\n"
     "  --help, --version\n"
     "Inputs: objects, archives (.a), other libraries' stubs (.sa), -Ldir, -lname. The C\n"
     "library (-lc, -lm, -ldl, -lpthread, -lrt) is not linked in: its functions become host\n"

@@ -1,6 +1,7 @@
 /* mkimage: lay out the jump table, GOT and host-import thunks for a library, generate the
  * linker script, and link the fixed-address image with the system as and ld (DESIGN §5). */
 #include "mkimage.h"
+#include "aout.h"
 #include "build.h"
 #include "ar.h"
 #include "buf.h"
@@ -983,11 +984,25 @@ static int finish_image(build *b, const work *w, jerr *e)
             return -1;
     }
     if (check_output(b, w->linked, &end, e) != 0 || check_placement(b, w->linked, e) != 0 ||
-        check_registry(b, end, e) != 0 || check_params(b, e) != 0 || stubs_write_undefs(b, e) != 0)
+        check_registry(b, end, e) != 0)
         return -1;
     if (blob_read(w->linked, &img, e) != 0)
         return -1;
-    rc = file_commit(b->outname, img.p, img.len, 0644, e);
+    /* -F aout: the same memory in the classic QMAGIC file (lib/aout.h), made before any
+     * control file is written so that an image a.out cannot express changes nothing. */
+    if (b->o->p.aout) {
+        buf a = {0};
+        if (aout_image_from_elf(img.p, img.len, &a, e) != 0) {
+            blob_free(&img);
+            buf_free(&a);
+            return -1;
+        }
+        blob_free(&img);
+        img.p = a.p;
+        img.len = a.len;
+    }
+    rc = check_params(b, e) != 0 || stubs_write_undefs(b, e) != 0 ? -1
+                                                                 : file_commit(b->outname, img.p, img.len, 0644, e);
     blob_free(&img);
     return rc;
 }

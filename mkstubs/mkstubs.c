@@ -1,6 +1,7 @@
 /* mkstubs: build <stub>.sa archives directly with elfw/arw (no as/ar process per member), so
  * a 10,000-function library's stub takes a fraction of a second (DESIGN §6). */
 #include "mkstubs.h"
+#include "aout.h"
 #include "version.h"
 #include "ar.h"
 #include "buf.h"
@@ -203,7 +204,7 @@ int mkstubs_load(mkstubs_lib *L, const mkstubs_opts *o, jerr *e)
      * host imports. */
     imgname = xasprintf("%s.so.%s", L->root, o->p.version);
     if (stat(imgname, &st) == 0) {
-        if (blob_read(imgname, &img, e) != 0 || elf_open(&f, imgname, img.p, img.len, e) != 0)
+        if (blob_read(imgname, &img, e) != 0 || image_view_open(&f, imgname, img.p, img.len, e) != 0)
             goto out;
         have_image = 1;
         if (o->p.arch && o->p.arch != f.arch) {
@@ -416,6 +417,37 @@ static void member_add(member *m, size_t *next, size_t ent)
     m->tail = ent + 1;
 }
 
+/* Group the entries of stub `stub` that produce symbols: one member per objfile in
+ * first-appearance order, then one per common variable. mem and next have room for every
+ * entry; the number of members. */
+static size_t group_members(const mkstubs_lib *L, const char *stub, member *mem, size_t *next)
+{
+    size_t nf = L->funcs.n, nv = L->vars.n, nmem = 0;
+    strmap byobj = {0};
+    for (size_t ent = 0; ent < nf + nv; ent++) {
+        const jf_entry *x = ent < nf ? &L->funcs.v[ent] : &L->vars.v[ent - nf];
+        int sym = ent < nf ? x->type == 'T' : (x->type == 'D' || x->type == 'K');
+        uintptr_t g;
+        if (!sym || is_dummy(x) || !mkstubs_in_stub(x->library, stub))
+            continue;
+        if (!strmap_get(&byobj, x->objfile, &g)) {
+            g = nmem++;
+            mem[g].name = x->objfile;
+            strmap_put(&byobj, x->objfile, g);
+        }
+        member_add(&mem[g], next, ent);
+    }
+    for (size_t i = 0; i < nv; i++) {
+        const jf_entry *x = &L->vars.v[i];
+        if (x->type != 'C' || is_dummy(x) || !mkstubs_in_stub(x->library, stub))
+            continue;
+        mem[nmem].name = x->name;
+        member_add(&mem[nmem++], next, nf + i);
+    }
+    strmap_free(&byobj);
+    return nmem;
+}
+
 /* Undefined __NEEDS_SHRLIB_ references for one entry's sixth column, once per member. `seen`
  * owns its keys. */
 static void add_needs(elf_writer *w, strmap *seen, const char *needs)
@@ -579,33 +611,9 @@ void mkstubs_archive(const mkstubs_lib *L, const char *stub, const void *loader,
     size_t nf = L->funcs.n, nv = L->vars.n;
     size_t *next = xcalloc(nf + nv + 1, sizeof *next);
     member *mem = xcalloc(nf + nv + 1, sizeof *mem);
-    size_t nmem = 0;
-    strmap byobj = {0};
+    size_t nmem = group_members(L, stub, mem, next);
     ar_writer *aw = arw_new();
     buf o = {0};
-
-    /* Group the entries that produce symbols: by objfile in first-appearance order, then one
-     * member per common variable. */
-    for (size_t ent = 0; ent < nf + nv; ent++) {
-        const jf_entry *x = ent < nf ? &L->funcs.v[ent] : &L->vars.v[ent - nf];
-        int sym = ent < nf ? x->type == 'T' : (x->type == 'D' || x->type == 'K');
-        uintptr_t g;
-        if (!sym || is_dummy(x) || !mkstubs_in_stub(x->library, stub))
-            continue;
-        if (!strmap_get(&byobj, x->objfile, &g)) {
-            g = nmem++;
-            mem[g].name = x->objfile;
-            strmap_put(&byobj, x->objfile, g);
-        }
-        member_add(&mem[g], next, ent);
-    }
-    for (size_t i = 0; i < nv; i++) {
-        const jf_entry *x = &L->vars.v[i];
-        if (x->type != 'C' || is_dummy(x) || !mkstubs_in_stub(x->library, stub))
-            continue;
-        mem[nmem].name = x->name;
-        member_add(&mem[nmem++], next, nf + i);
-    }
 
     if (progress)
         buf_printf(progress, "%s.sa: %s", stub, L->id);
@@ -630,7 +638,175 @@ void mkstubs_archive(const mkstubs_lib *L, const char *stub, const void *loader,
         buf_adds(progress, ", done\n");
     arw_free(aw);
     buf_free(&o);
-    strmap_free(&byobj);
+    free(next);
+    free(mem);
+}
+
+/* ---- the classic a.out stub (-F aout; lib/aout.h) ---- */
+
+/* The classic id symbol ___<root>_<M>_<m*100+p>, which pulls in the descriptor. malloc'ed. */
+static char *aout_id(const mkstubs_lib *L)
+{
+    return xasprintf("___%s_%u_%u", L->root, L->major, L->minor * 100 + L->patch);
+}
+
+/* An a.out symbol from a toolkit name. */
+static void aout_sym(aout_obj *o, const char *name, uint8_t type, uint64_t value)
+{
+    char *an = aout_name_from_elf(name);
+    aout_obj_sym(o, an, type, (uint32_t)value);
+    free(an);
+}
+
+/* The descriptor __<root>.o as the classic mkstubs assembled it: in the text the image's path
+ * "<-l>.so.<M>" and "DLL Jump M.m"; in the data ___<root>_<M>_<m*100+p> (= __NEEDS_SHRLIB_<root>_<M>)
+ * with the words {path, description, origin, version word}, an element of the set vector
+ * ___SHARED_LIBRARIES__, and the GOT's address as an element of __SHARABLE_CONFLICTS__; the
+ * constructor slot in ___CTOR_LIST__; absolute __PLT__<f> per T slot and __GOT__<v> per
+ * cell; __GOT_SIZE, __PLT_SIZE, __LAST_DATA_ADDRESS. */
+static void aout_descriptor(const mkstubs_lib *L, buf *out)
+{
+    aout_obj o;
+    size_t dl = strlen(L->dir);
+    char *path = xasprintf("%s%s%s", L->dir, dl && L->dir[dl - 1] != '/' ? "/" : "", L->soname);
+    char *own = xasprintf(NEEDS_PREFIX "%s_%u", L->root, L->major), *id = aout_id(L);
+    uint32_t tl, descat;
+    aout_obj_init(&o);
+    buf_add(o.text, path, strlen(path) + 1);
+    descat = (uint32_t)o.text->len;
+    buf_add(o.text, L->desc, strlen(L->desc) + 1);
+    buf_align(o.text, 4);
+    tl = (uint32_t)o.text->len;
+    buf_w32(o.data, 0);
+    aout_obj_data_reloc(&o, 0, AOUT_N_TEXT);
+    buf_w32(o.data, descat);
+    aout_obj_data_reloc(&o, 4, AOUT_N_TEXT);
+    buf_w32(o.data, (uint32_t)L->l.origin);
+    buf_w32(o.data, L->vword);
+    aout_obj_sym(&o, id, AOUT_N_DATA | AOUT_N_EXT, tl);
+    aout_obj_sym(&o, own, AOUT_N_DATA | AOUT_N_EXT, tl);
+    aout_obj_sym(&o, "___SHARED_LIBRARIES__", AOUT_N_SETD | AOUT_N_EXT, tl);
+    if (L->l.gotsize) {
+        buf_w32(o.data, (uint32_t)L->l.got);
+        aout_obj_sym(&o, "__SHARABLE_CONFLICTS__", AOUT_N_SETD | AOUT_N_EXT, tl + 16);
+    }
+    aout_obj_sym(&o, "___CTOR_LIST__", AOUT_N_SETA, (uint32_t)layout_ctor_slot(&L->l));
+    for (size_t i = 0; i < L->funcs.n; i++) {
+        const jf_entry *x = &L->funcs.v[i];
+        if (x->type == 'T' && !is_dummy(x)) {
+            char *n = xasprintf("__PLT_%s", x->name);
+            aout_sym(&o, n, AOUT_N_ABS | AOUT_N_EXT, layout_slot(&L->l, i + 1));
+            free(n);
+        }
+    }
+    for (size_t i = 0; i < L->vars.n; i++) {
+        const jf_entry *x = &L->vars.v[i];
+        if (x->type != 'U' && !is_dummy(x)) {
+            char *n = xasprintf("__GOT_%s", x->name);
+            aout_sym(&o, n, AOUT_N_ABS | AOUT_N_EXT, layout_cell(&L->l, i + 2));
+            free(n);
+        }
+    }
+    aout_obj_sym(&o, "__GOT_SIZE", AOUT_N_ABS, (uint32_t)L->l.gotsize);
+    aout_obj_sym(&o, "__PLT_SIZE", AOUT_N_ABS, (uint32_t)L->l.jumpsize);
+    aout_obj_sym(&o, "__LAST_DATA_ADDRESS", AOUT_N_ABS, (uint32_t)L->last_data);
+    aout_obj_finish(&o, out);
+    aout_obj_free(&o);
+    free(id);
+    free(own);
+    free(path);
+}
+
+/* Undefined references to the libraries an entry's sixth column names, once each. */
+static void aout_needs(aout_obj *o, strmap *seen, const char *needs)
+{
+    for (const char *p = needs; p && *p;) {
+        const char *c = strchr(p, ':');
+        int len = (int)(c ? (size_t)(c - p) : strlen(p));
+        uintptr_t v;
+        char *n = xasprintf(NEEDS_PREFIX "%.*s", len, p);
+        if (len && !strmap_get(seen, n, &v)) {
+            strmap_put(seen, n, 1);
+            aout_obj_sym(o, n, AOUT_N_UNDF | AOUT_N_EXT, 0);
+        } else {
+            free(n);
+        }
+        if (!c)
+            break;
+        p = c + 1;
+    }
+}
+
+/* One member: each name an absolute a.out symbol at its slot or its variable's address, an
+ * undefined reference to ___<root>_<M>_<minor> (it pulls in the descriptor), and references
+ * to the libraries the members need: the entries' sixth column, else jump.undefs and -u. */
+static void aout_member(const mkstubs_lib *L, const member *m, const size_t *next, buf *out)
+{
+    aout_obj o;
+    strmap seen = {0};
+    size_t nf = L->funcs.n;
+    int overridden = 0;
+    char *id = aout_id(L);
+    aout_obj_init(&o);
+    for (size_t e1 = m->head; e1; e1 = next[e1 - 1]) {
+        size_t ent = e1 - 1;
+        const jf_entry *x = ent < nf ? &L->funcs.v[ent] : &L->vars.v[ent - nf];
+        uint64_t addr = ent < nf ? layout_slot(&L->l, ent + 1)
+                                 : layout_var_at(&L->l, x->type, L->var_offset[ent - nf]);
+        aout_sym(&o, x->name, AOUT_N_ABS | AOUT_N_EXT, addr);
+        if (x->needs && *x->needs) {
+            aout_needs(&o, &seen, x->needs);
+            overridden = 1;
+        }
+    }
+    aout_obj_sym(&o, id, AOUT_N_UNDF | AOUT_N_EXT, 0);
+    free(id);
+    if (!overridden) {
+        for (size_t i = 0; i < L->undefs.n; i++)
+            aout_obj_sym(&o, L->undefs.v[i].name, AOUT_N_UNDF | AOUT_N_EXT, 0);
+        for (size_t i = 0; i < L->nextra; i++)
+            aout_obj_sym(&o, L->extra[i], AOUT_N_UNDF | AOUT_N_EXT, 0);
+    }
+    aout_obj_finish(&o, out);
+    aout_obj_free(&o);
+    for (size_t i = 0; i < seen.cap; i++)
+        free((char *)seen.keys[i]);
+    strmap_free(&seen);
+}
+
+void mkstubs_aout_archive(const mkstubs_lib *L, const char *stub, buf *out, buf *progress)
+{
+    size_t nf = L->funcs.n, nv = L->vars.n;
+    size_t *next = xcalloc(nf + nv + 1, sizeof *next);
+    member *mem = xcalloc(nf + nv + 1, sizeof *mem);
+    size_t nmem = group_members(L, stub, mem, next);
+    ar_writer *aw = arw_new();
+    buf o = {0};
+    char *dname = xasprintf("__%s.o", L->root), *id = aout_id(L);
+
+    arw_bsd_index(aw);
+    if (progress)
+        buf_printf(progress, "%s.sa: %s", stub, id);
+    free(id);
+    aout_descriptor(L, &o);
+    arw_add(aw, dname, o.p, o.len);
+    for (size_t g = 0; g < nmem; g++) {
+        char *mname = xasprintf("%s.o", mem[g].name);
+        o.len = 0;
+        aout_member(L, &mem[g], next, &o);
+        arw_add(aw, mname, o.p, o.len);
+        free(mname);
+        if (progress)
+            buf_printf(progress, ", %s", mem[g].name);
+    }
+    if (progress)
+        buf_adds(progress, ", sequencing");
+    arw_finish(aw, out);
+    if (progress)
+        buf_adds(progress, ", done\n");
+    arw_free(aw);
+    buf_free(&o);
+    free(dname);
     free(next);
     free(mem);
 }
@@ -659,8 +835,13 @@ int mkstubs_run(const mkstubs_opts *o, FILE *progress, jerr *e)
 
     if (mkstubs_load(&L, o, e) != 0)
         goto out;
+    /* An a.out stub is for period systems, whose ld.so maps the image: it carries no loader. */
+    if (o->p.aout && L.a->ptrsize != 4) {
+        jerr_set(e, EXIT_USAGE, "a.out stubs are i386 only (this library is %s): leave out -F aout", L.a->name);
+        goto out;
+    }
     lpath = mkstubs_loader_path(L.a);
-    if (blob_read(lpath, &loader, e) != 0) {
+    if (!o->p.aout && blob_read(lpath, &loader, e) != 0) {
         jerr_set(e, EXIT_USAGE, "missing loader object %s (set JUMP_LIBDIR or reinstall the toolkit)", lpath);
         goto out;
     }
@@ -686,7 +867,10 @@ int mkstubs_run(const mkstubs_opts *o, FILE *progress, jerr *e)
             jerr_set(e, EXIT_USAGE, "invalid stub name '%s'", o->stubs[i]);
             goto out;
         }
-        mkstubs_archive(&L, roots[i], loader.p, loader.len, &outs[i], &prog);
+        if (o->p.aout)
+            mkstubs_aout_archive(&L, roots[i], &outs[i], &prog);
+        else
+            mkstubs_archive(&L, roots[i], loader.p, loader.len, &outs[i], &prog);
         if (progress) {
             fwrite(prog.p, 1, prog.len, progress);
             fflush(progress);

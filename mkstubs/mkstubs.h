@@ -61,6 +61,11 @@ void mkstubs_descriptor(const mkstubs_lib *L, const char *stub, struct buf *out)
 void mkstubs_archive(const mkstubs_lib *L, const char *stub, const void *loader, size_t loader_len,
                      struct buf *out, struct buf *progress);
 
+/* The classic a.out stub for `stub` (-F aout, i386): an ar archive with a BSD __.SYMDEF index
+ * of OMAGIC members, the descriptor __<root>.o first, the symbols in a.out spelling (lib/aout.h);
+ * no loader (a period ld.so maps the image). Progress as mkstubs_archive. */
+void mkstubs_aout_archive(const mkstubs_lib *L, const char *stub, struct buf *out, struct buf *progress);
+
 /* The loader object path: $JUMP_LIBDIR/loader-<arch>.o, else the installed one. malloc'ed. */
 char *mkstubs_loader_path(const arch *a);
 

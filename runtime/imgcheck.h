@@ -198,6 +198,40 @@ static inline const char *jv_headers(const uint8_t *eh, size_t len, uint64_t fil
     return NULL;
 }
 
+/* An image in the classic a.out format (lib/aout.h): a QMAGIC i386 header (32 bytes) whose
+ * page's padding carries the image's ELF file header and program headers. Where an image's
+ * ELF file header is: 0 for an ELF image, JV_AOUT_EXEC for such an a.out image. */
+#define JV_AOUT_EXEC 32u
+#define JV_QMAGIC 0314u
+static inline size_t jv_elf_at(const uint8_t *p, size_t len)
+{
+    if (len >= JV_AOUT_EXEC + 16 && (jv_le32(p) & 0xffff) == JV_QMAGIC && p[JV_AOUT_EXEC] == 0x7f &&
+        p[JV_AOUT_EXEC + 1] == 'E' && p[JV_AOUT_EXEC + 2] == 'L' && p[JV_AOUT_EXEC + 3] == 'F')
+        return JV_AOUT_EXEC;
+    return 0;
+}
+
+/* The a.out header of such an image against its segments (after jv_headers): an i386
+ * QMAGIC image without relocations whose entry is 0x20 into the page below the first
+ * segment (where uselib() mapped the file's first page), and whose text and data, whole
+ * pages, hold every segment's bytes of the file. */
+static inline const char *jv_aout(const uint8_t *p, uint64_t filesize, const jv_image *im)
+{
+    uint32_t info = jv_le32(p), text = jv_le32(p + 4), data = jv_le32(p + 8), entry = jv_le32(p + 20);
+    if (((info >> 16) & 0xff) != 100 /* M_386 */ || im->ps != 4)
+        return "an a.out image for another machine";
+    if (jv_le32(p + 24) || jv_le32(p + 28))
+        return "not a jump image (an a.out image with relocations)";
+    if ((text | data) & (JUMP_PAGE - 1) || (uint64_t)text + data > filesize)
+        return "not a jump image (bad a.out header)";
+    if (entry != im->seg[0].vaddr - JUMP_PAGE + JV_AOUT_EXEC || im->seg[0].offset != JUMP_PAGE)
+        return "not a jump image (its a.out entry is not 0x20 into the page below its load address)";
+    for (int i = 0; i < im->nseg; i++)
+        if (im->seg[i].offset + im->seg[i].filesz > (uint64_t)text + data)
+            return "not a jump image (a segment lies outside the a.out text and data)";
+    return NULL;
+}
+
 /* The PT_NOTE segment's bytes (im->note_len of them, at im->note_off in the file). */
 static inline const char *jv_note(const uint8_t *note, uint64_t len, jv_image *im)
 {
@@ -386,7 +420,10 @@ static inline int jv_cache_find(const uint8_t *idx, uint64_t len, uint64_t fsize
 /* The whole check over a file in memory; the segments' bytes point into it. */
 static inline const char *jv_file(const uint8_t *file, size_t len, unsigned ps, jv_image *im)
 {
-    const char *why = jv_headers(file, len, len, ps, im);
+    size_t at = jv_elf_at(file, len);
+    const char *why = jv_headers(file + at, len - at, len, ps, im);
+    if (!why && at)
+        why = jv_aout(file, len, im);
     if (!why)
         why = jv_note(file + im->note_off, im->note_len, im);
     if (why)

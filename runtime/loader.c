@@ -645,8 +645,9 @@ static void read_image(struct lib *l, const struct source *src, jv_image *im, ui
 {
     /* The ELF header and the program headers (mkimage puts them at the start) in one read,
      * or from the cache's index. */
-    uint8_t hdrbuf[sizeof(Ehdr) + MAX_PHDRS * sizeof(Phdr)];
+    uint8_t hdrbuf[JV_AOUT_EXEC + sizeof(Ehdr) + MAX_PHDRS * sizeof(Phdr)];
     const uint8_t *hdr = hdrbuf, *note = *notebuf;
+    size_t at;
     int fd = src->fd;
     struct stat st;
     const char *why;
@@ -667,7 +668,10 @@ static void read_image(struct lib *l, const struct source *src, jv_image *im, ui
             cant_load(l, strerror(errno));
         size = (uint64_t)st.st_size;
     }
-    if ((why = jv_headers(hdr, (size_t)got, size, sizeof(uintptr_t), im)) != NULL)
+    /* An a.out image carries the ELF headers after its own (runtime/imgcheck.h). */
+    at = jv_elf_at(hdr, (size_t)got);
+    if ((why = jv_headers(hdr + at, (size_t)got - at, size, sizeof(uintptr_t), im)) != NULL ||
+        (at && (why = jv_aout(hdr, size, im)) != NULL))
         cant_load(l, why);
     if (im->note_len > sizeof *notebuf)
         cant_load(l, "not a jump image (its note is too large)");

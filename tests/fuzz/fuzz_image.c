@@ -1,5 +1,5 @@
 /* Fuzz target: the loader's checks of an image (runtime/imgcheck.h), on either architecture
- * (the ELF class decides). */
+ * (the ELF class decides), ELF or a.out. */
 #include <stddef.h>
 #include <stdint.h>
 
@@ -9,7 +9,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     jv_image im;
-    unsigned ps = size > 4 && data[4] == 1 ? 4 : 8;
+    size_t at = jv_elf_at(data, size); /* an a.out image: its ELF header follows */
+    unsigned ps = size > at + 4 && data[at + 4] == 1 ? 4 : 8;
     if (!jv_file(data, size, ps, &im)) {
         /* what passed is safe to use: the information block and the constructor slot */
         if (!jv_seg_of(&im, im.info, (uint64_t)JI_NWORDS * ps, JV_R) || im.ctor != im.origin + im.jumpsize - 8)

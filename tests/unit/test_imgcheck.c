@@ -231,6 +231,46 @@ static void mutate(unsigned ps)
 static void test_mutations_i386(void **state) { (void)state; mutate(4); }
 static void test_mutations_x86_64(void **state) { (void)state; mutate(8); }
 
+
+/* The same image as a.out (lib/aout.h): a QMAGIC header in front of the ELF headers, the
+ * segments where they were. It passes; a header that disagrees with the segments does not. */
+static void aout_build(img *m)
+{
+    build(m, 4);
+    memmove(m->b + JV_AOUT_EXEC, m->b, 52 + 3 * 32);
+    memset(m->b, 0, JV_AOUT_EXEC);
+    put32(m->b, 0314 | 100u << 16);     /* a_info: QMAGIC, M_386 */
+    put32(m->b + 4, 0x2000);             /* a_text: the header page and the text page */
+    put32(m->b + 8, 0x1000);             /* a_data */
+    put32(m->b + 12, 0x100);             /* a_bss */
+    put32(m->b + 20, ORG - 0x1000 + 0x20); /* a_entry */
+}
+
+static void test_aout(void **state)
+{
+    img m;
+    jv_image im;
+    (void)state;
+    aout_build(&m);
+    assert_int_equal(jv_elf_at(m.b, m.len), JV_AOUT_EXEC);
+    expect(&m, NULL);
+    assert_null(jv_file(m.b, m.len, 4, &im));
+    assert_int_equal(im.origin, ORG);
+    assert_string_equal(im.soname, SONAME);
+    build(&m, 4);
+    assert_int_equal(jv_elf_at(m.b, m.len), 0);
+    aout_build(&m), put32(m.b + 20, ORG + 0x20), expect(&m, "a.out entry");
+    aout_build(&m), put32(m.b, 0314 | 3u << 16), expect(&m, "another machine");
+    aout_build(&m), put32(m.b + 24, 8), expect(&m, "relocations");
+    aout_build(&m), put32(m.b + 4, 0x1800), expect(&m, "bad a.out header");
+    aout_build(&m), put32(m.b + 8, 0x100000), expect(&m, "bad a.out header");
+    aout_build(&m), put32(m.b + 8, 0), expect(&m, "outside the a.out text and data");
+    /* not QMAGIC, or no ELF header after it: read as ELF, which it is not */
+    aout_build(&m), put32(m.b, 0413 | 100u << 16), expect(&m, "not an ELF file");
+    aout_build(&m), m.b[JV_AOUT_EXEC + 1] = 'X', expect(&m, "not an ELF file");
+    aout_build(&m), m.len = JV_AOUT_EXEC + 10, expect(&m, "not an ELF file");
+}
+
 /* ---- the image cache's index (jumpfmt.h), built here field by field ---- */
 
 #define CACHE_ENTRIES 2
@@ -383,6 +423,7 @@ int main(void)
         cmocka_unit_test(test_mutations_i386),
         cmocka_unit_test(test_mutations_x86_64),
         cmocka_unit_test(test_cache),
+        cmocka_unit_test(test_aout),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
