@@ -48,6 +48,65 @@ static int not_image(jimage *im, jerr *e, const char *why)
     return -1;
 }
 
+/* A classic a.out image carries no jump note: what it would say, from the image itself. The
+ * load address is the page above the one a_entry lies in; the GOT is where the
+ * __SHARABLE_CONFLICTS__ element points (its second cell, _GLOBAL_OFFSET_TABLE_), the jump
+ * table fills the space below it; the variables start at the lowest exported variable (one with
+ * a __GOT__ cell), or the next page without any; the soname is the file's name up to its major
+ * version. -1 with e set (the reason, without the path) when the image does not say enough. */
+static int classic_note(const jimage *im, jimg_note *n, jerr *e)
+{
+    const elf_file *f = &im->elf;
+    const char *base = strrchr(im->path, '/'), *so;
+    uint64_t origin = (f->entry & ~(uint64_t)0xfff) + 0x1000, got = 0, data = UINT64_MAX, end = 0;
+    strmap gots = {0};
+    uint8_t w[4];
+    memset(n, 0, sizeof *n);
+    for (size_t i = 1; i < f->nsyms; i++) {
+        const elf_sym *y = &f->syms[i];
+        if (!strcmp(y->name, "__SHARABLE_CONFLICTS__") && y->value >= 4)
+            got = y->value - 4;
+        else if (!strncmp(y->name, "__GOT_", 6) && y->name[6])
+            strmap_put(&gots, y->name + 6, 1);
+    }
+    for (size_t i = 1; i < f->nsyms; i++) {
+        uintptr_t v;
+        if (f->syms[i].bind != STB_LOCAL_ && strmap_get(&gots, f->syms[i].name, &v) && f->syms[i].value < data)
+            data = f->syms[i].value;
+    }
+    strmap_free(&gots);
+    if (!got || got <= origin || got - origin > 0x100000)
+        return jerr_set(e, EXIT_USAGE, "a classic a.out image whose __SHARABLE_CONFLICTS__ does not lead to "
+                                       "a GOT above its jump table");
+    if (data == UINT64_MAX)
+        data = (got + 8 + 0xfff) & ~(uint64_t)0xfff;
+    if (data <= got)
+        return jerr_set(e, EXIT_USAGE, "a classic a.out image whose variables lie below its GOT");
+    for (size_t i = 0; i < f->nphdrs; i++)
+        if (f->phdrs[i].vaddr + f->phdrs[i].memsz > end)
+            end = f->phdrs[i].vaddr + f->phdrs[i].memsz;
+    if (elf_read_vaddr(f, origin, w, 4) != 0)
+        return jerr_set(e, EXIT_USAGE, "no loaded bytes at the origin 0x%llx", (unsigned long long)origin);
+    n->format = JUMP_NOTE_FORMAT;
+    n->classic = 1;
+    n->vword = rd32le(w);
+    n->cellsize = 4;
+    n->origin = origin;
+    n->got = got;
+    n->jumpsize = (uint32_t)(got - origin);
+    n->gotsize = (uint32_t)(data - got);
+    n->data = data;
+    n->end = end;
+    base = base ? base + 1 : im->path;
+    so = strstr(base, ".so.");
+    if (!so)
+        return jerr_set(e, EXIT_USAGE, "a classic a.out image whose file name does not say its library "
+                                       "(name it lib<name>.so.<version>)");
+    so += 4;
+    snprintf(n->soname, sizeof n->soname, "%.*s%.*s", (int)(so - base), base, (int)strspn(so, "0123456789"), so);
+    return 0;
+}
+
 int jimg_open(jimage *im, const char *path, jerr *e)
 {
     const uint8_t *desc;
@@ -72,10 +131,14 @@ int jimg_open(jimage *im, const char *path, jerr *e)
     }
     if (im->elf.type != ET_EXEC_)
         return not_image(im, e, "not an ELF executable");
-    if (!elf_find_note(&im->elf, JUMP_NOTE_NAME, JUMP_NOTE_TYPE, &desc, &desclen))
+    if (elf_find_note(&im->elf, JUMP_NOTE_NAME, JUMP_NOTE_TYPE, &desc, &desclen)) {
+        if (jimg_note_parse(desc, desclen, &im->note, &sub) != 0)
+            return not_image(im, e, sub.msg);
+    } else if (!aout_is_aout(im->bytes.p, im->bytes.len)) {
         return not_image(im, e, "no JUMP note (was it made by mkimage?)");
-    if (jimg_note_parse(desc, desclen, &im->note, &sub) != 0)
+    } else if (classic_note(im, &im->note, &sub) != 0) { /* a period a.out image */
         return not_image(im, e, sub.msg);
+    }
     if (im->note.cellsize != im->elf.arch->ptrsize) {
         snprintf(sub.msg, sizeof sub.msg, "the note's cell size %u is not the %s pointer size %u",
                  im->note.cellsize, im->elf.arch->name, im->elf.arch->ptrsize);

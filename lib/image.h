@@ -19,6 +19,8 @@ typedef struct jimg_note {
     uint32_t format, vword, cellsize, jumpsize, gotsize;
     uint64_t origin, got, data, end, info;
     char soname[256];
+    int classic;    /* no note: a period a.out image, read from its layout (end is then the
+                     * end of its memory, not of its variables) */
 } jimg_note;
 
 /* Decode a note descriptor of `len` bytes. -1 with e set (text without a path: the caller

@@ -200,7 +200,12 @@ static void check_symbol(vctx *v, const elf_sym *y)
         check_value(v, name, y->value, n->gotsize, "GOT size");
     else if (!strcmp(name, "__PLT_SIZE"))
         check_value(v, name, y->value, n->jumpsize, "jump table size");
-    else if (!strcmp(name, "__LAST_DATA_ADDRESS"))
+    else if (!strcmp(name, "__LAST_DATA_ADDRESS") && n->classic) {
+        /* a period image does not say where its variables end: they end inside it */
+        if (y->value < n->data || y->value > n->end)
+            diff(v, "'%s' is 0x%llx in the stub, outside the image's data 0x%llx-0x%llx", name,
+                 (ull)y->value, (ull)n->data, (ull)n->end);
+    } else if (!strcmp(name, "__LAST_DATA_ADDRESS"))
         check_value(v, name, y->value, n->end, "end address");
     else if (!strncmp(name, "__NEEDS_SHRLIB_", 15) && !strncmp(name + 15, v->root, rl) &&
              name[15 + rl] == '_') {

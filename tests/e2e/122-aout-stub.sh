@@ -118,6 +118,40 @@ aobj old.o empty empty empty _old_a:3:$((O + 8)) _old_b:3:$((O + 24)) _old_v:3:$
 mkdir -p period
 archive period/libold.sa __libold.o old.o
 
+# The period image beside it (QMAGIC at 0x6b200000 - 0x1000): header page; the jump table page
+# (version word 2.1, slot 1 jmp _old_a__LOCAL__, slot 2 retired, slot 3 jmp _old_b__LOCAL__,
+# the bodies after the table); the GOT page {conflicts, 0xfeeb1ed3, &_old_v}; the data page
+# with _old_v. Symbols as the period ld left them.
+{
+    le32 $((0x006400cc)); le32 $((0x3000)); le32 $((0x1000)); le32 0; le32 $((12 * 7)); le32 $((O - 0x1000 + 0x20)); le32 0; le32 0
+    head -c $((0x1000 - 32)) /dev/zero
+    le32 $(((2 << 16) + 100)); le32 0                               # the version word
+    printf '\351'; le32 $((0x100 - 13)); printf '\220\220\220'   # slot 1: jmp origin+0x100
+    le32 0; le32 0                                                  # slot 2: retired
+    printf '\351'; le32 $((0x110 - 29)); printf '\220\220\220'   # slot 3: jmp origin+0x110
+    head -c $((0x100 - 32)) /dev/zero
+    printf '\270\010\000\000\000\303'; head -c 10 /dev/zero      # old_a: mov $8,%eax; ret
+    printf '\270\036\000\000\000\303'; head -c 10 /dev/zero      # old_b: mov $30,%eax; ret
+    head -c $((0x1000 - 0x120)) /dev/zero
+    le32 0; le32 $((0xfeeb1ed3)); le32 $((O + 0x2000)); head -c $((0x1000 - 12)) /dev/zero   # the GOT
+    le32 7; head -c $((0x1000 - 4)) /dev/zero                       # old_v
+} >period/libold.so.2.1
+{
+    sym() { le32 "$1"; printf "$(printf '\\%03o' "$2")\\0\\0\\0"; le32 $(($3)); }
+    sym 4 5 $((O + 8)); sym 11 5 $((O + 24)); sym 18 5 $((O + 0x100)); sym 34 5 $((O + 0x110))
+    sym 50 5 $((O + 0x1008)); sym 63 7 $((O + 0x2000)); sym 70 23 $((O + 0x1004))
+    le32 93
+    printf '_old_a\0_old_b\0_old_a__LOCAL__\0_old_b__LOCAL__\0__GOT__old_v\0_old_v\0__SHARABLE_CONFLICTS__\0'
+} >>period/libold.so.2.1
+run 0 over.out verify-shlib -l period/libold.so.2.1 -- period/libold.sa
+expect_in over.out "The stub library and the sharable libraries have identical symbols."
+# Slot 3 jumping to old_a's body instead: a difference, named.
+mkdir moved && cp period/libold.so.2.1 moved/
+le32 $((0x100 - 29)) | dd of=moved/libold.so.2.1 bs=1 seek=$((0x1000 + 25)) conv=notrunc status=none
+expect 1 "" -- verify-shlib -l moved/libold.so.2.1 -- period/libold.sa
+expect_in out.txt "'old_b' is slot 0x6b200018 in the stub, but that slot of the image jumps to 'old_a__LOCAL__'" \
+    "2 differences between the stub library and the sharable library."
+
 run 0 oinfo.out libinfo period/libold.sa
 expect_in oinfo.out "Library version is 2.1.0 (libold.so.2, DLL Jump 2.1)" "Start address of library is 0x6b200000" \
     "Encountered 2 function(s) and 1 global var(s) in stub"
