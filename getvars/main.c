@@ -1,9 +1,8 @@
-/* getvars: append the variables that jump.log records to jump.vars (the work is in lib/getlog.c,
- * shared with getfuncs). */
-#include "diag.h"
+/* getvars: append the variables that jump.log records to jump.vars: getfuncs' program,
+ * collecting variables (getfuncs/main.c; the work is in lib/getlog.c). */
 #include "getlog.h"
 
-
+#define GETLOG_WHAT GL_VARS
 static const char usage[] =
     "Usage: getvars [-n] [--aout-names]\n"
     "Append the variables logged in jump.log (types D, C and K) to jump.vars.\n"
@@ -18,4 +17,4 @@ static const char usage[] =
     "  --help     print this help\n"
     "  --version  print the version\n";
 
-int main(int argc, char **argv) { return gl_main(GL_VARS, usage, argc, argv); }
+#include "../getfuncs/main.c"

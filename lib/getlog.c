@@ -5,7 +5,6 @@
 #include "diag.h"
 
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -318,40 +317,4 @@ char *gl_size_advice(gl_what what, const gl_result *r)
                      "SL_GOT_SIZE=0x%llx leaves room to grow on both",
                      n, n == 1 ? "" : "s", n + 2, (unsigned long long)(4 * (n + 2)),
                      (unsigned long long)(8 * (n + 2)), (unsigned long long)room_to_grow(8 * (n + 2)));
-}
-
-int gl_main(gl_what what, const char *usage, int argc, char **argv)
-{
-    gl_result r;
-    jerr e;
-    char *summary;
-    static const struct option longs[] = {{"aout-names", no_argument, NULL, 'A'}, {NULL, 0, NULL, 0}};
-    int c, dry_run = 0, names = jf_env_flags();
-
-    diag_init(argv[0]);
-    diag_std_options(argc, argv, usage);
-    while ((c = getopt_long(argc, argv, "n", longs, NULL)) != -1) {
-        switch (c) {
-        case 'n': dry_run = 1; break;
-        case 'A': names = JF_AOUT; break;
-        default: diag_bad_option(argv, "n");
-        }
-    }
-    if (optind < argc)
-        diag_usage("unexpected argument '%s'", argv[optind]);
-
-    if (gl_run(what, jump_dir(NULL), names, dry_run, &r, &e) != 0) {
-        gl_result_free(&r);
-        diag_die_err(&e);
-    }
-    if (dry_run)
-        fwrite(r.appended.p ? (const void *)r.appended.p : "", 1, r.appended.len, stdout);
-    summary = gl_summary(what, &r, dry_run);
-    printf("%s: %s\n", diag_prog, summary);
-    free(summary);
-    summary = gl_size_advice(what, &r);
-    printf("%s: %s\n", diag_prog, summary);
-    free(summary);
-    gl_result_free(&r);
-    return fflush(stdout) == 0 ? EXIT_OK : EXIT_USAGE;
 }

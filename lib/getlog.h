@@ -61,9 +61,4 @@ char *gl_summary(gl_what what, const gl_result *r, int dry_run);
  * (getfuncs) or the GOT's cells on each architecture (getvars). Caller frees. */
 char *gl_size_advice(gl_what what, const gl_result *r);
 
-/* The whole command line of getfuncs / getvars (they differ only in `what` and the help
- * text): options, the run, the summary on stdout. Returns the exit status. This is the one
- * function of the module that prints, on behalf of the two tools. */
-int gl_main(gl_what what, const char *usage, int argc, char **argv);
-
 #endif

@@ -1,4 +1,4 @@
-/* Fuzz target: the ELF reader (and the a.out image reader, which gives the same view), with
+/* Fuzz target: the ELF reader (and the a.out image and object readers, which give the same view), with
  * every relocation table and note it offers. */
 #include <stddef.h>
 #include <stdint.h>
@@ -17,7 +17,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     const uint8_t *d;
     size_t dl;
     uint8_t w[8];
-    if (image_view_open(&f, "fuzz", data, size, &e) != 0)
+    if (image_view_open(&f, "fuzz", data, size, &e) != 0 && aout_object_open(&f, "fuzz", data, size, &e) != 0)
         return 0;
     for (size_t i = 1; i < f.nsecs; i++) {
         elf_rel *r;
