@@ -86,3 +86,28 @@ JUMP_AOUT_NAMES=1 run 0 bi.out buildimport -o imp.a --no-host libxa.sa
 expect_eq "$(awk '{print $2, $3}' imp.a)" "D _xa_count" "buildimport with the switch"
 run 0 bi.out buildimport -o imp.e --no-host libxa.sa
 expect_eq "$(awk '{print $2, $3}' imp.e)" "D xa_count" "buildimport without the switch"
+
+# The same library through Shared.inc, the classic files and JUMP_AOUT_NAMES in the
+# environment of every step (make's and the getfuncs/getvars/getsize ones); on i386 the image
+# in the classic a.out format (SL_IMAGE_FORMAT=aout), which the program runs against.
+mkdir -p inc/jump && cd inc
+export JUMP_DIR=$PWD/jump JUMP_AOUT_NAMES=1
+cp ../xa.c .
+printf '00000000 T _xa_add\tlibxa\txa\n00000000 T __DUMMY__\tlibxa\txa\n00000000 T _xa_name\tlibxa\txa\n' >jump/jump.funcs
+printf '00000004 D _xa_count\tlibxa\txa\n' >jump/jump.vars
+fmt=elf
+[ "$ARCH" = i386 ] && fmt=aout
+printf 'CC = gcc %s\nCFLAGS = -O2\nSL_IMAGE_FORMAT = %s\n' "$M" "$fmt" >Makefile
+shared_inc libxa 1.0.0 0x6b100000 xa.o
+run 0 pre1.out make pre-shlib
+(cd jump && getvars && getfuncs && rm -f jump.log) >get2.out 2>&1 || { cat get2.out; fail "getvars/getfuncs"; }
+expect_eq "$(awk '{print $3}' jump/jump.funcs | tr '\n' ' ')" "_xa_add __DUMMY__ _xa_name _xa_twice " "jump.funcs after getfuncs"
+run 0 import.out make shlib-import
+run 0 pre2.out make pre-shlib
+shlib_steps inc
+expect_eq "$(awk '{print $3}' jump/jump.vars)" "_xa_count" "jump.vars after getsize"
+expect_in inc.shlib "-F $fmt"
+[ "$fmt" = elf ] || expect_eq "$(od -An -tx4 -N4 lib/libxa.so.1.0.0 | tr -d ' ')" 006400cc "the installed image is QMAGIC"
+gcc $M -no-pie -o prog ../prog.c libxa.sa || fail "linking against the Shared.inc build"
+JUMP_LIBRARY_PATH=$PWD/lib run 0 prog.out exe ./prog
+expect_eq "$(cat prog.out)" "xa 42 41" "the program against the Shared.inc build"
