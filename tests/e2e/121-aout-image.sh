@@ -29,6 +29,10 @@ if [ "$ARCH" = x86_64 ]; then
 fi
 expect 2 "mkimage: unknown format 'coff' for -F (elf or aout)" -- mkimage $OPTS -F coff -- xa.o -lc
 
+# A data origin away from the image cannot be one piece of a.out: refused, nothing written.
+expect 2 "" -- mkimage $OPTS -d 0x6c000000 -F aout -- xa.o -lc
+expect_in err.txt "an a.out image is one piece of file mapped at one address" "leave out -d or -F aout"
+[ ! -e libxa.so.1.2 ] && [ ! -e jump/jump.params ] || fail "the refused image left files behind"
 run 0 elf.out mkimage $OPTS -- xa.o -lc
 mv libxa.so.1.2 elf.img
 run 0 aout.out mkimage $OPTS -F aout -- xa.o -lc
