@@ -95,12 +95,41 @@ static void image_symbols(const elf_file *f, uint64_t data, uint64_t bss, uint64
                      (uint32_t)(got + 4));
 }
 
+/* The loadable segments of an ELF image as a.out can hold them: each with bytes in the file
+ * at one distance from its file offset (a.out maps the file in one piece), one after the
+ * other (a segment of bss alone has no file bytes). The first and last, and where the file's
+ * bytes end; -1 with e set otherwise. */
+static int one_piece(const elf_file *f, const elf_phdr **first, const elf_phdr **last, uint64_t *fileend, jerr *e)
+{
+    *first = *last = NULL;
+    *fileend = 0;
+    for (size_t i = 0; i < f->nphdrs; i++) {
+        const elf_phdr *ph = &f->phdrs[i];
+        if (ph->type != PT_LOAD_ || !ph->memsz)
+            continue;
+        if (!*first)
+            *first = ph;
+        if ((ph->filesz && ph->vaddr - ph->offset != (*first)->vaddr - (*first)->offset) ||
+            (*last && ph->vaddr < (*last)->vaddr + (*last)->memsz))
+            return jerr_set(e, EXIT_USAGE, "an a.out image is one piece of file mapped at one address, and this "
+                                           "image's segments are not laid out so (is -d far from the image?): "
+                                           "leave out -d or -F aout");
+        *last = ph;
+        if (ph->offset + ph->filesz > *fileend)
+            *fileend = ph->offset + ph->filesz;
+    }
+    if (!*first || (*first)->offset != AOUT_PAGE)
+        return jerr_set(e, EXIT_BAD, "cannot write an a.out image: the ELF image does not start its "
+                                     "segments one page into the file");
+    return 0;
+}
+
 int aout_image_from_elf(const uint8_t *p, size_t len, buf *out, jerr *e)
 {
     elf_file f;
     jerr sub;
-    const elf_phdr *first = NULL, *last = NULL;
-    uint64_t base, fileend = 0, data, bss, memend, got = 0;
+    const elf_phdr *first, *last;
+    uint64_t base, fileend, data, bss, memend, got = 0;
     size_t ehlen, start = out->len;
     aout_exec x;
     aout_obj o;
@@ -114,32 +143,14 @@ int aout_image_from_elf(const uint8_t *p, size_t len, buf *out, jerr *e)
         return jerr_set(e, EXIT_USAGE, "a.out images are i386 only (this image is %s): build with -m i386, or "
                                        "leave out -F aout", f.arch->name);
     }
-    for (size_t i = 0; i < f.nphdrs; i++) {
-        const elf_phdr *ph = &f.phdrs[i];
-        if (ph->type != PT_LOAD_ || !ph->memsz)
-            continue;
-        if (!first)
-            first = ph;
-        /* a.out maps the file in one piece: every segment with bytes in the file at the same
-         * distance from its file offset as the first, one after the other (a segment of bss
-         * alone has no file bytes) */
-        if ((ph->filesz && ph->vaddr - ph->offset != first->vaddr - first->offset) ||
-            (last && ph->vaddr < last->vaddr + last->memsz)) {
-            elf_close(&f);
-            return jerr_set(e, EXIT_USAGE,
-                            "an a.out image is one piece of file mapped at one address, and this "
-                            "image's segments are not laid out so (is -d far from the image?): "
-                            "leave out -d or -F aout");
-        }
-        last = ph;
-        if (ph->offset + ph->filesz > fileend)
-            fileend = ph->offset + ph->filesz;
-    }
-    ehlen = f.nphdrs ? (size_t)(rd32le(p + 28) + f.nphdrs * 32u) : 0;
-    if (!first || first->offset != AOUT_PAGE || AOUT_EXEC_SIZE + ehlen > AOUT_PAGE) {
+    if (one_piece(&f, &first, &last, &fileend, e) != 0) {
         elf_close(&f);
-        return jerr_set(e, EXIT_BAD, "cannot write an a.out image: the ELF image does not start its "
-                                     "segments one page into the file");
+        return -1;
+    }
+    ehlen = (size_t)(rd32le(p + 28) + f.nphdrs * 32u);
+    if (AOUT_EXEC_SIZE + ehlen > AOUT_PAGE) {
+        elf_close(&f);
+        return jerr_set(e, EXIT_BAD, "cannot write an a.out image: its ELF headers do not fit the header page");
     }
     if (elf_find_note(&f, JUMP_NOTE_NAME, JUMP_NOTE_TYPE, &desc, &desclen) && desclen >= JUMP_NOTE_D_GOT + 8)
         got = rd64le(desc + JUMP_NOTE_D_GOT);
