@@ -446,146 +446,198 @@ static void collapse(const char *p, size_t n, buf *b)
     }
 }
 
-static int rewrite(rw *w, const asm_tok *head, ref *refs, size_t nref, buf *out)
+/* The registers a rewrite may take as scratch, in the order it takes them, and those the
+ * instruction already uses (named or implied); whether it names the stack pointer other than
+ * as a base. */
+typedef struct regs {
+    const int *order;
+    size_t norder;
+    unsigned used;
+    int sp_as_reg;
+} regs;
+
+static regs regs_of(const rw *w)
 {
     static const int order32[] = {R_BX, R_AX, R_CX, R_DX, R_SI, R_DI};
     static const int order64[] = {R_R11, R_R10, R_AX, R_CX, R_DX, R_SI, R_DI, R_R8, R_R9, R_BX};
-    static const int call32[] = {R_CX, R_DX, R_AX};
-    static const int call64[] = {R_R11, R_R10};
-    const int *order = w->bits == 64 ? order64 : order32;
-    size_t norder = w->bits == 64 ? sizeof order64 / sizeof order64[0] : sizeof order32 / sizeof order32[0];
-    unsigned used = implicit_regs(w->mn, w->st.nop), pushes = 0;
-    int sp_as_reg = 0, rc = -1, branch = rw_is_branch(w->mn, strlen(w->mn));
-    char *repl[OPD_MAX] = {0};
-    buf pre = {0}, post = {0}, insn = {0};
-    const char *sfx = w->bits == 64 ? "q" : "l";
-    size_t cell = w->bits / 8;
-
-    /* Every register the instruction names is taken. */
+    regs r = {w->bits == 64 ? order64 : order32,
+              w->bits == 64 ? sizeof order64 / sizeof order64[0] : sizeof order32 / sizeof order32[0],
+              implicit_regs(w->mn, w->st.nop), 0};
     for (size_t i = 0; i < w->n; i++) {
         int width, f;
-        if (w->t[i].kind != ASM_REG ||
-            (f = reg_family(tok_text(w, i), w->t[i].len, &width)) < 0 || f == R_IP)
+        if (w->t[i].kind != ASM_REG || (f = reg_family(tok_text(w, i), w->t[i].len, &width)) < 0 || f == R_IP)
             continue;
-        used |= 1u << f;
+        r.used |= 1u << f;
         if (f == R_SP) {
             int base = 0;
             for (size_t k = 0; k < w->st.nop; k++)
                 base |= w->st.op[k].kind == OPD_MEM && w->st.op[k].base == (long)i;
-            sp_as_reg |= !base;
+            r.sp_as_reg |= !base;
         }
     }
+    return r;
+}
 
-    if (branch) {
-        const asm_opd *o = &w->st.op[refs[0].op];
-        if (!o->star || o->kind != OPD_MEM)
-            goto direct;
-        refs[0].scratch = pick(w->bits == 64 ? call64 : call32, w->bits == 64 ? 2 : 3, used);
-        if (refs[0].scratch < 0)
-            return cannot(w, "no free register");
+/* An indirect call or jump through the variable: the cell's value into a call-clobbered
+ * register, then the branch through it. A direct one names a variable as a function. */
+static int rw_branch(rw *w, const asm_tok *head, ref *refs, const regs *r, buf *out)
+{
+    static const int call32[] = {R_CX, R_DX, R_AX};
+    static const int call64[] = {R_R11, R_R10};
+    const asm_opd *o = &w->st.op[refs[0].op];
+    char *repl[OPD_MAX] = {0};
+    buf pre = {0}, insn = {0};
+    int rc = -1;
+    if (!o->star || o->kind != OPD_MEM)
+        return jerr_at(w->e, EXIT_BAD, w->c->file, w->c->line, 0, "Function %.*s incorrectly listed in %s",
+                       (int)w->nvar, w->var, w->kind == RW_EXPORTED ? "jump.vars" : "jump.import");
+    refs[0].scratch = pick(w->bits == 64 ? call64 : call32, w->bits == 64 ? 2 : 3, r->used);
+    if (refs[0].scratch < 0)
+        return cannot(w, "no free register");
+    if (mem_ref(w, o, &refs[0], &pre, &insn) == 0) {
+        repl[refs[0].op] = buf_cstr(&insn);
+        buf_adds(&pre, "; ");
+        emit_insn(w, head, repl, &pre);
+        buf_add(out, pre.p, pre.len);
+        rc = 1;
+    }
+    free(repl[refs[0].op]);
+    buf_free(&pre);
+    buf_free(&insn);
+    return rc;
+}
+
+/* push of the variable's address or value: "pushl $v" is "pushl __GOT_v"; otherwise push a
+ * scratch register, compute the value in it and exchange it with the top of the stack (no
+ * flags touched). */
+static int rw_push(rw *w, const asm_tok *head, ref *refs, const regs *r, buf *out)
+{
+    const asm_opd *o = &w->st.op[refs[0].op];
+    const char *sfx = w->bits == 64 ? "q" : "l";
+    size_t hlen = w->t[o->all.first].off - head->off;
+    buf pre = {0}, insn = {0};
+    int s, rc = -1;
+    if (w->mn[4] && w->mn[4] != sfx[0])
+        return cannot(w, "operand size");
+    while (hlen && (w->c->text[head->off + hlen - 1] == ' ' || w->c->text[head->off + hlen - 1] == '\t'))
+        hlen--;
+    if (o->kind == OPD_IMM && w->t[o->expr.first].off == w->t[refs[0].tok].off && o->expr.first == o->expr.last) {
+        buf_printf(out, "%.*s " RW_GOT_PREFIX "%.*s%s", (int)hlen, w->c->text + head->off,
+                   (int)w->t[refs[0].tok].len, tok_text(w, refs[0].tok), w->bits == 64 ? "(%rip)" : "");
+        return 1;
+    }
+    s = refs[0].scratch = pick(r->order, r->norder, r->used);
+    if (s < 0)
+        return cannot(w, "no free register");
+    buf_printf(&pre, "push%s %%%s", sfx, rname(s, w->bits));
+    if (o->kind == OPD_IMM) {
+        imm_ref(w, o, &refs[0], &pre);
+    } else {
         if (mem_ref(w, o, &refs[0], &pre, &insn) != 0)
             goto out;
-        repl[refs[0].op] = buf_cstr(&insn);
-        emit_insn(w, head, repl, &post);
-        buf_add(out, pre.p, pre.len);
-        buf_adds(out, "; ");
-        buf_add(out, post.p, post.len);
-        rc = 1;
-        goto out;
+        sep(&pre);
+        buf_printf(&pre, "mov%s %.*s, %%%s", sfx, (int)insn.len, (const char *)insn.p, rname(s, w->bits));
     }
+    buf_printf(&pre, "; xchg%s %%%s, (%%%s)", sfx, rname(s, w->bits), w->bits == 64 ? "rsp" : "esp");
+    buf_add(out, pre.p, pre.len);
+    rc = 1;
+out:
+    buf_free(&pre);
+    buf_free(&insn);
+    return rc;
+}
 
-    if (mn_base(w->mn, "push")) {
-        const asm_opd *o = &w->st.op[refs[0].op];
-        size_t hlen = w->t[o->all.first].off - head->off;
-        int s;
-        if (w->mn[4] && w->mn[4] != sfx[0])
-            return cannot(w, "operand size");
-        while (hlen && (w->c->text[head->off + hlen - 1] == ' ' || w->c->text[head->off + hlen - 1] == '\t'))
-            hlen--;
-        if (o->kind == OPD_IMM && w->t[o->expr.first].off == w->t[refs[0].tok].off &&
-            o->expr.first == o->expr.last) { /* pushl $v -> pushl __GOT_v */
-            buf_printf(out, "%.*s " RW_GOT_PREFIX "%.*s%s", (int)hlen, w->c->text + head->off,
-                       (int)w->t[refs[0].tok].len, tok_text(w, refs[0].tok),
-                       w->bits == 64 ? "(%rip)" : "");
-            return 1;
-        }
-        /* push %s; compute the value in %s; xchg %s, (%esp): no flags touched. */
-        s = refs[0].scratch = pick(order, norder, used);
-        if (s < 0)
-            return cannot(w, "no free register");
-        buf_printf(&pre, "push%s %%%s", sfx, rname(s, w->bits));
-        if (o->kind == OPD_IMM) {
-            imm_ref(w, o, &refs[0], &pre);
-        } else {
-            if (mem_ref(w, o, &refs[0], &pre, &insn) != 0)
-                goto out;
-            sep(&pre);
-            buf_printf(&pre, "mov%s %.*s, %%%s", sfx, (int)insn.len, (const char *)insn.p,
-                       rname(s, w->bits));
-        }
-        buf_printf(&pre, "; xchg%s %%%s, (%%%s)", sfx, rname(s, w->bits), w->bits == 64 ? "rsp" : "esp");
-        buf_add(out, pre.p, pre.len);
-        rc = 1;
-        goto out;
+/* "$v" where the other operands are registers: the cell itself is the operand (1), or 0 when
+ * the instruction is not of that shape. */
+static int rw_cell_operand(rw *w, const asm_tok *head, const ref *refs, size_t nref, buf *out)
+{
+    const asm_opd *o = &w->st.op[refs[0].op];
+    char *repl[OPD_MAX] = {0};
+    int regs_only = 1, size, other, width = 0, f = -1;
+    if (nref != 1 || o->kind != OPD_IMM || !imm_to_mem_ok(w->mn) || o->expr.first != o->expr.last)
+        return 0;
+    size = op_size(w);
+    for (size_t i = 0; i < w->st.nop; i++)
+        regs_only &= i == refs[0].op || w->st.op[i].kind == OPD_REG;
+    if (!regs_only)
+        return 0;
+    other = refs[0].op == 0 ? 1 : 0;
+    if (w->st.nop == 2 && w->st.op[other].kind == OPD_REG)
+        f = reg_family(tok_text(w, (size_t)w->st.op[other].reg), w->t[w->st.op[other].reg].len, &width);
+    if (w->bits == 64 && size == 32 && mn_base(w->mn, "mov") && f >= 0 && f != R_IP && width == 32) {
+        /* "movl $v, %e.." is how x86-64 code puts an address below 4 GB in a register; the
+         * variable may now be anywhere (a PIE program's copy, an override): load the whole
+         * cell into the whole register, which is what the zero-extending movl meant. */
+        buf_printf(out, "movq " RW_GOT_PREFIX "%.*s(%%rip), %%%s", (int)w->t[refs[0].tok].len,
+                   tok_text(w, refs[0].tok), rname(f, 64));
+        return 1;
     }
+    if (size != w->bits && !(w->bits == 64 && size == 32))
+        return 0;
+    repl[refs[0].op] = xasprintf(RW_GOT_PREFIX "%.*s%s", (int)w->t[refs[0].tok].len, tok_text(w, refs[0].tok),
+                                 w->bits == 64 ? "(%rip)" : "");
+    emit_insn(w, head, repl, out);
+    free(repl[refs[0].op]);
+    return 1;
+}
 
-    if (refused_mnemonic(w->mn))
-        return cannot(w, NULL);
-
-    /* "$v" where the other operands are registers: the cell itself is the operand. */
-    if (nref == 1 && w->st.op[refs[0].op].kind == OPD_IMM && imm_to_mem_ok(w->mn)) {
-        const asm_opd *o = &w->st.op[refs[0].op];
-        int regs = 1, size = op_size(w);
-        for (size_t i = 0; i < w->st.nop; i++)
-            regs &= i == refs[0].op || w->st.op[i].kind == OPD_REG;
-        int other = refs[0].op == 0 ? 1 : 0, width = 0, f = -1;
-        if (w->st.nop == 2 && w->st.op[other].kind == OPD_REG)
-            f = reg_family(tok_text(w, (size_t)w->st.op[other].reg), w->t[w->st.op[other].reg].len, &width);
-        if (regs && o->expr.first == o->expr.last && w->bits == 64 && size == 32 && mn_base(w->mn, "mov") &&
-            f >= 0 && f != R_IP && width == 32) {
-            /* "movl $v, %e.." is how x86-64 code puts an address below 4 GB in a register; the
-             * variable may now be anywhere (a PIE program's copy, an override): load the whole
-             * cell into the whole register, which is what the zero-extending movl meant. */
-            buf_printf(out, "movq " RW_GOT_PREFIX "%.*s(%%rip), %%%s", (int)w->t[refs[0].tok].len,
-                       tok_text(w, refs[0].tok), rname(f, 64));
-            rc = 1;
-            goto out;
-        }
-        if (regs && o->expr.first == o->expr.last && (size == w->bits || (w->bits == 64 && size == 32))) {
-            repl[refs[0].op] = xasprintf(RW_GOT_PREFIX "%.*s%s", (int)w->t[refs[0].tok].len,
-                                         tok_text(w, refs[0].tok), w->bits == 64 ? "(%rip)" : "");
-            emit_insn(w, head, repl, out);
-            rc = 1;
-            goto out;
-        }
+/* A load into a register that the source does not use: that register is the scratch. */
+static void load_target_scratch(const rw *w, ref *refs, size_t nref)
+{
+    int width, f, in_src = 0;
+    if (nref != 1 || w->st.nop != 2 || refs[0].op != 0 || !pure_load(w->mn) || w->st.op[1].kind != OPD_REG ||
+        w->st.op[1].star)
+        return;
+    f = reg_family(tok_text(w, (size_t)w->st.op[1].reg), w->t[w->st.op[1].reg].len, &width);
+    for (size_t i = w->st.op[0].all.first; i <= w->st.op[0].all.last; i++) {
+        int wd;
+        in_src |= w->t[i].kind == ASM_REG && reg_family(tok_text(w, i), w->t[i].len, &wd) == f;
     }
+    if (f >= 0 && f != R_IP && !in_src && (width == w->bits || (w->bits == 64 && width == 32)))
+        refs[0].scratch = f;
+}
 
-    /* A load into a register that the source does not use: that register is the scratch. */
-    if (nref == 1 && w->st.nop == 2 && refs[0].op == 0 && pure_load(w->mn) &&
-        w->st.op[1].kind == OPD_REG && !w->st.op[1].star) {
-        int width, f = reg_family(tok_text(w, (size_t)w->st.op[1].reg), w->t[w->st.op[1].reg].len, &width);
-        int in_src = 0;
-        for (size_t i = w->st.op[0].all.first; i <= w->st.op[0].all.last; i++) {
-            int wd;
-            in_src |= w->t[i].kind == ASM_REG && reg_family(tok_text(w, i), w->t[i].len, &wd) == f;
-        }
-        if (f >= 0 && f != R_IP && !in_src && (width == w->bits || (w->bits == 64 && width == 32)))
-            refs[0].scratch = f;
-    }
+/* Is this "movl $v+N, %e.." on x86-64 whose register is the scratch? Then the scratch (its
+ * 64-bit whole) already holds the address, which may lie above 4 GB: the movl itself would cut
+ * it to 32 bits. */
+static int scratch_is_result(const rw *w, const ref *refs, size_t nref)
+{
+    int width, f;
+    size_t other;
+    if (nref != 1 || w->bits != 64 || w->st.op[refs[0].op].kind != OPD_IMM || refs[0].saved ||
+        !mn_base(w->mn, "mov") || op_size(w) != 32 || w->st.nop != 2)
+        return 0;
+    other = 1 - refs[0].op;
+    if (w->st.op[other].kind != OPD_REG)
+        return 0;
+    f = reg_family(tok_text(w, (size_t)w->st.op[other].reg), w->t[w->st.op[other].reg].len, &width);
+    return f == refs[0].scratch;
+}
 
+/* The general case: a scratch register per reference (saved around the instruction when the
+ * code may still need it), the cell's value computed into it, the instruction with each
+ * operand replaced, stack offsets adjusted for the pushes. */
+static int rw_general(rw *w, const asm_tok *head, ref *refs, size_t nref, regs *r, buf *out)
+{
+    const char *sfx = w->bits == 64 ? "q" : "l";
+    char *repl[OPD_MAX] = {0};
+    unsigned pushes = 0;
+    buf pre = {0};
+    int rc = -1;
+
+    load_target_scratch(w, refs, nref);
     for (size_t i = 0; i < nref; i++) {
         if (refs[i].scratch >= 0)
             continue;
-        refs[i].scratch = pick(order, norder, used);
+        refs[i].scratch = pick(r->order, r->norder, r->used);
         if (refs[i].scratch < 0)
             return cannot(w, "no free register");
-        used |= 1u << refs[i].scratch;
+        r->used |= 1u << refs[i].scratch;
         refs[i].saved = 1;
         pushes++;
     }
-    if (pushes && sp_as_reg)
+    if (pushes && r->sp_as_reg)
         return cannot(w, "the stack pointer is an operand");
-
     for (size_t i = 0; i < nref; i++)
         if (refs[i].saved) {
             sep(&pre);
@@ -612,38 +664,35 @@ static int rewrite(rw *w, const asm_tok *head, ref *refs, size_t nref, buf *out)
     }
     for (size_t i = 0; i < w->st.nop; i++)
         if (!repl[i] && pushes)
-            repl[i] = sp_adjusted(w, &w->st.op[i], (unsigned)(pushes * cell));
-    /* "movl $v+N, %e..": the 64-bit scratch is that register and holds the whole address,
-     * which may lie above 4 GB; the movl itself would cut it to 32 bits. */
-    if (nref == 1 && w->bits == 64 && w->st.op[refs[0].op].kind == OPD_IMM && !refs[0].saved &&
-        mn_base(w->mn, "mov") && op_size(w) == 32 && w->st.nop == 2 && w->st.op[1 - refs[0].op].kind == OPD_REG) {
-        int width, f = reg_family(tok_text(w, (size_t)w->st.op[1 - refs[0].op].reg),
-                                  w->t[w->st.op[1 - refs[0].op].reg].len, &width);
-        if (f == refs[0].scratch) {
-            buf_add(out, pre.p, pre.len);
-            rc = 1;
-            goto out;
-        }
+            repl[i] = sp_adjusted(w, &w->st.op[i], (unsigned)(pushes * (w->bits / 8)));
+    if (!scratch_is_result(w, refs, nref)) {
+        sep(&pre);
+        emit_insn(w, head, repl, &pre);
+        for (size_t i = nref; i-- > 0;)
+            if (refs[i].saved)
+                buf_printf(&pre, "; pop%s %%%s", sfx, rname(refs[i].scratch, w->bits));
     }
-    sep(&pre);
-    emit_insn(w, head, repl, &pre);
-    for (size_t i = nref; i-- > 0;)
-        if (refs[i].saved)
-            buf_printf(&pre, "; pop%s %%%s", sfx, rname(refs[i].scratch, w->bits));
     buf_add(out, pre.p, pre.len);
     rc = 1;
-    goto out;
-
-direct:
-    return jerr_at(w->e, EXIT_BAD, w->c->file, w->c->line, 0, "Function %.*s incorrectly listed in %s",
-                   (int)w->nvar, w->var, w->kind == RW_EXPORTED ? "jump.vars" : "jump.import");
 out:
     for (size_t i = 0; i < OPD_MAX; i++)
         free(repl[i]);
     buf_free(&pre);
-    buf_free(&post);
-    buf_free(&insn);
     return rc;
+}
+
+static int rewrite(rw *w, const asm_tok *head, ref *refs, size_t nref, buf *out)
+{
+    regs r = regs_of(w);
+    if (rw_is_branch(w->mn, strlen(w->mn)))
+        return rw_branch(w, head, refs, &r, out);
+    if (mn_base(w->mn, "push"))
+        return rw_push(w, head, refs, &r, out);
+    if (refused_mnemonic(w->mn))
+        return cannot(w, NULL);
+    if (rw_cell_operand(w, head, refs, nref, out))
+        return 1;
+    return rw_general(w, head, refs, nref, &r, out);
 }
 
 int rw_insn(const rw_ctx *c, const asm_tok *t, size_t n, buf *out, jerr *e)
