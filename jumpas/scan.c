@@ -355,52 +355,33 @@ static void add_vdir(scan_ctx *c, size_t sym, const asm_tok *h, const asm_tok *o
     s->vdir[s->nvdir++] = (jas_vdir){sym, stmt_span(c, h, op, nop)};
 }
 
-static void on_directive(scan_ctx *c, const asm_tok *h, const asm_tok *op, size_t nop)
+/* A data directive: part of the definition being diverted, if one is open. */
+static void on_data(scan_ctx *c, const asm_tok *h, const asm_tok *op, size_t nop)
 {
     jas_scan *s = c->s;
-    int id = directive_id(c->text + h->off, h->len);
-    unsigned flag = 0;
-    long i;
-    uint64_t a;
-    if (data_directive(c->text + h->off, h->len)) {
-        if (s->def_open >= 0) {
-            if (s->nspan == s->capspan) {
-                s->capspan = s->capspan ? s->capspan * 2 : 64;
-                s->span = xrealloc(s->span, s->capspan * sizeof *s->span);
-            }
-            s->span[s->nspan++] = stmt_span(c, h, op, nop);
-            s->def[s->def_open].ndata++;
+    if (s->def_open >= 0) {
+        if (s->nspan == s->capspan) {
+            s->capspan = s->capspan ? s->capspan * 2 : 64;
+            s->span = xrealloc(s->span, s->capspan * sizeof *s->span);
         }
-        s->align = 0;
-        return;
+        s->span[s->nspan++] = stmt_span(c, h, op, nop);
+        s->def[s->def_open].ndata++;
     }
-    s->def_open = -1;
-    if (align_directive(c, h, op, nop, &a)) {
-        s->align = a;
-        return;
-    }
+    s->align = 0;
+}
+
+/* .text .data .bss .section .pushsection .popsection .previous: the current section. */
+static void on_section(scan_ctx *c, int id, const asm_tok *h, const asm_tok *op, size_t nop)
+{
+    jas_scan *s = c->s;
+    int tls, cls;
     switch (id) {
     case D_TEXT: set_section(c, JAS_SEC_TEXT, h, op, nop, 0, 0); break;
     case D_DATA: set_section(c, JAS_SEC_DATA, h, op, nop, 0, 0); break;
     case D_BSS: set_section(c, JAS_SEC_BSS, h, op, nop, 0, 0); break;
-    case D_SECTION: {
-        int tls, cls = section_operands(c, op, nop, &tls);
+    case D_SECTION:
+        cls = section_operands(c, op, nop, &tls);
         set_section(c, cls, h, op, nop, 0, tls);
-        break;
-    }
-    case D_FILE: /* .file "x.c" names the source; .file N "x.c" (with -g) comes after it */
-        if (!s->srcfile && nop == 1 && op[0].kind == ASM_STRING && op[0].len >= 2)
-            s->srcfile = xstrndup(c->text + op[0].off + 1, op[0].len - 2);
-        break;
-    case D_LOC: {
-        uint64_t v;
-        if (nop >= 2 && number(c, &op[1], &v) == 0 && v <= UINT32_MAX)
-            s->srcline = (unsigned)v;
-        break;
-    }
-    case D_TLS_COMMON:
-        if (nop >= 1 && op[0].kind == ASM_IDENT)
-            note_tls(c, c->text + op[0].off, op[0].len, h->line, 1);
         break;
     case D_PUSH:
         if (s->nstack + 2 > s->capstack) {
@@ -409,10 +390,8 @@ static void on_directive(scan_ctx *c, const asm_tok *h, const asm_tok *op, size_
         }
         s->stack[s->nstack++] = s->cur;
         s->stack[s->nstack++] = s->prev;
-        {
-            int tls, cls = section_operands(c, op, nop, &tls);
-            set_section(c, cls, h, op, nop, 1, tls);
-        }
+        cls = section_operands(c, op, nop, &tls);
+        set_section(c, cls, h, op, nop, 1, tls);
         break;
     case D_POP:
         if (s->nstack >= 2) {
@@ -426,20 +405,108 @@ static void on_directive(scan_ctx *c, const asm_tok *h, const asm_tok *op, size_
         s->prev = t;
         break;
     }
-    case D_GLOBL: flag = JAS_S_GLOBAL; goto list;
-    case D_WEAK: flag = JAS_S_WEAK; goto list;
-    case D_LOCAL: flag = JAS_S_LOCAL; goto list;
-    case D_HIDDEN: flag = JAS_S_HIDDEN; goto list;
-    case D_VIS:
-    list:
-        for (size_t k = 0; k < nop; k++)
-            if ((i = operand_sym(c, &op[k], 1)) >= 0)
-                s->sym[i].flags |= flag;
-        /* ".globl v" for a variable that may be diverted goes with it (else the object
-         * would keep an undefined v). */
-        if (nop == 1 && (id == D_GLOBL || id == D_WEAK) && (i = operand_sym(c, &op[0], 0)) >= 0 &&
-            (s->sym[i].flags & JAS_S_VARS))
-            add_vdir(c, (size_t)i, h, op, nop);
+    }
+}
+
+/* .globl .weak .local .hidden (and the other visibilities): flags for each symbol named. */
+static void on_symbol_list(scan_ctx *c, int id, const asm_tok *h, const asm_tok *op, size_t nop)
+{
+    jas_scan *s = c->s;
+    unsigned flag = id == D_GLOBL ? JAS_S_GLOBAL : id == D_WEAK ? JAS_S_WEAK : id == D_LOCAL ? JAS_S_LOCAL
+                  : id == D_HIDDEN ? JAS_S_HIDDEN : 0;
+    long i;
+    for (size_t k = 0; k < nop; k++)
+        if ((i = operand_sym(c, &op[k], 1)) >= 0)
+            s->sym[i].flags |= flag;
+    /* ".globl v" for a variable that may be diverted goes with it (else the object would
+     * keep an undefined v). */
+    if (nop == 1 && (id == D_GLOBL || id == D_WEAK) && (i = operand_sym(c, &op[0], 0)) >= 0 &&
+        (s->sym[i].flags & JAS_S_VARS))
+        add_vdir(c, (size_t)i, h, op, nop);
+}
+
+/* .size sym, expr: the size, the directive diverted with a variable, and ".-f" of a renamed
+ * function follows the rename. */
+static void on_size(scan_ctx *c, const asm_tok *h, const asm_tok *op, size_t nop)
+{
+    jas_scan *s = c->s;
+    long i;
+    if (nop == 0 || (i = operand_sym(c, &op[0], 1)) < 0)
+        return;
+    if (s->sym[i].flags & JAS_S_VARS)
+        add_vdir(c, (size_t)i, h, op, nop);
+    if (nop == 3 && is_punct(c, &op[1], ',') && number(c, &op[2], &s->sym[i].size) == 0)
+        s->sym[i].flags |= JAS_S_SIZE;
+    for (size_t k = 1; k < nop; k++) { /* .size f, .-f */
+        long j;
+        if (op[k].kind == ASM_IDENT &&
+            (j = jas_find_span(s, c->text + op[k].off, op[k].len, jas_span_hash(c->text + op[k].off, op[k].len))) >= 0 &&
+            (s->sym[j].flags & JAS_S_FUNCS))
+            add_edit(s, (size_t)j, c->input, op[k].off + op[k].len);
+    }
+}
+
+/* .comm sym, size[, align] and .lcomm: a definition in bss; an exported common variable is
+ * diverted as a whole. */
+static void on_comm(scan_ctx *c, int id, const asm_tok *h, const asm_tok *op, size_t nop)
+{
+    jas_scan *s = c->s;
+    long i;
+    if (nop == 0 || (i = operand_sym(c, &op[0], 0)) < 0)
+        return;
+    if (id == D_COMM) {
+        define(c, (size_t)i, JAS_S_COMM, JAS_SEC_BSS, h->line);
+    } else {
+        define(c, (size_t)i, JAS_S_LABEL, JAS_SEC_BSS, h->line);
+        s->sym[i].flags |= JAS_S_SIZE;
+    }
+    if (nop < 3 || !is_punct(c, &op[1], ',') || number(c, &op[2], &s->sym[i].size) != 0)
+        s->sym[i].size = 0;
+    if (id == D_COMM && (s->sym[i].flags & JAS_S_VARS)) {
+        uint64_t al = 0;
+        jas_def *d;
+        if (nop >= 5 && is_punct(c, &op[3], ',') && number(c, &op[4], &al) != 0)
+            al = 0;
+        d = add_def(c, (size_t)i, h, op, nop);
+        d->comm = 1;
+        d->align = al;
+        s->def_open = -1;
+    }
+}
+
+static void on_directive(scan_ctx *c, const asm_tok *h, const asm_tok *op, size_t nop)
+{
+    jas_scan *s = c->s;
+    int id = directive_id(c->text + h->off, h->len);
+    long i;
+    uint64_t a;
+    if (data_directive(c->text + h->off, h->len)) {
+        on_data(c, h, op, nop);
+        return;
+    }
+    s->def_open = -1;
+    if (align_directive(c, h, op, nop, &a)) {
+        s->align = a;
+        return;
+    }
+    switch (id) {
+    case D_TEXT: case D_DATA: case D_BSS: case D_SECTION: case D_PUSH: case D_POP: case D_PREVIOUS:
+        on_section(c, id, h, op, nop);
+        break;
+    case D_FILE: /* .file "x.c" names the source; .file N "x.c" (with -g) comes after it */
+        if (!s->srcfile && nop == 1 && op[0].kind == ASM_STRING && op[0].len >= 2)
+            s->srcfile = xstrndup(c->text + op[0].off + 1, op[0].len - 2);
+        break;
+    case D_LOC:
+        if (nop >= 2 && number(c, &op[1], &a) == 0 && a <= UINT32_MAX)
+            s->srcline = (unsigned)a;
+        break;
+    case D_TLS_COMMON:
+        if (nop >= 1 && op[0].kind == ASM_IDENT)
+            note_tls(c, c->text + op[0].off, op[0].len, h->line, 1);
+        break;
+    case D_GLOBL: case D_WEAK: case D_LOCAL: case D_HIDDEN: case D_VIS:
+        on_symbol_list(c, id, h, op, nop);
         break;
     case D_TYPE:
         if (nop && (i = operand_sym(c, &op[0], 1)) >= 0) {
@@ -448,45 +515,8 @@ static void on_directive(scan_ctx *c, const asm_tok *h, const asm_tok *op, size_
                 add_vdir(c, (size_t)i, h, op, nop);
         }
         break;
-    case D_SIZE:
-        if (nop == 0 || (i = operand_sym(c, &op[0], 1)) < 0)
-            break;
-        if (s->sym[i].flags & JAS_S_VARS)
-            add_vdir(c, (size_t)i, h, op, nop);
-        if (nop == 3 && is_punct(c, &op[1], ',') && number(c, &op[2], &s->sym[i].size) == 0)
-            s->sym[i].flags |= JAS_S_SIZE;
-        for (size_t k = 1; k < nop; k++) { /* .size f, .-f */
-            long j;
-            if (op[k].kind == ASM_IDENT &&
-                (j = jas_find_span(s, c->text + op[k].off, op[k].len,
-                               jas_span_hash(c->text + op[k].off, op[k].len))) >= 0 &&
-                (s->sym[j].flags & JAS_S_FUNCS))
-                add_edit(s, (size_t)j, c->input, op[k].off + op[k].len);
-        }
-        break;
-    case D_COMM:
-    case D_LCOMM:
-        if (nop == 0 || (i = operand_sym(c, &op[0], 0)) < 0)
-            break;
-        if (id == D_COMM) {
-            define(c, (size_t)i, JAS_S_COMM, JAS_SEC_BSS, h->line);
-        } else {
-            define(c, (size_t)i, JAS_S_LABEL, JAS_SEC_BSS, h->line);
-            s->sym[i].flags |= JAS_S_SIZE;
-        }
-        if (nop < 3 || !is_punct(c, &op[1], ',') || number(c, &op[2], &s->sym[i].size) != 0)
-            s->sym[i].size = 0;
-        if (id == D_COMM && (s->sym[i].flags & JAS_S_VARS)) {
-            uint64_t al = 0;
-            jas_def *d;
-            if (nop >= 5 && is_punct(c, &op[3], ',') && number(c, &op[4], &al) != 0)
-                al = 0;
-            d = add_def(c, (size_t)i, h, op, nop);
-            d->comm = 1;
-            d->align = al;
-            s->def_open = -1;
-        }
-        break;
+    case D_SIZE: on_size(c, h, op, nop); break;
+    case D_COMM: case D_LCOMM: on_comm(c, id, h, op, nop); break;
     case D_SET:
         if (nop >= 2 && is_punct(c, &op[1], ','))
             on_set(c, &op[0], op + 2, nop - 2);
