@@ -261,134 +261,177 @@ static void ptr_word(elf_writer *w, const arch *a, int sec, uint32_t sym, int64_
     buf_zero(b, a->ptrsize);
 }
 
-void mkstubs_descriptor(const mkstubs_lib *L, const char *stub, buf *out)
+/* Each name the stub exports, with where the program finds it: a T function's slot
+ * ('T', "__PLT_" names it), a variable's GOT cell ('G', "__GOT_"); in file order. */
+static void each_export(const mkstubs_lib *L, const char *stub,
+                        void (*fn)(void *ctx, const char *name, char kind, uint64_t addr), void *ctx)
 {
-    const arch *a = L->a;
-    unsigned ps = a->ptrsize;
-    elf_writer *w = elfw_new(a);
-    int ro = elfw_section(w, ".rodata", SHT_PROGBITS_, SHF_ALLOC_, 1);
-    int rr = elfw_section(w, ".data.rel.ro", SHT_PROGBITS_, SHF_ALLOC_ | SHF_WRITE_, ps);
-    int jl = elfw_section(w, JUMP_REC_SECTION, SHT_PROGBITS_, SHF_ALLOC_ | SHF_WRITE_, ps);
-    buf *rob = elfw_data(w, ro), *jb = elfw_data(w, jl);
-    uint32_t rosym = elfw_section_symbol(w, ro), rrsym = elfw_section_symbol(w, rr);
-
-    uint64_t s_soname = rostr(rob, L->soname), s_desc = rostr(rob, L->desc), s_dir = rostr(rob, L->dir);
-    /* Host imports: {name, address in the program}; the reference makes the program's own
-     * link resolve each name against its C library. In a section of their own, which the link
-     * gathers from every stub into one place: on x86-64 each address is a dynamic relocation,
-     * and spread over the records' pages they cost a copy-on-write fault each at start-up. */
-    int im = L->nimports ? elfw_section(w, JUMP_IMPORTS_SECTION, SHT_PROGBITS_, SHF_ALLOC_ | SHF_WRITE_, ps) : 0;
-    uint32_t imsym = im ? elfw_section_symbol(w, im) : 0;
-    for (size_t i = 0; i < L->nimports; i++) {
-        uint32_t u = elfw_symbol(w, L->imports[i], ELFW_UNDEF, 0, 0, STB_GLOBAL_, STT_NOTYPE_);
-        ptr_word(w, a, im, rosym, (int64_t)rostr(rob, L->imports[i]));
-        ptr_word(w, a, im, u, 0);
+    for (size_t i = 0; i < L->funcs.n; i++) {
+        const jf_entry *x = &L->funcs.v[i];
+        if (x->type == 'T' && !is_dummy(x) && mkstubs_in_stub(x->library, stub))
+            fn(ctx, x->name, 'T', layout_slot(&L->l, i + 1));
     }
-    /* Libraries to load first. */
-    uint64_t needs_at = elfw_data(w, rr)->len;
+    /* entry i (0-based) is the (i+1)-th: cell i+2, after the fixup pointer and the magic */
+    for (size_t i = 0; i < L->vars.n; i++) {
+        const jf_entry *x = &L->vars.v[i];
+        if (x->type != 'U' && !is_dummy(x) && mkstubs_in_stub(x->library, stub))
+            fn(ctx, x->name, 'G', layout_cell(&L->l, i + 2));
+    }
+}
+
+/* The descriptor being written: its sections and where its tables start. */
+typedef struct desc {
+    const mkstubs_lib *L;
+    const char *stub;
+    elf_writer *w;
+    int ro, rr, jl, im;
+    buf *rob;
+    uint32_t rosym, rrsym, imsym;
+    uint64_t s_soname, s_desc, s_dir; /* the record's strings in .rodata, first */
+    uint64_t needs_at, needdirs_at, overrides_at;
+    size_t noverrides;
+} desc;
+
+/* Host imports: {name, address in the program}; the reference makes the program's own link
+ * resolve each name against its C library. In a section of their own, which the link gathers
+ * from every stub into one place: on x86-64 each address is a dynamic relocation, and spread
+ * over the records' pages they cost a copy-on-write fault each at start-up. */
+static void desc_imports(desc *d)
+{
+    const mkstubs_lib *L = d->L;
+    if (!L->nimports)
+        return;
+    d->im = elfw_section(d->w, JUMP_IMPORTS_SECTION, SHT_PROGBITS_, SHF_ALLOC_ | SHF_WRITE_, L->a->ptrsize);
+    d->imsym = elfw_section_symbol(d->w, d->im);
+    for (size_t i = 0; i < L->nimports; i++) {
+        uint32_t u = elfw_symbol(d->w, L->imports[i], ELFW_UNDEF, 0, 0, STB_GLOBAL_, STT_NOTYPE_);
+        ptr_word(d->w, L->a, d->im, d->rosym, (int64_t)rostr(d->rob, L->imports[i]));
+        ptr_word(d->w, L->a, d->im, u, 0);
+    }
+}
+
+/* The libraries to load first (NULL-terminated sonames), and where each is installed as its
+ * own stub recorded (0 when unknown). */
+static void desc_needs(desc *d)
+{
+    const mkstubs_lib *L = d->L;
+    buf *rb = elfw_data(d->w, d->rr);
+    d->needs_at = rb->len;
     for (size_t i = 0; i < L->undefs.n; i++) {
         char *so = needs_soname(L->undefs.v[i].name);
-        ptr_word(w, a, rr, rosym, (int64_t)rostr(rob, so));
+        ptr_word(d->w, L->a, d->rr, d->rosym, (int64_t)rostr(d->rob, so));
         free(so);
     }
-    buf_zero(elfw_data(w, rr), ps);
-    /* Where each of them is installed, as its own stub recorded (0 when unknown). */
-    uint64_t needdirs_at = elfw_data(w, rr)->len;
+    buf_zero(rb, L->a->ptrsize);
+    d->needdirs_at = rb->len;
     for (size_t i = 0; i < L->undefs.n; i++) {
         if (L->undefs.v[i].dir)
-            ptr_word(w, a, rr, rosym, (int64_t)rostr(rob, L->undefs.v[i].dir));
+            ptr_word(d->w, L->a, d->rr, d->rosym, (int64_t)rostr(d->rob, L->undefs.v[i].dir));
         else
-            buf_zero(elfw_data(w, rr), ps);
+            buf_zero(rb, L->a->ptrsize);
     }
+}
 
-    /* Overrides (DESIGN §6), three arrays over every name this stub exports. A weak reference
-     * to the name: the program's link resolves it to the program's own definition if it has
-     * one (then the loader re-points the slot or the cell), to the stub's absolute address if
-     * the program linked the name's member, and to 0 if neither. A weak reference to the
-     * name's twin, which only the member defines, at the same address: the library's address
-     * if the member is linked, else 0. The two agree unless the program overrides the name,
-     * so the loader compares them in bulk. Then the slot or cell, or'ed with the kind. */
+/* Overrides (DESIGN §6), three arrays over every name this stub exports. A weak reference to
+ * the name: the program's link resolves it to the program's own definition if it has one
+ * (then the loader re-points the slot or the cell), to the stub's absolute address if the
+ * program linked the name's member, and to 0 if neither. A weak reference to the name's twin,
+ * which only the member defines, at the same address: the library's address if the member is
+ * linked, else 0. The two agree unless the program overrides the name, so the loader compares
+ * them in bulk. Then the slot or cell, or'ed with the kind. */
+typedef struct ov_pass {
+    desc *d;
+    int twins;
+    buf *wheres;
+} ov_pass;
+
+static void override_word(void *ctx, const char *name, char kind, uint64_t addr)
+{
+    ov_pass *p = ctx;
+    desc *d = p->d;
+    char *ref = p->twins ? xasprintf(JUMP_DEF_PREFIX "%s", name) : xstrdup(name);
+    ptr_word(d->w, d->L->a, d->rr, elfw_symbol(d->w, ref, ELFW_UNDEF, 0, 0, STB_WEAK_, STT_NOTYPE_), 0);
+    free(ref);
+    if (!p->twins) {
+        buf_wn(p->wheres, addr | (kind == 'T' ? JUMP_OVERRIDE_SLOT : JUMP_OVERRIDE_CELL), d->L->a->ptrsize);
+        d->noverrides++;
+    }
+}
+
+static void desc_overrides(desc *d)
+{
     buf wheres = {0};
-    uint64_t overrides_at = elfw_data(w, rr)->len;
-    size_t noverrides = 0;
-    for (int pass = 0; pass < 2; pass++) {
-        for (size_t i = 0; i < L->funcs.n + L->vars.n; i++) {
-            int fn = i < L->funcs.n;
-            const jf_entry *x = fn ? &L->funcs.v[i] : &L->vars.v[i - L->funcs.n];
-            if ((fn ? x->type != 'T' : x->type == 'U') || is_dummy(x) || !mkstubs_in_stub(x->library, stub))
-                continue;
-            if (pass == 0) {
-                ptr_word(w, a, rr, elfw_symbol(w, x->name, ELFW_UNDEF, 0, 0, STB_WEAK_, STT_NOTYPE_), 0);
-                buf_wn(&wheres, fn ? layout_slot(&L->l, i + 1) | JUMP_OVERRIDE_SLOT
-                                   : layout_cell(&L->l, i - L->funcs.n + 2) | JUMP_OVERRIDE_CELL, ps);
-                noverrides++;
-            } else {
-                char *twin = xasprintf(JUMP_DEF_PREFIX "%s", x->name);
-                ptr_word(w, a, rr, elfw_symbol(w, twin, ELFW_UNDEF, 0, 0, STB_WEAK_, STT_NOTYPE_), 0);
-                free(twin);
-            }
-        }
-    }
-    buf_add(elfw_data(w, rr), wheres.p, wheres.len);
+    ov_pass p = {d, 0, &wheres};
+    d->overrides_at = elfw_data(d->w, d->rr)->len;
+    each_export(d->L, d->stub, override_word, &p);
+    p.twins = 1;
+    each_export(d->L, d->stub, override_word, &p);
+    buf_add(elfw_data(d->w, d->rr), wheres.p, wheres.len);
     buf_free(&wheres);
+}
 
-    /* The record. */
+/* The library record (jumpfmt.h, JR_*). A table the stub has none of is a null pointer. */
+static void desc_record(desc *d)
+{
+    const mkstubs_lib *L = d->L;
+    unsigned ps = L->a->ptrsize;
+    buf *jb = elfw_data(d->w, d->jl);
     for (int k = 0; k < JR_NWORDS; k++) {
         switch (k) {
         case JR_MAGIC: buf_wn(jb, JUMP_REC_MAGIC, ps); break;
         case JR_FORMAT: buf_wn(jb, JUMP_REC_FORMAT, ps); break;
-        case JR_SONAME: ptr_word(w, a, jl, rosym, (int64_t)s_soname); break;
-        case JR_DESC: ptr_word(w, a, jl, rosym, (int64_t)s_desc); break;
-        case JR_DIR: ptr_word(w, a, jl, rosym, (int64_t)s_dir); break;
+        case JR_SONAME: ptr_word(d->w, L->a, d->jl, d->rosym, (int64_t)d->s_soname); break;
+        case JR_DESC: ptr_word(d->w, L->a, d->jl, d->rosym, (int64_t)d->s_desc); break;
+        case JR_DIR: ptr_word(d->w, L->a, d->jl, d->rosym, (int64_t)d->s_dir); break;
         case JR_ORIGIN: buf_wn(jb, L->l.origin, ps); break;
         case JR_VERSION: buf_wn(jb, L->vword, ps); break;
         case JR_NIMPORTS: buf_wn(jb, L->nimports, ps); break;
         case JR_IMPORTS:
             if (L->nimports)
-                ptr_word(w, a, jl, imsym, 0);
+                ptr_word(d->w, L->a, d->jl, d->imsym, 0);
             else
                 buf_wn(jb, 0, ps);
             break;
-        case JR_NEEDS: ptr_word(w, a, jl, rrsym, (int64_t)needs_at); break;
+        case JR_NEEDS: ptr_word(d->w, L->a, d->jl, d->rrsym, (int64_t)d->needs_at); break;
         case JR_NEEDDIRS:
             if (L->undefs.n)
-                ptr_word(w, a, jl, rrsym, (int64_t)needdirs_at);
+                ptr_word(d->w, L->a, d->jl, d->rrsym, (int64_t)d->needdirs_at);
             else
                 buf_wn(jb, 0, ps);
             break;
-        case JR_NOVERRIDES: buf_wn(jb, noverrides, ps); break;
+        case JR_NOVERRIDES: buf_wn(jb, d->noverrides, ps); break;
         case JR_DIGEST: buf_wn(jb, layout_digest(&L->l, &L->funcs, &L->vars), ps); break;
         case JR_OVERRIDES:
-            if (noverrides)
-                ptr_word(w, a, jl, rrsym, (int64_t)overrides_at);
+            if (d->noverrides)
+                ptr_word(d->w, L->a, d->jl, d->rrsym, (int64_t)d->overrides_at);
             else
                 buf_wn(jb, 0, ps);
             break;
         default: buf_wn(jb, 0, ps); break;
         }
     }
+}
 
+/* __PLT_<f> at each slot, __GOT_<v> at each cell: absolute, for the tools. */
+static void abs_export(void *ctx, const char *name, char kind, uint64_t addr)
+{
+    char *sym = xasprintf("%s%s", kind == 'T' ? "__PLT_" : "__GOT_", name);
+    elfw_symbol(ctx, sym, ELFW_ABS, addr, 0, STB_GLOBAL_, STT_NOTYPE_);
+    free(sym);
+}
+
+/* The descriptor's symbols: the id (the record), __NEEDS_SHRLIB_<root>_<M>, the slots' and
+ * cells' absolutes, the sizes, and the references that pull in the loader and the libraries
+ * this one needs. */
+static void desc_symbols(desc *d)
+{
+    const mkstubs_lib *L = d->L;
+    elf_writer *w = d->w;
     char *sym = xasprintf(NEEDS_PREFIX "%s_%u", L->root, L->major);
-    elfw_symbol(w, L->id, jl, 0, (uint64_t)JR_NWORDS * ps, STB_GLOBAL_, STT_OBJECT_);
+    elfw_symbol(w, L->id, d->jl, 0, (uint64_t)JR_NWORDS * L->a->ptrsize, STB_GLOBAL_, STT_OBJECT_);
     elfw_symbol(w, sym, ELFW_ABS, L->vword, 0, STB_GLOBAL_, STT_NOTYPE_);
     free(sym);
-    for (size_t i = 0; i < L->funcs.n; i++) {
-        const jf_entry *x = &L->funcs.v[i];
-        if (x->type != 'T' || is_dummy(x) || !mkstubs_in_stub(x->library, stub))
-            continue;
-        sym = xasprintf("__PLT_%s", x->name);
-        elfw_symbol(w, sym, ELFW_ABS, layout_slot(&L->l, i + 1), 0, STB_GLOBAL_, STT_NOTYPE_);
-        free(sym);
-    }
-    for (size_t i = 0; i < L->vars.n; i++) {
-        const jf_entry *x = &L->vars.v[i];
-        if (x->type == 'U' || is_dummy(x) || !mkstubs_in_stub(x->library, stub))
-            continue;
-        sym = xasprintf("__GOT_%s", x->name);
-        /* entry i (0-based) is the (i+1)-th: cell i+2, after the fixup pointer and the magic */
-        elfw_symbol(w, sym, ELFW_ABS, layout_cell(&L->l, i + 2), 0, STB_GLOBAL_, STT_NOTYPE_);
-        free(sym);
-    }
+    each_export(L, d->stub, abs_export, w);
     /* Every library's stub defines these: weak, so that a program can link several stubs. */
     elfw_symbol(w, "__GOT_SIZE", ELFW_ABS, L->l.gotsize, 0, STB_WEAK_, STT_NOTYPE_);
     elfw_symbol(w, "__PLT_SIZE", ELFW_ABS, L->l.jumpsize, 0, STB_WEAK_, STT_NOTYPE_);
@@ -398,8 +441,28 @@ void mkstubs_descriptor(const mkstubs_lib *L, const char *stub, buf *out)
         elfw_symbol(w, L->undefs.v[i].name, ELFW_UNDEF, 0, 0, STB_GLOBAL_, STT_NOTYPE_);
     for (size_t i = 0; i < L->nextra; i++)
         elfw_symbol(w, L->extra[i], ELFW_UNDEF, 0, 0, STB_GLOBAL_, STT_NOTYPE_);
-    elfw_finish(w, out);
-    elfw_free(w);
+}
+
+void mkstubs_descriptor(const mkstubs_lib *L, const char *stub, buf *out)
+{
+    unsigned ps = L->a->ptrsize;
+    desc d = {.L = L, .stub = stub, .w = elfw_new(L->a)};
+    d.ro = elfw_section(d.w, ".rodata", SHT_PROGBITS_, SHF_ALLOC_, 1);
+    d.rr = elfw_section(d.w, ".data.rel.ro", SHT_PROGBITS_, SHF_ALLOC_ | SHF_WRITE_, ps);
+    d.jl = elfw_section(d.w, JUMP_REC_SECTION, SHT_PROGBITS_, SHF_ALLOC_ | SHF_WRITE_, ps);
+    d.rob = elfw_data(d.w, d.ro);
+    d.rosym = elfw_section_symbol(d.w, d.ro);
+    d.rrsym = elfw_section_symbol(d.w, d.rr);
+    d.s_soname = rostr(d.rob, L->soname);
+    d.s_desc = rostr(d.rob, L->desc);
+    d.s_dir = rostr(d.rob, L->dir);
+    desc_imports(&d);
+    desc_needs(&d);
+    desc_overrides(&d);
+    desc_record(&d);
+    desc_symbols(&d);
+    elfw_finish(d.w, out);
+    elfw_free(d.w);
 }
 
 /* Entries are numbered funcs first (0..nf-1), then vars (nf..). */
@@ -664,7 +727,14 @@ static void aout_sym(aout_obj *o, const char *name, uint8_t type, uint64_t value
  * ___SHARED_LIBRARIES__, and the GOT's address as an element of __SHARABLE_CONFLICTS__; the
  * constructor slot in ___CTOR_LIST__; absolute __PLT__<f> per T slot and __GOT__<v> per
  * cell; __GOT_SIZE, __PLT_SIZE, __LAST_DATA_ADDRESS. */
-static void aout_descriptor(const mkstubs_lib *L, buf *out)
+static void aout_export(void *ctx, const char *name, char kind, uint64_t addr)
+{
+    char *n = xasprintf("%s%s", kind == 'T' ? "__PLT_" : "__GOT_", name);
+    aout_sym(ctx, n, AOUT_N_ABS | AOUT_N_EXT, addr);
+    free(n);
+}
+
+static void aout_descriptor(const mkstubs_lib *L, const char *stub, buf *out)
 {
     aout_obj o;
     size_t dl = strlen(L->dir);
@@ -691,22 +761,7 @@ static void aout_descriptor(const mkstubs_lib *L, buf *out)
         aout_obj_sym(&o, "__SHARABLE_CONFLICTS__", AOUT_N_SETD | AOUT_N_EXT, tl + 16);
     }
     aout_obj_sym(&o, "___CTOR_LIST__", AOUT_N_SETA, (uint32_t)layout_ctor_slot(&L->l));
-    for (size_t i = 0; i < L->funcs.n; i++) {
-        const jf_entry *x = &L->funcs.v[i];
-        if (x->type == 'T' && !is_dummy(x)) {
-            char *n = xasprintf("__PLT_%s", x->name);
-            aout_sym(&o, n, AOUT_N_ABS | AOUT_N_EXT, layout_slot(&L->l, i + 1));
-            free(n);
-        }
-    }
-    for (size_t i = 0; i < L->vars.n; i++) {
-        const jf_entry *x = &L->vars.v[i];
-        if (x->type != 'U' && !is_dummy(x)) {
-            char *n = xasprintf("__GOT_%s", x->name);
-            aout_sym(&o, n, AOUT_N_ABS | AOUT_N_EXT, layout_cell(&L->l, i + 2));
-            free(n);
-        }
-    }
+    each_export(L, stub, aout_export, &o);
     aout_obj_sym(&o, "__GOT_SIZE", AOUT_N_ABS, (uint32_t)L->l.gotsize);
     aout_obj_sym(&o, "__PLT_SIZE", AOUT_N_ABS, (uint32_t)L->l.jumpsize);
     aout_obj_sym(&o, "__LAST_DATA_ADDRESS", AOUT_N_ABS, (uint32_t)L->last_data);
@@ -788,7 +843,7 @@ void mkstubs_aout_archive(const mkstubs_lib *L, const char *stub, buf *out, buf 
     if (progress)
         buf_printf(progress, "%s.sa: %s", stub, id);
     free(id);
-    aout_descriptor(L, &o);
+    aout_descriptor(L, stub, &o);
     arw_add(aw, dname, o.p, o.len);
     for (size_t g = 0; g < nmem; g++) {
         char *mname = xasprintf("%s.o", mem[g].name);
