@@ -21,7 +21,7 @@ err() {
 }
 
 # Not images.
-err i1.out "verify-shlib: error: text.txt: not a jump image: not an ELF file" verify-shlib -l text.txt $stub
+err i1.out "verify-shlib: error: text.txt: not a jump image: not an ELF or a.out file" verify-shlib -l text.txt $stub
 err i2.out "verify-shlib: error: math.o: not a jump image: not an ELF executable" verify-shlib -l math.o $stub
 err i3.out "verify-shlib: error: plain: not a jump image: no JUMP note (was it made by mkimage?)" verify-shlib -l plain $stub
 err i4.out "verify-shlib: error: cannot open 'missing.so'" verify-shlib -l missing.so $stub
