@@ -122,7 +122,7 @@ static int stays_local(const jas_scan *s, const char *p, size_t n)
 /* One data statement of a diverted definition, with its local names renamed to ___STV_
  * names (each new one also recorded in `aliases` as "name\0stv\0"). */
 static void copy_data(const jas_scan *s, const jas_span *sp, buf *out, buf *aliases,
-                      jas_names *seen)
+                      strmap *seen)
 {
     const char *src = s->in[sp->input].text + sp->off;
     size_t len = sp->end - sp->off, pos = 0;
@@ -185,7 +185,7 @@ static void section_line(const jas_scan *s, const jas_def *d, buf *out)
 
 /* Divert definition d: the _GVAR_/_GCMN_ text, the deletions from the input. */
 static void divert(jas_scan *s, const jas_def *d, size_t index, char type, buf *aliases,
-                   jas_names *seen)
+                   strmap *seen)
 {
     jas_sym *y = &s->sym[d->sym];
     int n = (int)y->len;
@@ -228,7 +228,7 @@ static void divert(jas_scan *s, const jas_def *d, size_t index, char type, buf *
 static int divert_all(jas_scan *s)
 {
     buf aliases = {0};
-    jas_names seen = {0};
+    strmap seen = {0};
     for (size_t i = 0; i < s->ndef; i++) {
         const jas_def *d = &s->def[i];
         jas_sym *y = &s->sym[d->sym];
@@ -258,7 +258,7 @@ static int divert_all(jas_scan *s)
         add_repl(s, s->nin - 1, s->in[s->nin - 1].len, s->in[s->nin - 1].len, buf_cstr(&b));
     }
     buf_free(&aliases);
-    jas_names_free(&seen);
+    strmap_free(&seen);
     return 0;
 }
 

@@ -8,6 +8,7 @@
 
 #include "asm_scan.h"
 #include "ctl.h"
+#include "strmap.h"
 
 struct jerr;
 struct buf;
@@ -125,13 +126,6 @@ typedef struct jas_gvar {
     char *text;
 } jas_gvar;
 
-/* A set of names (spans, not NUL-terminated), for candidates and called names. */
-typedef struct jas_names {
-    const char **p;
-    size_t *len;
-    uint32_t *hash;
-    size_t n, cap;
-} jas_names;
 
 /* A place where "__LOCAL__" is inserted: after the name ending at `off` in input `input`. */
 typedef struct jas_edit {
@@ -153,8 +147,7 @@ typedef struct jas_scan {
     size_t nin;
     jas_sym *sym;
     size_t nsym, capsym;
-    uint32_t *slot;   /* hash slots: symbol index + 1, or 0 */
-    size_t capslot;
+    strmap byname;    /* name (a span of the input) -> symbol index + 1 */
     jas_edit *edit;
     size_t nedit, capedit;
     jas_sect cur, prev; /* sections */
@@ -167,9 +160,9 @@ typedef struct jas_scan {
     int implied;          /* implied-import mode (JUMP_IMPLIED_IMPORT=1) */
 
     /* Collected by the scan for diversion and rewriting. */
-    jas_names cand;       /* names that may be variables (explicit mode) */
+    strmap cand;       /* names that may be variables (explicit mode) */
     uint8_t cand_first[32]; /* bit set of the candidates' first bytes: a quick "no" */
-    jas_names called;     /* names called or jumped to */
+    strmap called;     /* names called or jumped to */
     jas_def *def;
     size_t ndef, capdef;
     long def_open;        /* the definition whose data statements follow, or -1 */

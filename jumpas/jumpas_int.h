@@ -10,12 +10,13 @@
 
 #define LOCAL_SUFFIX "__LOCAL__"
 
-uint32_t jas_span_hash(const char *p, size_t n);
+/* Names are spans of the input: hashed once, looked up in strmaps (lib/strmap.h). */
+#define jas_span_hash strmap_hash_span
 long jas_find_span(const jas_scan *s, const char *p, size_t n, uint32_t h);
 size_t jas_intern(jas_scan *s, const char *p, size_t n);
-int jas_names_has(const jas_names *m, const char *p, size_t n, uint32_t h);
-void jas_names_put(jas_names *m, const char *p, size_t n);
-void jas_names_free(jas_names *m);
+/* A set of names: a strmap whose values are 1. */
+int jas_names_has(const strmap *m, const char *p, size_t n, uint32_t h);
+void jas_names_put(strmap *m, const char *p, size_t n);
 int jas_is_data_type(char type);
 int jas_worth_a_symbol(const char *p, size_t n);
 int jas_defined(const jas_sym *y);

@@ -12,33 +12,10 @@
 
 /* ---- the symbol table: names are spans of the input text ---- */
 
-uint32_t jas_span_hash(const char *p, size_t n) { return (uint32_t)jump_fnv1a(JUMP_FNV_BASIS, p, n); }
-
-static void slots_grow(jas_scan *s)
-{
-    size_t cap = s->capslot ? s->capslot * 2 : 1024;
-    uint32_t *slot = xcalloc(cap, sizeof *slot);
-    for (size_t i = 0; i < s->nsym; i++) {
-        size_t j = s->sym[i].hash & (cap - 1);
-        while (slot[j])
-            j = (j + 1) & (cap - 1);
-        slot[j] = (uint32_t)(i + 1);
-    }
-    free(s->slot);
-    s->slot = slot;
-    s->capslot = cap;
-}
-
 long jas_find_span(const jas_scan *s, const char *p, size_t n, uint32_t h)
 {
-    if (!s->capslot)
-        return -1;
-    for (size_t j = h & (s->capslot - 1); s->slot[j]; j = (j + 1) & (s->capslot - 1)) {
-        const jas_sym *y = &s->sym[s->slot[j] - 1];
-        if (y->hash == h && y->len == n && !memcmp(y->name, p, n))
-            return (long)s->slot[j] - 1;
-    }
-    return -1;
+    uintptr_t v;
+    return strmap_get_span(&s->byname, p, n, h, &v) ? (long)v - 1 : -1;
 }
 
 long jas_find(const jas_scan *s, const char *name)
@@ -76,8 +53,6 @@ size_t jas_intern(jas_scan *s, const char *p, size_t n)
     jas_sym *y;
     if (i >= 0)
         return (size_t)i;
-    if (2 * (s->nsym + 1) > s->capslot)
-        slots_grow(s);
     if (s->nsym == s->capsym) {
         s->capsym = s->capsym ? s->capsym * 2 : 256;
         s->sym = xrealloc(s->sym, s->capsym * sizeof *s->sym);
@@ -90,60 +65,20 @@ size_t jas_intern(jas_scan *s, const char *p, size_t n)
     y->alias = -1;
     y->flags = ctl_flags(s->ctl, p, n);
     i = (long)s->nsym++;
-    {
-        size_t j = h & (s->capslot - 1);
-        while (s->slot[j])
-            j = (j + 1) & (s->capslot - 1);
-        s->slot[j] = (uint32_t)(i + 1);
-    }
+    strmap_put_span(&s->byname, p, n, h, (uintptr_t)i + 1);
     return (size_t)i;
 }
 
 /* ---- name sets ---- */
 
-int jas_names_has(const jas_names *m, const char *p, size_t n, uint32_t h)
+int jas_names_has(const strmap *m, const char *p, size_t n, uint32_t h)
 {
-    if (!m->cap)
-        return 0;
-    for (size_t j = h & (m->cap - 1); m->p[j]; j = (j + 1) & (m->cap - 1))
-        if (m->hash[j] == h && m->len[j] == n && !memcmp(m->p[j], p, n))
-            return 1;
-    return 0;
+    return strmap_get_span(m, p, n, h, NULL);
 }
 
-void jas_names_put(jas_names *m, const char *p, size_t n)
+void jas_names_put(strmap *m, const char *p, size_t n)
 {
-    uint32_t h = jas_span_hash(p, n);
-    size_t j;
-    if (jas_names_has(m, p, n, h))
-        return;
-    if (2 * (m->n + 1) > m->cap) {
-        jas_names g = {0};
-        g.cap = m->cap ? m->cap * 2 : 64;
-        g.p = xcalloc(g.cap, sizeof *g.p);
-        g.len = xcalloc(g.cap, sizeof *g.len);
-        g.hash = xcalloc(g.cap, sizeof *g.hash);
-        for (size_t i = 0; i < m->cap; i++) {
-            if (!m->p[i])
-                continue;
-            for (j = m->hash[i] & (g.cap - 1); g.p[j]; j = (j + 1) & (g.cap - 1))
-                ;
-            g.p[j] = m->p[i], g.len[j] = m->len[i], g.hash[j] = m->hash[i];
-        }
-        g.n = m->n;
-        free(m->p), free(m->len), free(m->hash);
-        *m = g;
-    }
-    for (j = h & (m->cap - 1); m->p[j]; j = (j + 1) & (m->cap - 1))
-        ;
-    m->p[j] = p, m->len[j] = n, m->hash[j] = h;
-    m->n++;
-}
-
-void jas_names_free(jas_names *m)
-{
-    free(m->p), free(m->len), free(m->hash);
-    memset(m, 0, sizeof *m);
+    strmap_put_span(m, p, n, jas_span_hash(p, n), 1);
 }
 
 /* A candidate name (cand_first keeps most other names from being hashed at all). */
@@ -195,11 +130,11 @@ void jas_free(jas_scan *s)
     free(s->tls.name);
     free(s->tls.srcfile);
     free(s->sym);
-    free(s->slot);
+    strmap_free(&s->byname);
     free(s->edit);
     free(s->stack);
-    jas_names_free(&s->cand);
-    jas_names_free(&s->called);
+    strmap_free(&s->cand);
+    strmap_free(&s->called);
     free(s->def);
     free(s->span);
     free(s->vdir);

@@ -1,4 +1,4 @@
-/* strmap: linear-probing string hash map. */
+/* strmap: linear-probing hash map keyed by strings or spans of text. */
 #include "strmap.h"
 #include "buf.h"
 #include "jumpfmt.h"
@@ -6,55 +6,83 @@
 #include <stdlib.h>
 #include <string.h>
 
-uint32_t str_hash(const char *s) { return (uint32_t)jump_fnv1a(JUMP_FNV_BASIS, s, strlen(s)); }
+uint32_t strmap_hash_span(const char *p, size_t n) { return (uint32_t)jump_fnv1a(JUMP_FNV_BASIS, p, n); }
+uint32_t str_hash(const char *s) { return strmap_hash_span(s, strlen(s)); }
+
+/* The slot holding the key, or the empty slot where it would go. */
+static size_t find(const strmap *m, const char *p, size_t n, uint32_t h)
+{
+    size_t i;
+    for (i = h & (m->cap - 1); m->keys[i]; i = (i + 1) & (m->cap - 1))
+        if (m->hashes[i] == h && m->lens[i] == n && !memcmp(m->keys[i], p, n))
+            break;
+    return i;
+}
 
 static void grow(strmap *m)
 {
-    strmap n = {0};
-    n.cap = m->cap ? m->cap * 2 : 64;
-    n.keys = xcalloc(n.cap, sizeof *n.keys);
-    n.vals = xcalloc(n.cap, sizeof *n.vals);
-    for (size_t i = 0; i < m->cap; i++)
-        if (m->keys[i])
-            strmap_put(&n, m->keys[i], m->vals[i]);
-    free(m->keys);
-    free(m->vals);
-    *m = n;
+    strmap g = {0};
+    g.cap = m->cap ? m->cap * 2 : 64;
+    g.keys = xcalloc(g.cap, sizeof *g.keys);
+    g.lens = xcalloc(g.cap, sizeof *g.lens);
+    g.hashes = xcalloc(g.cap, sizeof *g.hashes);
+    g.vals = xcalloc(g.cap, sizeof *g.vals);
+    for (size_t i = 0; i < m->cap; i++) {
+        size_t j;
+        if (!m->keys[i])
+            continue;
+        for (j = m->hashes[i] & (g.cap - 1); g.keys[j]; j = (j + 1) & (g.cap - 1))
+            ;
+        g.keys[j] = m->keys[i], g.lens[j] = m->lens[i], g.hashes[j] = m->hashes[i], g.vals[j] = m->vals[i];
+    }
+    g.n = m->n;
+    strmap_free(m);
+    *m = g;
 }
 
-void strmap_put(strmap *m, const char *key, uintptr_t val)
+void strmap_put_span(strmap *m, const char *p, size_t n, uint32_t h, uintptr_t val)
 {
     size_t i;
     if ((m->n + 1) * 2 > m->cap)
         grow(m);
-    for (i = str_hash(key) & (m->cap - 1); m->keys[i]; i = (i + 1) & (m->cap - 1)) {
-        if (!strcmp(m->keys[i], key)) {
-            m->vals[i] = val;
-            return;
-        }
+    i = find(m, p, n, h);
+    if (!m->keys[i]) {
+        m->keys[i] = p, m->lens[i] = n, m->hashes[i] = h;
+        m->n++;
     }
-    m->keys[i] = key;
     m->vals[i] = val;
-    m->n++;
+}
+
+int strmap_get_span(const strmap *m, const char *p, size_t n, uint32_t h, uintptr_t *val)
+{
+    size_t i;
+    if (!m->cap)
+        return 0;
+    i = find(m, p, n, h);
+    if (!m->keys[i])
+        return 0;
+    if (val)
+        *val = m->vals[i];
+    return 1;
+}
+
+void strmap_put(strmap *m, const char *key, uintptr_t val)
+{
+    size_t n = strlen(key);
+    strmap_put_span(m, key, n, strmap_hash_span(key, n), val);
 }
 
 int strmap_get(const strmap *m, const char *key, uintptr_t *val)
 {
-    if (!m->cap)
-        return 0;
-    for (size_t i = str_hash(key) & (m->cap - 1); m->keys[i]; i = (i + 1) & (m->cap - 1)) {
-        if (!strcmp(m->keys[i], key)) {
-            if (val)
-                *val = m->vals[i];
-            return 1;
-        }
-    }
-    return 0;
+    size_t n = strlen(key);
+    return strmap_get_span(m, key, n, strmap_hash_span(key, n), val);
 }
 
 void strmap_free(strmap *m)
 {
     free(m->keys);
+    free(m->lens);
+    free(m->hashes);
     free(m->vals);
     memset(m, 0, sizeof *m);
 }

@@ -55,11 +55,34 @@ static void test_map(void **state)
         free(keys[i]);
 }
 
+/* Spans of a text: "ab" inside "xaby" is the key "ab" whether it came as a string or a span;
+ * a longer or shorter span with the same start is another key. */
+static void test_spans(void **state)
+{
+    static const char text[] = "xaby abc ab";
+    strmap m = {0};
+    uintptr_t v;
+    (void)state;
+    strmap_put_span(&m, text + 1, 2, strmap_hash_span(text + 1, 2), 7);
+    assert_int_equal(strmap_get(&m, "ab", &v), 1);
+    assert_int_equal(v, 7);
+    assert_int_equal(strmap_get_span(&m, text + 9, 2, strmap_hash_span(text + 9, 2), &v), 1);
+    assert_int_equal(strmap_get_span(&m, text + 5, 3, strmap_hash_span(text + 5, 3), NULL), 0);
+    assert_int_equal(strmap_get_span(&m, text + 1, 1, strmap_hash_span(text + 1, 1), NULL), 0);
+    strmap_put(&m, "abc", 9);
+    assert_int_equal(strmap_get_span(&m, text + 5, 3, strmap_hash_span(text + 5, 3), &v), 1);
+    assert_int_equal(v, 9);
+    assert_int_equal(m.n, 2);
+    assert_int_equal(strmap_hash_span("foobar", 6), str_hash("foobar"));
+    strmap_free(&m);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_hash),
         cmocka_unit_test(test_map),
+        cmocka_unit_test(test_spans),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
