@@ -220,3 +220,11 @@ void diag_jump_dir(void)
     if (!d || !*d)
         diag_warn("JUMP_DIR is not set; using the current directory");
 }
+
+void diag_command(char *const argv[])
+{
+    fflush(stdout);
+    for (int i = 0; argv[i]; i++)
+        fprintf(stderr, "%s%s", i ? " " : "", argv[i]);
+    fputc('\n', stderr);
+}

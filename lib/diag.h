@@ -53,6 +53,9 @@ _Noreturn void diag_usage(const char *fmt, ...) __attribute__((format(printf, 1,
 /* After getopt or getopt_long returned '?' (their own messages are off: diag_init clears
  * opterr): "invalid option '-z'" / "invalid option '--bogus'" / "option '-l' requires an
  * argument" / "option '--verbose' takes no argument", then as diag_usage. `optstring` is what getopt was given. */
+/* A command about to run, echoed on stderr as a shell would show it (the tools' -v / -V):
+ * stdout flushed first so the two stay in order. */
+void diag_command(char *const argv[]);
 _Noreturn void diag_bad_option(char *const argv[], const char *optstring);
 /* The warning of every tool that reads or writes the control files, when JUMP_DIR is not
  * set (they then use the current directory). */

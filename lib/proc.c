@@ -16,14 +16,6 @@
 
 extern char **environ;
 
-static void echo(char *const argv[])
-{
-    fflush(stdout);
-    for (int i = 0; argv[i]; i++)
-        fprintf(stderr, "%s%s", i ? " " : "", argv[i]);
-    fputc('\n', stderr);
-}
-
 static int judge(const char *name, int status, jerr *e)
 {
     if (WIFEXITED(status)) {
@@ -45,7 +37,7 @@ static int run(char *const argv[], int verbose, char **out, int *xstatus, jerr *
     const char *name = strrchr(argv[0], '/') ? strrchr(argv[0], '/') + 1 : argv[0];
 
     if (verbose)
-        echo(argv);
+        diag_command(argv);
     posix_spawn_file_actions_init(&fa);
     if (out) {
         if (pipe2(pfd, O_CLOEXEC) != 0) {
@@ -135,7 +127,7 @@ int spawn_pipe_start(char *const argv[], int verbose, spawn_pipe *p, jerr *e)
 
     p->name = strrchr(argv[0], '/') ? strrchr(argv[0], '/') + 1 : argv[0];
     if (verbose)
-        echo(argv);
+        diag_command(argv);
     if (pipe2(pfd, O_CLOEXEC) != 0)
         return jerr_sys(e, "cannot create a pipe for %s", p->name);
     posix_spawn_file_actions_init(&fa);

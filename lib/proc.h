@@ -8,7 +8,7 @@
 struct jerr;
 
 /* Run argv (argv[0] looked up in PATH unless it has a '/') and wait. With verbose, the
- * command is echoed to stderr first. 0 if it exited 0; otherwise -1 with e saying
+ * command is echoed first (diag_command: lib/ prints only through diag). 0 if it exited 0; otherwise -1 with e saying
  * "as failed with exit status 1" or "ld was killed by signal 9 (Killed)". */
 int spawn_run(char *const argv[], int verbose, struct jerr *e);
 
