@@ -138,6 +138,45 @@ long mkcompat_funcs(const stubmap *m, const jf_file *cur, int flags, buf *out, b
     return lost;
 }
 
+/* The reserve of each jump.vars entry 1..nent (size[j]): the distance between consecutive
+ * known offsets (var[j] NULL: the stub names nothing at entry j). An entry the stub names
+ * nothing at (a retired one) takes what lies between the reserve before it and the next known
+ * offset; a run of them puts it all on the first. The last known one keeps its own reserve,
+ * else runs to the end of the data. -1 with e set when the offsets go backwards. */
+static int reserve_sizes(const stubmap *m, const smap_var **var, unsigned long nent, uint64_t *size, jerr *e)
+{
+    unsigned long j0 = 0;
+    for (unsigned long j1 = 1; j1 <= nent + 1; j1++) {
+        uint64_t start, next;
+        if (j1 <= nent && !var[j1])
+            continue;
+        start = j0 ? var[j0]->offset : 0;
+        if (j1 <= nent) {
+            next = var[j1]->offset;
+        } else if (j0) {
+            uint64_t end = var[j0]->type == 'K' ? m->l.got - (m->origin + m->jumpsize) + var[j0]->offset
+                                                 : m->last_data - m->l.data;
+            next = var[j0]->size ? start + var[j0]->size : (end > start ? end : start);
+        } else {
+            next = 0;
+        }
+        if (next < start)
+            return jerr_set(e, EXIT_BAD,
+                            "the stub's variables are not in the order of their cells: '%s' (cell %lu) is at "
+                            "offset 0x%llx, below '%s' (cell %lu) at 0x%llx",
+                            var[j1]->name, j1 + 1, (ull)next, var[j0]->name, j0 + 1, (ull)start);
+        if (j0) {
+            size[j0] = next - start;
+            if (j1 > j0 + 1 && var[j0]->size && var[j0]->size < next - start)
+                size[j0] = var[j0]->size;
+        }
+        if (j1 > j0 + 1)
+            size[j0 + 1] = next - start - (j0 ? size[j0] : 0);
+        j0 = j1 <= nent ? j1 : 0;
+    }
+    return 0;
+}
+
 long mkcompat_vars(const stubmap *m, const jf_file *cur, int flags, buf *out, buf *notes,
                    unsigned *overflows, jerr *e)
 {
@@ -145,7 +184,7 @@ long mkcompat_vars(const stubmap *m, const jf_file *cur, int flags, buf *out, bu
     if (alone)
         cur = &no_file;
     /* Entry j (1-based, as in jump.vars) has GOT cell j + 1. */
-    unsigned long nent = m->maxcell ? m->maxcell - 1 : 0, j0 = 0;
+    unsigned long nent = m->maxcell ? m->maxcell - 1 : 0;
     const smap_var **var = xcalloc(nent + 2, sizeof *var);
     uint64_t *size = xcalloc(nent + 2, sizeof *size);
     unsigned char *used = xcalloc(cur->n + 2, 1);
@@ -162,40 +201,8 @@ long mkcompat_vars(const stubmap *m, const jf_file *cur, int flags, buf *out, bu
             var[j] = smap_var_named(m, m->cell[j + 1]);
         }
     }
-    /* Sizes: the distance between consecutive known offsets. An entry the stub names nothing
-     * at (a retired one) takes what lies between the reserve before it and the next known
-     * offset; a run of them puts it all on the first. */
-    for (unsigned long j1 = 1; j1 <= nent + 1; j1++) {
-        uint64_t start, next;
-        if (j1 <= nent && !var[j1])
-            continue;
-        start = j0 ? var[j0]->offset : 0;
-        if (j1 <= nent) {
-            next = var[j1]->offset;
-        } else if (j0) {
-            /* the last: its reserve, else up to the end of the data */
-            uint64_t end = var[j0]->type == 'K' ? m->l.got - (m->origin + m->jumpsize) + var[j0]->offset
-                                                 : m->last_data - m->l.data;
-            next = var[j0]->size ? start + var[j0]->size : (end > start ? end : start);
-        } else {
-            next = 0;
-        }
-        if (next < start) {
-            jerr_set(e, EXIT_BAD,
-                     "the stub's variables are not in the order of their cells: '%s' (cell %lu) is at "
-                     "offset 0x%llx, below '%s' (cell %lu) at 0x%llx",
-                     var[j1]->name, j1 + 1, (ull)next, var[j0]->name, j0 + 1, (ull)start);
-            goto out;
-        }
-        if (j0) {
-            size[j0] = next - start;
-            if (j1 > j0 + 1 && var[j0]->size && var[j0]->size < next - start)
-                size[j0] = var[j0]->size;
-        }
-        if (j1 > j0 + 1)
-            size[j0 + 1] = next - start - (j0 ? size[j0] : 0);
-        j0 = j1 <= nent ? j1 : 0;
-    }
+    if (reserve_sizes(m, var, nent, size, e) != 0)
+        goto out;
     for (unsigned long j = 1; j <= nent; j++) {
         const char *name = m->cell[j + 1];
         size_t k;
