@@ -401,19 +401,29 @@ static int view_symbols(elf_file *f, const aout_tabs *t, jerr *e)
     return 0;
 }
 
+/* The start of a view: f empty over the bytes, the exec header read and of `magic`, i386. */
+static int view_begin(elf_file *f, const char *path, const uint8_t *p, size_t len, unsigned magic, aout_exec *x,
+                      jerr *e)
+{
+    const char *what = magic == AOUT_QMAGIC ? "image" : "object";
+    memset(f, 0, sizeof *f);
+    f->path = path;
+    f->p = p;
+    f->len = len;
+    if (aout_exec_read(p, len, x) != 0 || AOUT_MAGIC(x) != magic)
+        return jerr_set(e, EXIT_BAD, "%s: not an a.out %s %s", path, magic == AOUT_QMAGIC ? "QMAGIC" : "OMAGIC", what);
+    if (AOUT_MACHINE(x) != AOUT_M_386 && AOUT_MACHINE(x) != 0)
+        return jerr_set(e, EXIT_BAD, "%s: an a.out %s for machine %u, not i386", path, what, AOUT_MACHINE(x));
+    return 0;
+}
+
 int aout_image_open(elf_file *f, const char *path, const uint8_t *p, size_t len, jerr *e)
 {
     aout_tabs t;
     uint64_t base;
     int rc;
-    memset(f, 0, sizeof *f);
-    f->path = path;
-    f->p = p;
-    f->len = len;
-    if (aout_exec_read(p, len, &t.x) != 0 || AOUT_MAGIC(&t.x) != AOUT_QMAGIC)
-        return jerr_set(e, EXIT_BAD, "%s: not an a.out QMAGIC image", path);
-    if (AOUT_MACHINE(&t.x) != AOUT_M_386 && AOUT_MACHINE(&t.x) != 0)
-        return jerr_set(e, EXIT_BAD, "%s: an a.out image for machine %u, not i386", path, AOUT_MACHINE(&t.x));
+    if (view_begin(f, path, p, len, AOUT_QMAGIC, &t.x, e) != 0)
+        return -1;
     rc = aout_tabs_read(p, len, &t);
     if (t.x.text < AOUT_PAGE || (t.x.text | t.x.data) % AOUT_PAGE) /* QMAGIC: whole pages */
         rc = -1;
@@ -462,14 +472,8 @@ int aout_object_open(elf_file *f, const char *path, const uint8_t *p, size_t len
 {
     aout_tabs t;
     int rc;
-    memset(f, 0, sizeof *f);
-    f->path = path;
-    f->p = p;
-    f->len = len;
-    if (len < AOUT_EXEC_SIZE || aout_exec_read(p, len, &t.x) != 0 || AOUT_MAGIC(&t.x) != AOUT_OMAGIC)
-        return jerr_set(e, EXIT_BAD, "%s: not an a.out OMAGIC object", path);
-    if (AOUT_MACHINE(&t.x) != AOUT_M_386 && AOUT_MACHINE(&t.x) != 0)
-        return jerr_set(e, EXIT_BAD, "%s: an a.out object for machine %u, not i386", path, AOUT_MACHINE(&t.x));
+    if (view_begin(f, path, p, len, AOUT_OMAGIC, &t.x, e) != 0)
+        return -1;
     if ((rc = aout_tabs_read(p, len, &t)) != 0)
         return tabs_error(rc, path, &t, len, e);
     f->arch = arch_by_name("i386");

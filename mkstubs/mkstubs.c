@@ -668,43 +668,6 @@ static void member_object(const mkstubs_lib *L, const member *m, const size_t *n
     strmap_free(&seen);
 }
 
-void mkstubs_archive(const mkstubs_lib *L, const char *stub, const void *loader, size_t loader_len, buf *out,
-                     buf *progress)
-{
-    size_t nf = L->funcs.n, nv = L->vars.n;
-    size_t *next = xcalloc(nf + nv + 1, sizeof *next);
-    member *mem = xcalloc(nf + nv + 1, sizeof *mem);
-    size_t nmem = group_members(L, stub, mem, next);
-    ar_writer *aw = arw_new();
-    buf o = {0};
-
-    if (progress)
-        buf_printf(progress, "%s.sa: %s", stub, L->id);
-    char *dname = xasprintf("__%s.o", L->root);
-    mkstubs_descriptor(L, stub, &o);
-    arw_add(aw, dname, o.p, o.len);
-    free(dname);
-    arw_add(aw, "__jump_loader.o", loader, loader_len);
-    for (size_t g = 0; g < nmem; g++) {
-        char *mname = xasprintf("%s.o", mem[g].name);
-        o.len = 0;
-        member_object(L, &mem[g], next, &o);
-        arw_add(aw, mname, o.p, o.len);
-        free(mname);
-        if (progress)
-            buf_printf(progress, ", %s", mem[g].name);
-    }
-    if (progress)
-        buf_adds(progress, ", sequencing");
-    arw_finish(aw, out);
-    if (progress)
-        buf_adds(progress, ", done\n");
-    arw_free(aw);
-    buf_free(&o);
-    free(next);
-    free(mem);
-}
-
 /* ---- the classic a.out stub (-F aout; lib/aout.h) ---- */
 
 /* The classic id symbol ___<root>_<M>_<m*100+p>, which pulls in the descriptor. malloc'ed. */
@@ -829,7 +792,10 @@ static void aout_member(const mkstubs_lib *L, const member *m, const size_t *nex
     strmap_free(&seen);
 }
 
-void mkstubs_aout_archive(const mkstubs_lib *L, const char *stub, buf *out, buf *progress)
+/* A whole stub archive: the descriptor __<root>.o, the loader (ELF), one member per group of
+ * entries; the progress line "libxyz.sa: <id>, objA, ..., sequencing, done". */
+static void write_archive(const mkstubs_lib *L, const char *stub, int aout, const void *loader, size_t loader_len,
+                          buf *out, buf *progress)
 {
     size_t nf = L->funcs.n, nv = L->vars.n;
     size_t *next = xcalloc(nf + nv + 1, sizeof *next);
@@ -837,18 +803,26 @@ void mkstubs_aout_archive(const mkstubs_lib *L, const char *stub, buf *out, buf 
     size_t nmem = group_members(L, stub, mem, next);
     ar_writer *aw = arw_new();
     buf o = {0};
-    char *dname = xasprintf("__%s.o", L->root), *id = aout_id(L);
+    char *dname = xasprintf("__%s.o", L->root), *id = aout ? aout_id(L) : xstrdup(L->id);
 
-    arw_bsd_index(aw);
+    if (aout)
+        arw_bsd_index(aw);
     if (progress)
         buf_printf(progress, "%s.sa: %s", stub, id);
-    free(id);
-    aout_descriptor(L, stub, &o);
+    if (aout)
+        aout_descriptor(L, stub, &o);
+    else
+        mkstubs_descriptor(L, stub, &o);
     arw_add(aw, dname, o.p, o.len);
+    if (!aout)
+        arw_add(aw, "__jump_loader.o", loader, loader_len);
     for (size_t g = 0; g < nmem; g++) {
         char *mname = xasprintf("%s.o", mem[g].name);
         o.len = 0;
-        aout_member(L, &mem[g], next, &o);
+        if (aout)
+            aout_member(L, &mem[g], next, &o);
+        else
+            member_object(L, &mem[g], next, &o);
         arw_add(aw, mname, o.p, o.len);
         free(mname);
         if (progress)
@@ -861,9 +835,21 @@ void mkstubs_aout_archive(const mkstubs_lib *L, const char *stub, buf *out, buf 
         buf_adds(progress, ", done\n");
     arw_free(aw);
     buf_free(&o);
+    free(id);
     free(dname);
     free(next);
     free(mem);
+}
+
+void mkstubs_archive(const mkstubs_lib *L, const char *stub, const void *loader, size_t loader_len, buf *out,
+                     buf *progress)
+{
+    write_archive(L, stub, 0, loader, loader_len, out, progress);
+}
+
+void mkstubs_aout_archive(const mkstubs_lib *L, const char *stub, buf *out, buf *progress)
+{
+    write_archive(L, stub, 1, NULL, 0, out, progress);
 }
 
 /* "dir/libxyz.sa" or "libxyz" -> "libxyz" (malloc'ed). */
