@@ -84,8 +84,8 @@ int getsize_run(FILE *out, int names, int *overflows, jerr *e)
         if (access(src, F_OK) != 0) {
             jerr_at(e, EXIT_BAD, vars.path, x->line, 0,
                     "'%s' has no diverted definition %s: compile the library with jumpas "
-                    "(make pre-shlib) after getvars",
-                    x->name, src);
+                    "(make pre-shlib) after getvars%s",
+                    x->name, src, jf_aout_hint(x->name, names));
             free(src);
             goto done;
         }

@@ -73,6 +73,14 @@ static int aout_name(const char **name)
     return 0;
 }
 
+const char *jf_aout_hint(const char *name, int flags)
+{
+    if ((flags & JF_AOUT) || name[0] != '_' || !strcmp(name, JF_DUMMY))
+        return "";
+    return "; if the control files carry a.out names (_foo), set JUMP_AOUT_NAMES=1 for the whole "
+           "workflow, jumpas's compiles included";
+}
+
 int jf_env_flags(void)
 {
     const char *v = getenv("JUMP_AOUT_NAMES");

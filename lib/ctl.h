@@ -23,6 +23,9 @@ enum {
 /* The switch for a.out-named control files: JF_AOUT when JUMP_AOUT_NAMES is set to anything
  * but "" or "0" (every tool that reads control files honours it), else 0. */
 int jf_env_flags(void);
+/* For a message about `name` read with `flags`: a hint when it looks like an a.out name read
+ * without the switch ("; if the control files carry a.out names ..."), else "". */
+const char *jf_aout_hint(const char *name, int flags);
 
 
 typedef struct jf_entry {

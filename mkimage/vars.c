@@ -63,8 +63,8 @@ int vars_layout(build *b, jerr *e)
             if (!hv && !hc) {
                 jerr_at(e, EXIT_BAD, b->vars.path, x->line, 0,
                         "variable '%s' has no diverted definition (%s): compile the library "
-                        "with jumpas (make pre-shlib) after listing it in jump.vars",
-                        x->name, x->type == 'C' ? gcmn : gvar);
+                        "with jumpas (make pre-shlib) after listing it in jump.vars%s",
+                        x->name, x->type == 'C' ? gcmn : gvar, jf_aout_hint(x->name, b->vars.flags));
             }
             if (!hv && !hc) {
                 free(gvar);

@@ -111,3 +111,16 @@ expect_in inc.shlib "-F $fmt"
 gcc $M -no-pie -o prog ../prog.c libxa.sa || fail "linking against the Shared.inc build"
 JUMP_LIBRARY_PATH=$PWD/lib run 0 prog.out exe ./prog
 expect_eq "$(cat prog.out)" "xa 42 41" "the program against the Shared.inc build"
+
+# The files read without the switch: the a.out names divert nothing, and the tools say why.
+cd ..
+mkdir -p noswitch/jump && cd noswitch
+unset JUMP_AOUT_NAMES
+export JUMP_DIR=$PWD/jump
+printf '00000000 T _xa_add\tlibxa\txa\n' >jump/jump.funcs
+printf '00000004 D _xa_count\tlibxa\txa\n' >jump/jump.vars
+$JCC -O2 -c ../xa.c -o xa.o || fail "compile without the switch"
+expect 1 "" -- mkimage -l "$PWD/libxa" -v 1.0 -a 0x6b100000 -j 0x1000 -g 0x1000 -- xa.o -lc
+expect_in err.txt "variable '_xa_count' has no diverted definition" "set JUMP_AOUT_NAMES=1 for the whole workflow"
+(cd jump && getsize) >gs.out 2>&1 && fail "getsize without diverted definitions"
+expect_in gs.out "'_xa_count' has no diverted definition" "set JUMP_AOUT_NAMES=1"
