@@ -564,103 +564,117 @@ static uint64_t copy_align(uint64_t size)
     return al;
 }
 
+/* A member being written: its sections, made on first use. */
+typedef struct memb {
+    const arch *a;
+    elf_writer *w;
+    uint32_t idsym;
+    int tx, bs, cp;     /* .text (entries), .bss and the copy table (x86-64 copies) */
+    uint64_t bss_len;
+} memb;
+
+/* An exported function: its entry in the program (the name), the twin the record's override
+ * table compares with (jumpfmt.h, JR_OVERRIDES), and the slot's absolute address under
+ * JUMP_ADDR_PREFIX for the tools. */
+static void member_function(memb *mb, const jf_entry *x, uint64_t addr)
+{
+    char *twin = xasprintf(JUMP_DEF_PREFIX "%s", x->name), *abs = xasprintf(JUMP_ADDR_PREFIX "%s", x->name);
+    buf *t;
+    uint64_t at;
+    if (!mb->tx)
+        mb->tx = elfw_section(mb->w, ".text", SHT_PROGBITS_, SHF_ALLOC_ | SHF_EXECINSTR_, 16);
+    t = elfw_data(mb->w, mb->tx);
+    at = t->len;
+    entry_code(mb->a, addr, t);
+    elfw_symbol(mb->w, x->name, mb->tx, at, JUMP_ENTRY_BYTES, STB_WEAK_, STT_FUNC_);
+    elfw_symbol(mb->w, twin, mb->tx, at, 0, STB_WEAK_, STT_NOTYPE_);
+    elfw_symbol(mb->w, abs, ELFW_ABS, addr, 0, STB_WEAK_, STT_FUNC_);
+    free(twin);
+    free(abs);
+}
+
+/* An exported variable: its twin at the image's address, a K constant's mark, and the name:
+ * on x86-64 a copy in the program's bss with what the loader needs to fill it (the twin stays
+ * the image's address, so the loader points the cell at the copy as at an override); on i386
+ * the image's address itself. */
+static void member_variable(memb *mb, const jf_entry *x, uint64_t addr)
+{
+    elf_writer *w = mb->w;
+    const arch *a = mb->a;
+    char *twin = xasprintf(JUMP_DEF_PREFIX "%s", x->name);
+    elfw_symbol(w, twin, ELFW_ABS, addr, 0, STB_WEAK_, STT_NOTYPE_);
+    free(twin);
+    if (x->type == 'K') {
+        char *mark = xasprintf(JUMP_CONST_PREFIX "%s", x->name);
+        elfw_symbol(w, mark, ELFW_ABS, addr, 0, STB_WEAK_, STT_NOTYPE_);
+        free(mark);
+    }
+    if (a->ptrsize == 8) { /* x86-64 programs hold copies of the variables (JUMP_COPY_SECTION) */
+        uint64_t al = copy_align(x->size), at;
+        char *abs = xasprintf(JUMP_ADDR_PREFIX "%s", x->name);
+        uint32_t vs;
+        buf *c;
+        if (!mb->bs) {
+            mb->bs = elfw_section(w, ".bss", SHT_NOBITS_, SHF_ALLOC_ | SHF_WRITE_, 16);
+            mb->cp = elfw_section(w, JUMP_COPY_SECTION, SHT_PROGBITS_, SHF_ALLOC_ | SHF_WRITE_, a->ptrsize);
+            elfw_symbol(w, JUMP_COPY_SYMBOL, ELFW_UNDEF, 0, 0, STB_GLOBAL_, STT_NOTYPE_);
+        }
+        at = (mb->bss_len + al - 1) & ~(al - 1);
+        mb->bss_len = at + (x->size ? x->size : 1);
+        vs = elfw_symbol(w, x->name, mb->bs, at, x->size, STB_WEAK_, STT_OBJECT_);
+        elfw_symbol(w, abs, ELFW_ABS, addr, x->size, STB_WEAK_, STT_OBJECT_);
+        free(abs);
+        c = elfw_data(w, mb->cp);
+        ptr_word(w, a, mb->cp, mb->idsym, 0);
+        buf_wn(c, addr, a->ptrsize);
+        ptr_word(w, a, mb->cp, elfw_section_symbol(w, mb->bs), (int64_t)at);
+        ptr_word(w, a, mb->cp, vs, 0);
+        buf_wn(c, x->size, a->ptrsize);
+    } else {
+        elfw_symbol(w, x->name, ELFW_ABS, addr, x->size, STB_WEAK_, STT_OBJECT_);
+    }
+}
+
+/* One member of the ELF stub: each entry's definitions, and the jump_used table of the names
+ * it defines, for the loader's check that a replacement image still holds them where the
+ * program expects them (jumpfmt.h); references to the libraries the entries need. */
 static void member_object(const mkstubs_lib *L, const member *m, const size_t *next, buf *out)
 {
     const arch *a = L->a;
-    elf_writer *w = elfw_new(a);
+    memb mb = {.a = a, .w = elfw_new(a)};
+    elf_writer *w = mb.w;
     strmap seen = {0};
-    size_t nf = L->funcs.n;
-    /* x86-64 programs hold copies of the variables (jumpfmt.h, JUMP_COPY_SECTION). */
-    int copies = a->ptrsize == 8;
-    int tx = 0, bs = 0, cp = 0;
-    uint64_t bss_len = 0;
-    /* The names this member defines, for the loader's check that a replacement image still
-     * holds them where the program expects them (jumpfmt.h, jump_used). */
+    size_t nf = L->funcs.n, count = 0;
     int ro = elfw_section(w, ".rodata", SHT_PROGBITS_, SHF_ALLOC_, 1);
     int us = elfw_section(w, JUMP_USED_SECTION, SHT_PROGBITS_, SHF_ALLOC_ | SHF_WRITE_, a->ptrsize);
     uint32_t rosym = elfw_section_symbol(w, ro);
-    uint32_t idsym = elfw_symbol(w, L->id, ELFW_UNDEF, 0, 0, STB_GLOBAL_, STT_NOTYPE_);
-    size_t count = 0;
+    mb.idsym = elfw_symbol(w, L->id, ELFW_UNDEF, 0, 0, STB_GLOBAL_, STT_NOTYPE_);
     for (size_t e1 = m->head; e1; e1 = next[e1 - 1])
         count++;
     /* The group's head: the loader skips the whole member when the image is the very one the
      * stub was made for. */
-    ptr_word(w, a, us, idsym, 0);
+    ptr_word(w, a, us, mb.idsym, 0);
     buf_wn(elfw_data(w, us), JUMP_USED_GROUP, a->ptrsize);
     buf_wn(elfw_data(w, us), count, a->ptrsize);
     buf_zero(elfw_data(w, us), (JU_NWORDS - JU_HASH) * a->ptrsize);
     for (size_t e1 = m->head; e1; e1 = next[e1 - 1]) {
-        size_t ent = e1 - 1, index;
-        const jf_entry *x;
-        unsigned kind;
-        uint64_t addr;
-        /* The twin the record's override table compares with (jumpfmt.h, JR_OVERRIDES), and
-         * the absolute address under JUMP_ADDR_PREFIX for the tools. */
-        char *twin, *abs;
-        if (ent < nf) {
-            x = &L->funcs.v[ent];
-            addr = layout_slot(&L->l, ent + 1);
-            kind = JUMP_OVERRIDE_SLOT;
-            index = ent + 1;
-            if (!tx)
-                tx = elfw_section(w, ".text", SHT_PROGBITS_, SHF_ALLOC_ | SHF_EXECINSTR_, 16);
-            buf *t = elfw_data(w, tx);
-            uint64_t at = t->len;
-            entry_code(a, addr, t);
-            twin = xasprintf(JUMP_DEF_PREFIX "%s", x->name);
-            abs = xasprintf(JUMP_ADDR_PREFIX "%s", x->name);
-            elfw_symbol(w, x->name, tx, at, JUMP_ENTRY_BYTES, STB_WEAK_, STT_FUNC_);
-            elfw_symbol(w, twin, tx, at, 0, STB_WEAK_, STT_NOTYPE_);
-            elfw_symbol(w, abs, ELFW_ABS, addr, 0, STB_WEAK_, STT_FUNC_);
-        } else {
-            x = &L->vars.v[ent - nf];
-            addr = layout_var_at(&L->l, x->type, L->var_offset[ent - nf]);
-            kind = JUMP_OVERRIDE_CELL;
-            index = ent - nf + 1;
-            twin = xasprintf(JUMP_DEF_PREFIX "%s", x->name);
-            elfw_symbol(w, twin, ELFW_ABS, addr, 0, STB_WEAK_, STT_NOTYPE_);
-            if (x->type == 'K') {
-                char *mark = xasprintf(JUMP_CONST_PREFIX "%s", x->name);
-                elfw_symbol(w, mark, ELFW_ABS, addr, 0, STB_WEAK_, STT_NOTYPE_);
-                free(mark);
-            }
-            if (copies) {
-                /* The copy, and what the loader needs to fill it: the twin stays the image's
-                 * address, so the loader points the cell at the copy as at an override. */
-                uint64_t al = copy_align(x->size), at;
-                if (!bs) {
-                    bs = elfw_section(w, ".bss", SHT_NOBITS_, SHF_ALLOC_ | SHF_WRITE_, 16);
-                    cp = elfw_section(w, JUMP_COPY_SECTION, SHT_PROGBITS_, SHF_ALLOC_ | SHF_WRITE_, a->ptrsize);
-                    elfw_symbol(w, JUMP_COPY_SYMBOL, ELFW_UNDEF, 0, 0, STB_GLOBAL_, STT_NOTYPE_);
-                }
-                at = (bss_len + al - 1) & ~(al - 1);
-                bss_len = at + (x->size ? x->size : 1);
-                abs = xasprintf(JUMP_ADDR_PREFIX "%s", x->name);
-                uint32_t vs = elfw_symbol(w, x->name, bs, at, x->size, STB_WEAK_, STT_OBJECT_);
-                elfw_symbol(w, abs, ELFW_ABS, addr, x->size, STB_WEAK_, STT_OBJECT_);
-                buf *c = elfw_data(w, cp);
-                ptr_word(w, a, cp, idsym, 0);
-                buf_wn(c, addr, a->ptrsize);
-                ptr_word(w, a, cp, elfw_section_symbol(w, bs), (int64_t)at);
-                ptr_word(w, a, cp, vs, 0);
-                buf_wn(c, x->size, a->ptrsize);
-            } else {
-                abs = NULL;
-                elfw_symbol(w, x->name, ELFW_ABS, addr, x->size, STB_WEAK_, STT_OBJECT_);
-            }
-        }
-        free(twin);
-        free(abs);
-        ptr_word(w, a, us, idsym, 0);
-        buf_wn(elfw_data(w, us), kind, a->ptrsize);
-        buf_wn(elfw_data(w, us), index, a->ptrsize);
+        size_t ent = e1 - 1, fn = ent < nf;
+        const jf_entry *x = fn ? &L->funcs.v[ent] : &L->vars.v[ent - nf];
+        uint64_t addr = fn ? layout_slot(&L->l, ent + 1) : layout_var_at(&L->l, x->type, L->var_offset[ent - nf]);
+        if (fn)
+            member_function(&mb, x, addr);
+        else
+            member_variable(&mb, x, addr);
+        ptr_word(w, a, us, mb.idsym, 0);
+        buf_wn(elfw_data(w, us), fn ? JUMP_OVERRIDE_SLOT : JUMP_OVERRIDE_CELL, a->ptrsize);
+        buf_wn(elfw_data(w, us), fn ? ent + 1 : ent - nf + 1, a->ptrsize);
         buf_wn(elfw_data(w, us), jump_name_hash(x->name), a->ptrsize);
         ptr_word(w, a, us, rosym, (int64_t)rostr(elfw_data(w, ro), x->name));
         buf_wn(elfw_data(w, us), addr, a->ptrsize);
         add_needs(w, &seen, x->needs);
     }
-    if (bs)
-        elfw_bss(w, bs, bss_len);
+    if (mb.bs)
+        elfw_bss(w, mb.bs, mb.bss_len);
     elfw_finish(w, out);
     elfw_free(w);
     for (size_t i = 0; i < seen.cap; i++)
