@@ -105,23 +105,14 @@ static int relink(const char *dir, const char *link, const char *target)
     return rc;
 }
 
-int ldconfig_dir(const char *dir, int must_exist, const ldc_opts *o)
+/* The images of dir (files named lib<x>.so.<M>... that are jump images of that library),
+ * sorted by link, newest first, into *out; their number. EXIT_BAD in *status when the
+ * directory cannot be read through. */
+static size_t scan_images(const char *dir, DIR *d, image **out, int *status)
 {
-    DIR *d = opendir(dir);
     struct dirent *de;
     image *v = NULL;
-    size_t n = 0, cap = 0, nlinks = 0;
-    char **links;
-    int status = EXIT_OK;
-
-    if (!d) {
-        if (!must_exist && errno == ENOENT)
-            return EXIT_OK;
-        diag_error("cannot read directory '%s': %s", dir, strerror(errno));
-        return EXIT_BAD;
-    }
-    if (o->verbose)
-        fprintf(o->out, "%s:\n", dir);
+    size_t n = 0, cap = 0;
     /* readdir reports an error only through errno, which the checks below also set. */
     for (errno = 0; (de = readdir(d)) != NULL; errno = 0) {
         soname_ver ver;
@@ -148,35 +139,65 @@ int ldconfig_dir(const char *dir, int must_exist, const ldc_opts *o)
     }
     if (errno != 0) {
         diag_error("cannot read directory '%s': %s", dir, strerror(errno));
-        status = EXIT_BAD;
+        *status = EXIT_BAD;
     }
-    closedir(d);
-
     if (n)
         qsort(v, n, sizeof *v, by_link_newest);
+    *out = v;
+    return n;
+}
+
+/* Whether dir/link must change to point at `name`: 1, 0 if it does already, -1 (with a
+ * warning) if it is not a symbolic link and is left alone. */
+static int link_changes(const char *dir, const char *link, const char *name)
+{
+    char *path = xasprintf("%s/%s", dir, link), old[4096];
+    struct stat st;
+    int changed = 1;
+    ssize_t len;
+    if (lstat(path, &st) == 0) {
+        if (!S_ISLNK(st.st_mode)) {
+            diag_warn("%s is not a symbolic link: not replaced by a link to %s", path, name);
+            free(path);
+            return -1;
+        }
+        len = readlink(path, old, sizeof old - 1);
+        if (len >= 0) {
+            old[len] = 0;
+            changed = strcmp(old, name) != 0;
+        }
+    }
+    free(path);
+    return changed;
+}
+
+int ldconfig_dir(const char *dir, int must_exist, const ldc_opts *o)
+{
+    DIR *d = opendir(dir);
+    image *v;
+    size_t n, nlinks = 0;
+    char **links;
+    int status = EXIT_OK;
+
+    if (!d) {
+        if (!must_exist && errno == ENOENT)
+            return EXIT_OK;
+        diag_error("cannot read directory '%s': %s", dir, strerror(errno));
+        return EXIT_BAD;
+    }
+    if (o->verbose)
+        fprintf(o->out, "%s:\n", dir);
+    n = scan_images(dir, d, &v, &status);
+    closedir(d);
+
     links = xcalloc(n ? n : 1, sizeof *links);
     for (size_t i = 0; i < n; i++) {
         const image *x = &v[i];
-        char *path, old[4096];
-        struct stat st;
-        int changed = 1;
-        ssize_t len;
+        int changed;
         if (i > 0 && !strcmp(v[i - 1].link, x->link))
             continue; /* an older image of a link already done */
-        path = xasprintf("%s/%s", dir, x->link);
-        if (lstat(path, &st) == 0) {
-            if (!S_ISLNK(st.st_mode)) {
-                diag_warn("%s is not a symbolic link: not replaced by a link to %s", path, x->name);
-                free(path);
-                continue;
-            }
-            len = readlink(path, old, sizeof old - 1);
-            if (len >= 0) {
-                old[len] = 0;
-                changed = strcmp(old, x->name) != 0;
-            }
-        }
-        free(path);
+        if ((changed = link_changes(dir, x->link, x->name)) < 0)
+            continue;
         if (changed && !o->report) {
             int rc = relink(dir, x->link, x->name);
             if (rc) {
