@@ -52,6 +52,73 @@ out:
     return rc;
 }
 
+/* The real size and alignment of every entry's diverted definition (real[i], align[i]); an
+ * entry without a size takes its real one. 0, or -1 with e set. */
+static int measure_all(jf_file *vars, int names, const char *tmpdir, uint64_t *real, uint64_t *align, jerr *e)
+{
+    for (size_t i = 0; i < vars->n; i++) {
+        jf_entry *x = &vars->v[i];
+        char *src;
+        int rc;
+        align[i] = 1;
+        if (x->type == 'U' || !strcmp(x->name, JF_DUMMY))
+            continue;
+        src = xasprintf("%s/_%s_%zu.s", jump_dir(NULL), x->type == 'C' ? "GCMN" : "GVAR", i + 1);
+        if (access(src, F_OK) != 0)
+            rc = jerr_at(e, EXIT_BAD, vars->path, x->line, 0,
+                         "'%s' has no diverted definition %s: compile the library with jumpas "
+                         "(make pre-shlib) after getvars%s",
+                         x->name, src, jf_aout_hint(x->name, names));
+        else
+            rc = measure(src, x->name, tmpdir, &real[i], &align[i], e);
+        free(src);
+        if (rc != 0)
+            return -1;
+        if (x->size == 0)
+            x->size = real[i];
+    }
+    return 0;
+}
+
+/* Offsets are running sums of the sizes: a variable that needs more alignment than its offset
+ * gives gets it from a larger reserve of the entry before it. That moves nothing that existed
+ * before: an old entry was aligned already, so only new ones are moved. */
+static void align_reserves(jf_file *vars, const uint64_t *align)
+{
+    uint64_t off = 0;
+    for (size_t i = 0; i < vars->n; i++) {
+        if (i > 0 && off % align[i]) {
+            uint64_t pad = align[i] - off % align[i];
+            diag_warn_at(vars->path, vars->v[i - 1].line, 0,
+                         "reserving 0x%llx more bytes for '%s' so that '%s' is aligned to %llu",
+                         (unsigned long long)pad, vars->v[i - 1].name, vars->v[i].name,
+                         (unsigned long long)align[i]);
+            vars->v[i - 1].size += pad;
+            off += pad;
+        }
+        off += vars->v[i].size;
+    }
+}
+
+/* The new jump.vars into b: a variable larger than its reserve keeps the reserve, marked on its
+ * line and on stderr; the count of those. */
+static int format_vars(const jf_file *vars, int names, const uint64_t *real, buf *b)
+{
+    int overflows = 0;
+    for (size_t i = 0; i < vars->n; i++) {
+        const jf_entry *x = &vars->v[i];
+        jf_format(b, x, names);
+        if (real[i] <= x->size)
+            continue;
+        b->len--; /* the line's newline: the mark goes before it */
+        buf_printf(b, "\t# ** Overflow ** (needs 0x%llx)\n", (unsigned long long)real[i]);
+        diag_warn_at(vars->path, x->line, 0, "** Overflow ** '%s' is 0x%llx bytes but has 0x%llx reserved",
+                     x->name, (unsigned long long)real[i], (unsigned long long)x->size);
+        overflows++;
+    }
+    return overflows;
+}
+
 int getsize_run(FILE *out, int names, int *overflows, jerr *e)
 {
     jf_file vars;
@@ -59,7 +126,7 @@ int getsize_run(FILE *out, int names, int *overflows, jerr *e)
     const char *tmp = getenv("TMPDIR");
     char *tmpdir = xasprintf("%s/getsize.XXXXXX", tmp && *tmp ? tmp : "/tmp");
     buf b = {0};
-    uint64_t *real = NULL, *align = NULL, off = 0;
+    uint64_t *real = NULL, *align = NULL;
     int rc = -1;
 
     *overflows = 0;
@@ -74,56 +141,10 @@ int getsize_run(FILE *out, int names, int *overflows, jerr *e)
     }
     real = xcalloc(vars.n + 1, sizeof *real);
     align = xcalloc(vars.n + 1, sizeof *align);
-    for (size_t i = 0; i < vars.n; i++) {
-        jf_entry *x = &vars.v[i];
-        char *src;
-        align[i] = 1;
-        if (x->type == 'U' || !strcmp(x->name, JF_DUMMY))
-            continue;
-        src = xasprintf("%s/_%s_%zu.s", jump_dir(NULL), x->type == 'C' ? "GCMN" : "GVAR", i + 1);
-        if (access(src, F_OK) != 0) {
-            jerr_at(e, EXIT_BAD, vars.path, x->line, 0,
-                    "'%s' has no diverted definition %s: compile the library with jumpas "
-                    "(make pre-shlib) after getvars%s",
-                    x->name, src, jf_aout_hint(x->name, names));
-            free(src);
-            goto done;
-        }
-        if (measure(src, x->name, tmpdir, &real[i], &align[i], e) != 0) {
-            free(src);
-            goto done;
-        }
-        free(src);
-        if (x->size == 0)
-            x->size = real[i];
-    }
-    /* Offsets are running sums of the sizes: a variable that needs more alignment than its
-     * offset gives gets it from a larger reserve of the entry before it. That moves nothing
-     * that existed before: an old entry was aligned already, so only new ones are moved. */
-    for (size_t i = 0; i < vars.n; i++) {
-        if (i > 0 && off % align[i]) {
-            uint64_t pad = align[i] - off % align[i];
-            diag_warn_at(vars.path, vars.v[i - 1].line, 0,
-                         "reserving 0x%llx more bytes for '%s' so that '%s' is aligned to %llu",
-                         (unsigned long long)pad, vars.v[i - 1].name, vars.v[i].name,
-                         (unsigned long long)align[i]);
-            vars.v[i - 1].size += pad;
-            off += pad;
-        }
-        off += vars.v[i].size;
-    }
-    for (size_t i = 0; i < vars.n; i++) {
-        const jf_entry *x = &vars.v[i];
-        jf_format(&b, x, names);
-        if (real[i] <= x->size)
-            continue;
-        /* Larger than its reserve: keep the reserve, say so on the line and on stderr. */
-        b.len--; /* the line's newline: the mark goes before it */
-        buf_printf(&b, "\t# ** Overflow ** (needs 0x%llx)\n", (unsigned long long)real[i]);
-        diag_warn_at(vars.path, x->line, 0, "** Overflow ** '%s' is 0x%llx bytes but has 0x%llx reserved",
-                     x->name, (unsigned long long)real[i], (unsigned long long)x->size);
-        (*overflows)++;
-    }
+    if (measure_all(&vars, names, tmpdir, real, align, e) != 0)
+        goto done;
+    align_reserves(&vars, align);
+    *overflows = format_vars(&vars, names, real, &b);
     if (b.len && fwrite(b.p, 1, b.len, out) != b.len) {
         jerr_sys(e, "cannot write the output");
         goto done;
