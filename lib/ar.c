@@ -122,80 +122,84 @@ static int read_index(ar_file *a, const uint8_t *p, size_t n, int wide, const ui
     return 0;
 }
 
+/* Member k's 60-byte header at p[off]: checked, its size, and its name without the padding
+ * (16 bytes at most). 0, or -1 with e set. */
+static int member_header(const ar_file *a, const uint8_t *p, size_t len, size_t off, size_t k, uint64_t *size,
+                         char name[17], jerr *e)
+{
+    const uint8_t *h = p + off;
+    if (!in_bounds(len, off, AR_HDR))
+        return jerr_set(e, EXIT_BAD, "%s: member %zu header is truncated (at offset %zu)", a->path, k, off);
+    if (h[58] != '`' || h[59] != '\n')
+        return jerr_set(e, EXIT_BAD, "%s: member %zu header is corrupt (no end marker, at offset %zu)", a->path, k, off);
+    if (field_num(h + 48, 10, size) < 0)
+        return jerr_set(e, EXIT_BAD, "%s: member %zu size field '%.10s' is not a number", a->path, k,
+                        (const char *)h + 48);
+    if (!in_bounds(len, off + AR_HDR, *size))
+        return jerr_set(e, EXIT_BAD, "%s: member %zu (size %llu) extends past the end of the archive", a->path, k,
+                        (unsigned long long)*size);
+    memcpy(name, h, 16);
+    name[16] = 0;
+    for (int i = 15; i >= 0 && name[i] == ' '; i--)
+        name[i] = 0;
+    return 0;
+}
+
+/* A member's name: "name/" (GNU), "name" (BSD), or "/N" into the long-name table. malloc'ed;
+ * NULL with e set when a long name is not there. */
+static char *member_name(const ar_file *a, const char *name, const uint8_t *longnames, size_t long_len, size_t k,
+                         jerr *e)
+{
+    if (name[0] == '/') {
+        uint64_t lo;
+        const uint8_t *end;
+        size_t nl;
+        if (field_num((const uint8_t *)name + 1, strlen(name + 1), &lo) < 0 || !longnames || lo >= long_len) {
+            jerr_set(e, EXIT_BAD, "%s: member %zu long name reference '%s' is not in the long-name table", a->path,
+                     k, name);
+            return NULL;
+        }
+        end = memchr(longnames + lo, '\n', long_len - lo);
+        if (!end) {
+            jerr_set(e, EXIT_BAD, "%s: member %zu long name is not terminated", a->path, k);
+            return NULL;
+        }
+        nl = (size_t)(end - (longnames + lo));
+        if (nl && longnames[lo + nl - 1] == '/')
+            nl--;
+        return xstrndup((const char *)longnames + lo, nl);
+    }
+    return xstrndup(name, strcspn(name, "/"));
+}
+
 int ar_open(ar_file *a, const char *path, const uint8_t *p, size_t len, jerr *e)
 {
     const uint8_t *index = NULL, *longnames = NULL;
-    size_t index_len = 0, long_len = 0, cap = 0;
+    size_t index_len = 0, long_len = 0, cap = 0, off = 8, k = 0;
     int wide = 0;
     uint64_t *hdr_off = NULL;
     memset(a, 0, sizeof *a);
     a->path = path;
     if (!ar_is_archive(p, len))
         return jerr_set(e, EXIT_BAD, "%s: not an ar archive", path);
-    size_t off = 8, k = 0;
-    while (off < len) {
+    for (; off < len; k++) {
         uint64_t size;
-        const uint8_t *h = p + off;
-        if (!in_bounds(len, off, AR_HDR)) {
-            jerr_set(e, EXIT_BAD, "%s: member %zu header is truncated (at offset %zu)", path, k, off);
-            goto fail;
-        }
-        if (h[58] != '`' || h[59] != '\n') {
-            jerr_set(e, EXIT_BAD, "%s: member %zu header is corrupt (no end marker, at offset %zu)", path, k, off);
-            goto fail;
-        }
-        if (field_num(h + 48, 10, &size) < 0) {
-            jerr_set(e, EXIT_BAD, "%s: member %zu size field '%.10s' is not a number", path, k,
-                     (const char *)h + 48);
-            goto fail;
-        }
-        if (!in_bounds(len, off + AR_HDR, size)) {
-            jerr_set(e, EXIT_BAD, "%s: member %zu (size %llu) extends past the end of the archive", path, k,
-                     (unsigned long long)size);
-            goto fail;
-        }
-        const uint8_t *data = h + AR_HDR;
         char name[17];
-        memcpy(name, h, 16);
-        name[16] = 0;
-        for (int i = 15; i >= 0 && name[i] == ' '; i--)
-            name[i] = 0;
-        if (!strcmp(name, "/") || !strcmp(name, "/SYM64/")) {
+        const uint8_t *data = p + off + AR_HDR;
+        if (member_header(a, p, len, off, k, &size, name, e) != 0)
+            goto fail;
+        if (!strcmp(name, "/") || !strcmp(name, "/SYM64/") || !strcmp(name, "__.SYMDEF") ||
+            !strcmp(name, "__.SYMDEF SORTED")) {
             index = data;
             index_len = (size_t)size;
-            wide = name[1] != 0;
-        } else if (!strcmp(name, "__.SYMDEF") || !strcmp(name, "__.SYMDEF SORTED")) {
-            index = data;
-            index_len = (size_t)size;
-            wide = -1; /* BSD */
+            wide = name[0] == '_' ? -1 /* BSD */ : name[1] != 0;
         } else if (!strcmp(name, "//")) {
             longnames = data;
             long_len = (size_t)size;
         } else {
-            char *mname;
-            if (name[0] == '/') {
-                uint64_t lo;
-                const uint8_t *end;
-                if (field_num(h + 1, 15, &lo) < 0 || !longnames || lo >= long_len) {
-                    jerr_set(e, EXIT_BAD, "%s: member %zu long name reference '%s' is not in the long-name table",
-                             path, k, name);
-                    goto fail;
-                }
-                end = memchr(longnames + lo, '\n', long_len - lo);
-                if (!end) {
-                    jerr_set(e, EXIT_BAD, "%s: member %zu long name is not terminated", path, k);
-                    goto fail;
-                }
-                size_t nl = (size_t)(end - (longnames + lo));
-                if (nl && longnames[lo + nl - 1] == '/')
-                    nl--;
-                mname = xstrndup((const char *)longnames + lo, nl);
-            } else {
-                char *slash = strchr(name, '/');
-                if (slash)
-                    *slash = 0;
-                mname = xstrdup(name);
-            }
+            char *mname = member_name(a, name, longnames, long_len, k, e);
+            if (!mname)
+                goto fail;
             if (a->n == cap) {
                 cap = cap ? cap * 2 : 64;
                 a->m = xrealloc(a->m, cap * sizeof *a->m);
@@ -204,7 +208,6 @@ int ar_open(ar_file *a, const char *path, const uint8_t *p, size_t len, jerr *e)
             a->m[a->n] = (ar_member){.name = mname, .data = data, .size = (size_t)size};
             hdr_off[a->n++] = off;
         }
-        k++;
         off += AR_HDR + (size_t)size;
         off += off & 1;
     }
