@@ -5,15 +5,11 @@
 # write a.out names (no plain duplicates), mkimage and mkstubs build from them, and a program
 # runs against the result at the slots the files give.
 . "$TOP/tests/e2e/lib.sh"
+. "$TOP/tests/e2e/xa.sh"
 export JUMP_DIR=$PWD/jump JUMP_LIB=libxa
 mkdir -p jump lib
 
-cat >xa.c <<'C'
-int xa_count = 40;
-const char *xa_name(void) { return "xa"; }
-__attribute__((noinline)) int xa_add(int a, int b) { xa_count++; return a + b; }
-int xa_twice(int a) { return xa_add(a, a); }
-C
+xa_sources
 # The maintainer's files, classic spelling: a retired slot kept as __DUMMY__.
 printf '00000000 T _xa_add\tlibxa\txa\n00000000 T __DUMMY__\tlibxa\txa\n00000000 T _xa_name\tlibxa\txa\n' \
     >jump/jump.funcs
@@ -54,18 +50,6 @@ slot xa_add 1
 slot xa_name 3 # after __DUMMY__
 slot xa_twice 4
 
-cat >prog.c <<'C'
-#include <stdio.h>
-extern int xa_count;
-const char *xa_name(void);
-int xa_twice(int);
-int main(void)
-{
-    int r = xa_twice(21);
-    printf("%s %d %d\n", xa_name(), r, xa_count);
-    return 0;
-}
-C
 gcc $M -no-pie -o prog prog.c libxa.sa || fail "linking the program"
 JUMP_LIBRARY_PATH=$PWD/lib run 0 prog.out exe ./prog
 expect_eq "$(cat prog.out)" "xa 42 41" "the program's output"

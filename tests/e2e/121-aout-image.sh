@@ -5,18 +5,13 @@
 # file and from jump-ldconfig's cache; verify-shlib, mkstubs and jump-ldd read it. The loader
 # refuses one whose header does not agree with its segments. x86-64: refused, a.out is i386.
 . "$TOP/tests/e2e/lib.sh"
+. "$TOP/tests/e2e/xa.sh"
 export JUMP_DIR=$PWD/jump JUMP_LIB=libxa
 mkdir -p jump lib
 ORG=0x6b100000
 OPTS="-l $PWD/lib/libxa -v 1.2 -a $ORG -j 0x1000 -g 0x1000"
 
-cat >xa.c <<'C'
-int xa_count = 40;
-static char buf[100000];
-const char *xa_name(void) { buf[99999] = 1; return "xa"; }
-int xa_add(int a, int b) { xa_count++; return a + b + buf[0]; }
-int xa_twice(int a) { return xa_add(a, a); }
-C
+xa_sources
 $JCC -O2 -c xa.c -o xa.o || fail "compile"
 (cd jump && getfuncs >/dev/null && getvars >/dev/null && rm jump.log) || fail "getfuncs/getvars"
 $JCC -O2 -c xa.c -o xa.o || fail "second compile"
@@ -86,18 +81,6 @@ run 0 verify.out verify-shlib -l libxa.so.1.2 -- libxa.sa
 expect_in verify.out "The stub library and the sharable libraries have identical symbols."
 
 cp libxa.so.1.2 lib/ && ln -sf libxa.so.1.2 lib/libxa.so.1
-cat >prog.c <<'C'
-#include <stdio.h>
-extern int xa_count;
-const char *xa_name(void);
-int xa_twice(int);
-int main(void)
-{
-    int r = xa_twice(21);
-    printf("%s %d %d\n", xa_name(), r, xa_count);
-    return 0;
-}
-C
 gcc $M -no-pie -o prog prog.c libxa.sa || fail "link"
 export JUMP_LIBRARY_PATH=$PWD/lib
 run 0 prog.out exe ./prog
