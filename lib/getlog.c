@@ -175,6 +175,20 @@ static int read_existing(const char *path, blob *b, unsigned *mode, jerr *e)
     return 1;
 }
 
+/* A control file that is appended to: its bytes and mode kept (to be written back before
+ * the new lines), parsed into f; 1, 0 when missing (f empty of that kind), -1 with e set. */
+static int read_kept(const char *path, jf_kind kind, int names, blob *old, unsigned *mode, jf_file *f, jerr *e)
+{
+    int have = read_existing(path, old, mode, e);
+    if (have < 0)
+        return -1;
+    if (!have) {
+        f->kind = kind;
+        return 0;
+    }
+    return jf_parse(path, (const char *)old->p, old->len, kind, names, f, e) != 0 ? -1 : 1;
+}
+
 int gl_run(gl_what what, const char *dir, int names, int dry_run, gl_result *r, jerr *e)
 {
     const char *tname = what == GL_FUNCS ? "jump.funcs" : "jump.vars";
@@ -201,23 +215,9 @@ int gl_run(gl_what what, const char *dir, int names, int dry_run, gl_result *r, 
     if (jf_load(logpath, JF_LOG, names, &log, e) != 0)
         goto out;
 
-    if ((have_old = read_existing(r->target, &old, &mode, e)) < 0)
+    if ((have_old = read_kept(r->target, what == GL_FUNCS ? JF_FUNCS : JF_VARS, names, &old, &mode, &target, e)) < 0 ||
+        (have_ign = read_kept(ignpath, JF_IGNORE, names, &oldign, &ignmode, &ignore, e)) < 0)
         goto out;
-    if (have_old) {
-        if (jf_parse(r->target, (const char *)old.p, old.len, what == GL_FUNCS ? JF_FUNCS : JF_VARS,
-                     names, &target, e) != 0)
-            goto out;
-    } else {
-        target.kind = what == GL_FUNCS ? JF_FUNCS : JF_VARS;
-    }
-    if ((have_ign = read_existing(ignpath, &oldign, &ignmode, e)) < 0)
-        goto out;
-    if (have_ign) {
-        if (jf_parse(ignpath, (const char *)oldign.p, oldign.len, JF_IGNORE, names, &ignore, e) != 0)
-            goto out;
-    } else {
-        ignore.kind = JF_IGNORE;
-    }
     if (load_opt(dir, oname, what == GL_FUNCS ? JF_VARS : JF_FUNCS, names, &other, e) != 0 ||
         (what == GL_VARS && load_opt(dir, "jump.import", JF_IMPORT, names, &import, e) != 0))
         goto out;
