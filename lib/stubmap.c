@@ -303,7 +303,8 @@ int smap_load(stubmap *m, char *const *stubs, size_t n, jerr *e)
         if (r != 0)
             goto out;
     }
-    qsort(m->vars, m->nvars, sizeof *m->vars, cmp_var);
+    if (m->nvars)
+        qsort(m->vars, m->nvars, sizeof *m->vars, cmp_var);
     strmap_free(&m->var_by_name);
     memset(&m->var_by_name, 0, sizeof m->var_by_name);
     for (size_t i = 0; i < m->nvars; i++)
