@@ -66,6 +66,56 @@ static int cmp_str(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* What member k of stub s says: the libraries it needs (its __NEEDS_SHRLIB_ references other
+ * than the library's own, `own`), and its absolute symbols: the descriptor's sizes, __PLT_
+ * slots and __GOT_ cells, the other members' functions, variables and K constants. */
+static void member_symbols(loader *L, const jstub *s, size_t k, const char *own, const char *path)
+{
+    stubmap *m = L->m;
+    const elf_file *f = &s->elf[k];
+    char *obj = xstrdup(s->ar.m[k].name);
+    size_t ol = strlen(obj);
+    if (ol > 2 && !strcmp(obj + ol - 2, ".o"))
+        obj[ol - 2] = 0;
+    for (size_t i = 1; i < f->nsyms; i++) {
+        const elf_sym *y = &f->syms[i];
+        const char *nm = y->name;
+        if (!nm[0] || y->bind == STB_LOCAL_)
+            continue;
+        if (y->shndx == SHN_UNDEF_) {
+            if (!strncmp(nm, NEEDS_PREFIX, strlen(NEEDS_PREFIX)) && strcmp(nm, own))
+                add_need(m, nm);
+            continue;
+        }
+        if (y->shndx != SHN_ABS_)
+            continue;
+        if (k == s->desc) {
+            if (!strcmp(nm, "__PLT_SIZE")) {
+                m->jumpsize = y->value;
+                L->have_plt = 1;
+            } else if (!strcmp(nm, "__GOT_SIZE")) {
+                m->gotsize = y->value;
+                L->have_got = 1;
+            } else if (!strcmp(nm, "__LAST_DATA_ADDRESS")) {
+                m->last_data = y->value;
+                L->have_last = 1;
+            } else if (!strncmp(nm, "__PLT_", 6)) {
+                add(L, nm + 6, NULL, path, y->value, 0, 'P');
+            } else if (!strncmp(nm, "__GOT_", 6)) {
+                add(L, nm + 6, NULL, path, y->value, 0, 'G');
+            }
+        } else if (!strncmp(nm, JUMP_CONST_PREFIX, strlen(JUMP_CONST_PREFIX))) {
+            add(L, nm + strlen(JUMP_CONST_PREFIX), obj, path, y->value, 0, 'k');
+        } else if (y->type == STT_FUNC_) {
+            add(L, nm, obj, path, y->value, 0, 'F');
+        } else if (y->type == STT_OBJECT_) {
+            /* mkstubs gives each common variable a member named after it */
+            add(L, nm, obj, path, y->value, y->size, strcmp(obj, nm) ? 'V' : 'C');
+        }
+    }
+    free(obj);
+}
+
 /* One stub: its record and its absolute symbols. */
 static int read_stub(loader *L, const char *path, int first, jerr *e)
 {
@@ -105,50 +155,8 @@ static int read_stub(loader *L, const char *path, int first, jerr *e)
     }
     own = xasprintf(NEEDS_PREFIX "%s_%llu", m->root,
                     (unsigned long long)JUMP_VERSION_MAJOR(m->vword));
-    for (size_t k = 0; k < s.ar.n; k++) {
-        const elf_file *f = &s.elf[k];
-        char *obj = xstrdup(s.ar.m[k].name);
-        size_t ol = strlen(obj);
-        if (ol > 2 && !strcmp(obj + ol - 2, ".o"))
-            obj[ol - 2] = 0;
-        for (size_t i = 1; i < f->nsyms; i++) {
-            const elf_sym *y = &f->syms[i];
-            const char *nm = y->name;
-            if (!nm[0] || y->bind == STB_LOCAL_)
-                continue;
-            if (y->shndx == SHN_UNDEF_) {
-                if (!strncmp(nm, NEEDS_PREFIX, strlen(NEEDS_PREFIX)) && strcmp(nm, own))
-                    add_need(m, nm);
-                continue;
-            }
-            if (y->shndx != SHN_ABS_)
-                continue;
-            if (k == s.desc) {
-                if (!strcmp(nm, "__PLT_SIZE")) {
-                    m->jumpsize = y->value;
-                    L->have_plt = 1;
-                } else if (!strcmp(nm, "__GOT_SIZE")) {
-                    m->gotsize = y->value;
-                    L->have_got = 1;
-                } else if (!strcmp(nm, "__LAST_DATA_ADDRESS")) {
-                    m->last_data = y->value;
-                    L->have_last = 1;
-                } else if (!strncmp(nm, "__PLT_", 6)) {
-                    add(L, nm + 6, NULL, path, y->value, 0, 'P');
-                } else if (!strncmp(nm, "__GOT_", 6)) {
-                    add(L, nm + 6, NULL, path, y->value, 0, 'G');
-                }
-            } else if (!strncmp(nm, JUMP_CONST_PREFIX, strlen(JUMP_CONST_PREFIX))) {
-                add(L, nm + strlen(JUMP_CONST_PREFIX), obj, path, y->value, 0, 'k');
-            } else if (y->type == STT_FUNC_) {
-                add(L, nm, obj, path, y->value, 0, 'F');
-            } else if (y->type == STT_OBJECT_) {
-                /* mkstubs gives each common variable a member named after it */
-                add(L, nm, obj, path, y->value, y->size, strcmp(obj, nm) ? 'V' : 'C');
-            }
-        }
-        free(obj);
-    }
+    for (size_t k = 0; k < s.ar.n; k++)
+        member_symbols(L, &s, k, own, path);
     free(own);
     rc = 0;
 out:
