@@ -448,16 +448,59 @@ static void describe(buf *b, const reg_table *t, const reg_entry *x)
     buf_printf(b, "%s:%u)", t->path, x->line);
 }
 
+/* Warnings about an image's own registration: none, an image outside it, or a range that
+ * runs under or over it (the one containing the start, else one it overlaps, else the first). */
+static void own_range_warnings(const reg_table *t, const char *name, uint64_t start, uint64_t end, buf *warn)
+{
+    const reg_entry *own = NULL;
+    uint64_t last = end - 1;
+    int own_count = 0;
+    for (size_t i = 0; i < t->n; i++) {
+        const reg_entry *x = &t->v[i];
+        if (strcmp(x->name, name))
+            continue;
+        own_count++;
+        if (x->start <= start && start <= x->end) {
+            own = x;
+            break;
+        }
+        if (!own || (reg_overlap(start, last, x->start, x->end) && !reg_overlap(start, last, own->start, own->end)))
+            own = x;
+    }
+    if (!own_count) {
+        buf_printf(warn,
+                   "%s is not in the registry %s; run 'registry find 0x%" PRIx64
+                   "' to choose a free range and 'registry add' to claim it\n",
+                   name, t->path, end - start);
+    } else if (!reg_overlap(start, last, own->start, own->end)) {
+        buf_printf(warn, "%s uses 0x%08" PRIx64 "-0x%08" PRIx64 ", outside ", name, start, last);
+        describe(warn, t, own);
+        buf_addc(warn, '\n');
+    } else {
+        if (start < own->start)
+            buf_printf(warn,
+                       "%s uses 0x%08" PRIx64 "-0x%08" PRIx64 " but its registration starts at 0x%08" PRIx64
+                       " (%" PRIu64 " bytes under)\n",
+                       name, start, last, own->start, own->start - start);
+        if (last > own->end)
+            buf_printf(warn,
+                       "%s uses 0x%08" PRIx64 "-0x%08" PRIx64 " but its registration ends at 0x%08" PRIx64
+                       " (%" PRIu64 " bytes over; the image needs 0x%" PRIx64
+                       " bytes, the registration has 0x%" PRIx64 ")\n",
+                       name, start, last, own->end, last - own->end, end - start,
+                       own->end - own->start + 1);
+    }
+}
+
 int reg_check_image(const char *path, const char *name, uint64_t start, uint64_t end, int force,
                     buf *warn, jerr *e)
 {
     char *p = reg_default_path(path);
     reg_table t;
     size_t *hits, nhits, nother = 0;
-    const reg_entry *own = NULL;
     uint64_t last;
     buf msg = {0};
-    int own_count = 0, rc = 0;
+    int rc = 0;
 
     if (end <= start) {
         free(p);
@@ -496,45 +539,8 @@ int reg_check_image(const char *path, const char *name, uint64_t start, uint64_t
         }
     }
 
-    /* Its own range: the one containing the start, else one it overlaps, else the first. */
-    for (size_t i = 0; i < t.n; i++) {
-        const reg_entry *x = &t.v[i];
-        if (strcmp(x->name, name))
-            continue;
-        own_count++;
-        if (x->start <= start && start <= x->end) {
-            own = x;
-            break;
-        }
-        if (!own || (reg_overlap(start, last, x->start, x->end) &&
-                     !reg_overlap(start, last, own->start, own->end)))
-            own = x;
-    }
-    if (!warn)
-        goto out;
-    if (!own_count) {
-        buf_printf(warn,
-                   "%s is not in the registry %s; run 'registry find 0x%" PRIx64
-                   "' to choose a free range and 'registry add' to claim it\n",
-                   name, t.path, end - start);
-    } else if (!reg_overlap(start, last, own->start, own->end)) {
-        buf_printf(warn, "%s uses 0x%08" PRIx64 "-0x%08" PRIx64 ", outside ", name, start, last);
-        describe(warn, &t, own);
-        buf_addc(warn, '\n');
-    } else {
-        if (start < own->start)
-            buf_printf(warn,
-                       "%s uses 0x%08" PRIx64 "-0x%08" PRIx64 " but its registration starts at 0x%08" PRIx64
-                       " (%" PRIu64 " bytes under)\n",
-                       name, start, last, own->start, own->start - start);
-        if (last > own->end)
-            buf_printf(warn,
-                       "%s uses 0x%08" PRIx64 "-0x%08" PRIx64 " but its registration ends at 0x%08" PRIx64
-                       " (%" PRIu64 " bytes over; the image needs 0x%" PRIx64
-                       " bytes, the registration has 0x%" PRIx64 ")\n",
-                       name, start, last, own->end, last - own->end, end - start,
-                       own->end - own->start + 1);
-    }
+    if (warn)
+        own_range_warnings(&t, name, start, end, warn);
 out:
     buf_free(&msg);
     free(hits);
