@@ -379,7 +379,7 @@ size_t jas_log_lines(const jas_scan *s, const char *library, const char *objfile
         x.library = (char *)library;
         x.objfile = (char *)objfile;
         x.hidden = (y->flags & JAS_S_HIDDEN) != 0;
-        jf_format(out, &x, jf_env_flags());
+        jf_format(out, &x, s->ctl->funcs.flags); /* the names as the control files were read */
         free(x.name);
         n++;
     }

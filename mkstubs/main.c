@@ -9,7 +9,8 @@
 
 static const char usage[] =
     "Usage: mkstubs -l [dir/]image -v M.m[.p] -a address [-j jumpsize] [-g gotsize]\n"
-    "               [-d dataaddr] [-m arch] [-u symbol]... [-f] [--aout-names] -- stubname...\n"
+    "               [-d dataaddr] [-m arch] [-u symbol]... [-F elf|aout] [-f] [--aout-names]\n"
+    "               -- stubname...\n"
     "Write the stub library <stubname>.sa in the current directory for each stubname, from\n"
     "the control files in $JUMP_DIR (jump.funcs; jump.vars and jump.undefs if present).\n"
     "An entry goes into a stub when its library column names the stub.\n"
@@ -22,8 +23,10 @@ static const char usage[] =
     "  -d address   separate data origin (the GOT ends there)\n"
     "  -m arch      i386 or x86_64 (default: from the image <image>.so.<version>)\n"
     "  -u symbol    make the descriptor reference symbol (repeatable)\n"
+    "  -F format    elf (default) or aout: the classic a.out stub (i386; BSD __.SYMDEF index,\n"
+    "               OMAGIC members, no loader: for period linkers; programs here use elf)\n"
     "  -f           force: accept changed jump.params\n"
-    "  --aout-names control files carry a.out names (leading '_')\n"
+    "  --aout-names control files carry a.out names (leading '_'; also JUMP_AOUT_NAMES=1)\n"
     "  --help, --version\n"
     "Numbers are decimal or 0x-hex. Environment: JUMP_DIR (control files), JUMP_LIBDIR\n"
     "(directory holding loader-<arch>.o instead of the installed one).\n";
