@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -297,6 +298,62 @@ static void test_ten_thousand_members(void **state)
     su_scratch_done(dir);
 }
 
+/* A BSD archive as GNU ar wrote it for a.out, byte by byte: "__.SYMDEF" (u32 ranlib bytes,
+ * {name offset, member header offset} pairs, u32 names' size, the names), then one member. The
+ * index reads back; each kind of damage is refused with its own message. */
+static void bsd_archive(buf *b, uint32_t rb, uint32_t strx, uint32_t off, uint32_t strsize, size_t index_len)
+{
+    char h[61];
+    buf ix = {0};
+    buf_w32(&ix, rb);
+    buf_w32(&ix, strx);
+    buf_w32(&ix, off);
+    buf_w32(&ix, strsize);
+    buf_add(&ix, "_foo\0", 6);  /* 6: even */
+    b->len = 0;
+    buf_adds(b, "!<arch>\n");
+    snprintf(h, sizeof h, "%-16s%-12s%-6s%-6s%-8s%-10zu`\n", "__.SYMDEF", "0", "0", "0", "644", index_len);
+    buf_add(b, h, 60);
+    buf_add(b, ix.p, index_len);
+    snprintf(h, sizeof h, "%-16s%-12s%-6s%-6s%-8s%-10u`\n", "foo.o/", "0", "0", "0", "644", 4u);
+    buf_add(b, h, 60);
+    buf_add(b, "abcd", 4);
+    buf_free(&ix);
+}
+
+static void bsd_refused(buf *b, const char *want)
+{
+    ar_file a;
+    jerr e;
+    assert_int_equal(ar_open(&a, "old.sa", b->p, b->len, &e), -1);
+    if (!strstr(e.msg, want))
+        fail_msg("message '%s', expected '%s'", e.msg, want);
+}
+
+static void test_bsd_index(void **state)
+{
+    buf b = {0};
+    ar_file a;
+    jerr e;
+    const uint32_t member = 8 + 60 + 22; /* the member's header offset */
+    (void)state;
+    bsd_archive(&b, 8, 0, member, 6, 22);
+    assert_int_equal(ar_open(&a, "old.sa", b.p, b.len, &e), 0);
+    assert_int_equal(a.n, 1);
+    assert_string_equal(a.m[0].name, "foo.o");
+    assert_int_equal(a.nsym, 1);
+    assert_string_equal(a.sym[0], "_foo");
+    assert_int_equal(a.sym_member[0], 0);
+    ar_close(&a);
+    bsd_archive(&b, 8, 0, member, 6, 2), bsd_refused(&b, "old.sa: the __.SYMDEF index is truncated");
+    bsd_archive(&b, 12, 0, member, 6, 22), bsd_refused(&b, "old.sa: the __.SYMDEF index is truncated");
+    bsd_archive(&b, 8, 0, member, 60, 22), bsd_refused(&b, "old.sa: the __.SYMDEF names do not fit the index");
+    bsd_archive(&b, 8, 6, member, 6, 22), bsd_refused(&b, "old.sa: __.SYMDEF entry 0 has no NUL-terminated name");
+    bsd_archive(&b, 8, 0, member + 2, 6, 22),
+        bsd_refused(&b, "old.sa: __.SYMDEF entry 0 ('_foo') points at offset 92, which is not a member");
+    buf_free(&b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -305,6 +362,7 @@ int main(void)
         cmocka_unit_test(test_reader_round_trip),
         cmocka_unit_test(test_reads_gnu_archive),
         cmocka_unit_test(test_corrupt_archives),
+        cmocka_unit_test(test_bsd_index),
         cmocka_unit_test(test_ten_thousand_members),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
