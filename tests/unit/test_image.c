@@ -250,6 +250,161 @@ static void test_not_stubs(void **state)
     su_scratch_done(dir);
 }
 
+/* ---- a.out stubs and images, built here from struct exec and nlist (lib/aout.h) ---- */
+
+typedef struct asym {
+    const char *name;
+    uint8_t type;
+    uint32_t value;
+} asym;
+
+/* An a.out file of `magic`: the header, text, data, no relocations, the symbols, the strings.
+ * For QMAGIC the header is the text's first 32 bytes: `text` holds the rest. */
+static void aout_file(buf *out, unsigned magic, uint32_t entry, const void *text, uint32_t tl, const void *data,
+                      uint32_t dl, const asym *sy, size_t n)
+{
+    uint32_t strx = 4;
+    out->len = 0;
+    buf_w32(out, magic | 100u << 16);
+    buf_w32(out, tl);
+    buf_w32(out, dl);
+    buf_w32(out, 0);
+    buf_w32(out, (uint32_t)(12 * n));
+    buf_w32(out, entry);
+    buf_w32(out, 0);
+    buf_w32(out, 0);
+    if (tl)
+        buf_add(out, text, magic == 0314 ? tl - 32 : tl);
+    if (dl)
+        buf_add(out, data, dl);
+    for (size_t i = 0; i < n; i++) {
+        buf_w32(out, strx);
+        buf_w8(out, sy[i].type);
+        buf_w8(out, 0);
+        buf_w16(out, 0);
+        buf_w32(out, sy[i].value);
+        strx += (uint32_t)strlen(sy[i].name) + 1;
+    }
+    buf_w32(out, strx);
+    for (size_t i = 0; i < n; i++)
+        buf_add(out, sy[i].name, strlen(sy[i].name) + 1);
+}
+
+/* A classic stub: descriptor (text "/usr/lib/libold.so.2\0DLL Jump 2.1\0", data {0, 21,
+ * origin, version}, the ___SHARED_LIBRARIES__ element at the data) and one member. `pathptr`
+ * is the record's first word; `shared` names the set element. */
+static void aout_stub(const char *path, uint32_t pathptr, const char *shared, int elf_member)
+{
+    static const char text[36] = "/usr/lib/libold.so.2\0DLL Jump 2.1";
+    uint8_t data[16];
+    const asym ds[] = {{"___libold_2_100", 7, 36}, {shared, 0x19, 36}, {"__PLT__old_a", 3, 0x6b200008},
+                       {"__GOT__old_v", 3, 0x6b201008}};
+    const asym ms[] = {{"_old_a", 3, 0x6b200008}, {"_old_v", 3, 0x6b202000}, {"___libold_2_100", 1, 0}};
+    buf d = {0}, m = {0}, ar = {0};
+    ar_writer *w = arw_new();
+    wr32le(data, pathptr), wr32le(data + 4, 21), wr32le(data + 8, 0x6b200000), wr32le(data + 12, 0x20064);
+    aout_file(&d, 0407, 0, text, 36, data, 16, ds, 4);
+    aout_file(&m, 0407, 0, NULL, 0, NULL, 0, ms, 3);
+    arw_bsd_index(w);
+    arw_add(w, "__libold.o", d.p, d.len);
+    if (elf_member) {
+        m.len = 0;
+        member(&arch_i386, &m);
+    }
+    arw_add(w, "old.o", m.p, m.len);
+    arw_finish(w, &ar);
+    su_write(path, ar.p, ar.len);
+    arw_free(w);
+    buf_free(&d);
+    buf_free(&m);
+    buf_free(&ar);
+}
+
+static void test_aout_stubs(void **state)
+{
+    char *dir = su_scratch();
+    jstub s;
+    jrec r;
+    jerr e;
+    (void)state;
+    aout_stub("libold.sa", 0, "___SHARED_LIBRARIES__", 0);
+    assert_int_equal(jstub_open(&s, "libold.sa", &e), 0);
+    assert_true(s.aout);
+    assert_int_equal(s.desc, 0);
+    assert_int_equal(jstub_record(&s, &r, &e), 0);
+    assert_string_equal(r.soname, "libold.so.2");
+    assert_string_equal(r.desc, "DLL Jump 2.1");
+    assert_int_equal(r.origin, 0x6b200000);
+    assert_int_equal(r.version, 0x20064);
+    /* a.out has no symbol types: a name with a __PLT_ slot is a function */
+    assert_string_equal(s.elf[1].syms[1].name, "old_a");
+    assert_int_equal(s.elf[1].syms[1].type, STT_FUNC_);
+    assert_string_equal(s.elf[1].syms[2].name, "old_v");
+    assert_int_equal(s.elf[1].syms[2].type, STT_OBJECT_);
+    jstub_close(&s);
+
+    aout_stub("bad.sa", 40, "___SHARED_LIBRARIES__", 0);
+    assert_int_equal(jstub_open(&s, "bad.sa", &e), 0);
+    assert_int_equal(jstub_record(&s, &r, &e), -1);
+    assert_string_equal(e.msg, "bad.sa(__libold.o): the record's path does not point at a string in the text");
+    jstub_close(&s);
+    aout_stub("noset.sa", 0, "___OTHER__", 0);
+    assert_int_equal(jstub_open(&s, "noset.sa", &e), -1);
+    assert_string_equal(e.msg, "noset.sa: not a stub library (no member holds a ___SHARED_LIBRARIES__ record)");
+    aout_stub("mixed.sa", 0, "___SHARED_LIBRARIES__", 1);
+    assert_int_equal(jstub_open(&s, "mixed.sa", &e), -1);
+    assert_string_equal(e.msg, "mixed.sa(old.o): not a stub library: the member is not an a.out object");
+    su_scratch_done(dir);
+}
+
+/* A period image (no jump note): its layout stands in for one, or the image is refused. */
+static void period_image(const char *path, int conflicts, uint32_t var, uint32_t text)
+{
+    static uint8_t body[0x3000];
+    asym sy[] = {{"_old_a", 5, 0x6b200008}, {"_old_v", 5, var}, {"__GOT__old_v", 5, 0x6b201008},
+                 {conflicts ? "__SHARABLE_CONFLICTS__" : "__OTHER__", 0x17, 0x6b201004}};
+    buf b = {0};
+    memset(body, 0, sizeof body);
+    wr32le(body + 0x1000 - 32, 0x20064); /* the version word at the load address */
+    aout_file(&b, 0314, 0x6b1ff020, body, text, NULL, 0, sy, 4);
+    su_write(path, b.p, b.len);
+    buf_free(&b);
+}
+
+static void test_period_images(void **state)
+{
+    char *dir = su_scratch();
+    jimage im;
+    jerr e;
+    (void)state;
+    period_image("libold.so.2.1", 1, 0x6b202000, 0x3000);
+    if (jimg_open(&im, "libold.so.2.1", &e) != 0)
+        fail_msg("%s", e.msg);
+    assert_true(im.note.classic);
+    assert_string_equal(im.note.soname, "libold.so.2");
+    assert_int_equal(im.note.origin, 0x6b200000);
+    assert_int_equal(im.note.jumpsize, 0x1000);
+    assert_int_equal(im.note.gotsize, 0x1000);
+    assert_int_equal(im.word0, 0x20064);
+    jimg_close(&im);
+    period_image("libold.so.2.2", 0, 0x6b202000, 0x3000);
+    assert_int_equal(jimg_open(&im, "libold.so.2.2", &e), -1);
+    assert_string_equal(e.msg, "libold.so.2.2: not a jump image: a classic a.out image whose "
+                               "__SHARABLE_CONFLICTS__ does not lead to a GOT above its jump table");
+    period_image("libold.so.2.3", 1, 0x6b201000, 0x3000);
+    assert_int_equal(jimg_open(&im, "libold.so.2.3", &e), -1);
+    assert_string_equal(e.msg, "libold.so.2.3: not a jump image: a classic a.out image whose variables "
+                               "lie below its GOT");
+    period_image("oldimage", 1, 0x6b202000, 0x3000);
+    assert_int_equal(jimg_open(&im, "oldimage", &e), -1);
+    assert_string_equal(e.msg, "oldimage: not a jump image: a classic a.out image whose file name does not "
+                               "say its library (name it lib<name>.so.<version>)");
+    period_image("libold.so.2.4", 1, 0x6b202000, 0x1000);
+    assert_int_equal(jimg_open(&im, "libold.so.2.4", &e), -1);
+    assert_string_equal(e.msg, "libold.so.2.4: not a jump image: no loaded bytes at the origin 0x6b200000");
+    su_scratch_done(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -257,6 +412,8 @@ int main(void)
         cmocka_unit_test(test_slot_decode_others),
         cmocka_unit_test(test_slot_and_cell_index),
         cmocka_unit_test(test_note),
+        cmocka_unit_test(test_aout_stubs),
+        cmocka_unit_test(test_period_images),
         cmocka_unit_test(test_record_i386),
         cmocka_unit_test(test_record_x86_64),
         cmocka_unit_test(test_not_stubs),
