@@ -137,12 +137,110 @@ static void test_damaged(void **state)
         wr16le(m.b + 32 + 44, 8), refused(&m, "damaged");
 }
 
+/* OMAGIC objects: the view and its refusals. */
+static void test_objects(void **state)
+{
+    uint8_t o[64] = {0};
+    elf_file f;
+    jerr e;
+    (void)state;
+    w32(o, AOUT_OMAGIC | AOUT_M_386 << 16);
+    w32(o + 4, 4), w32(o + 16, 12);       /* 4 bytes of text, one symbol */
+    w32(o + 36, 4), o[40] = AOUT_N_ABS | AOUT_N_EXT, w32(o + 44, 0x6b200008);
+    w32(o + 48, 11), memcpy(o + 52, "_old_a", 7); /* the string table: its size, then the name */
+    assert_int_equal(aout_object_open(&f, "old.o", o, 59, &e), 0);
+    assert_int_equal(f.type, ET_REL_);
+    assert_int_equal(f.nsyms, 2);
+    assert_string_equal(f.syms[1].name, "old_a");
+    assert_int_equal(f.syms[1].shndx, SHN_ABS_);
+    elf_close(&f);
+    w32(o, AOUT_QMAGIC | AOUT_M_386 << 16);
+    assert_int_equal(aout_object_open(&f, "old.o", o, 59, &e), -1);
+    assert_string_equal(e.msg, "old.o: not an a.out OMAGIC object");
+    w32(o, AOUT_OMAGIC | 64u << 16);
+    assert_int_equal(aout_object_open(&f, "old.o", o, 59, &e), -1);
+    assert_string_equal(e.msg, "old.o: an a.out object for machine 64, not i386");
+    w32(o, AOUT_OMAGIC | AOUT_M_386 << 16);
+    assert_int_equal(aout_object_open(&f, "old.o", o, 40, &e), -1);
+    assert_non_null(strstr(e.msg, "do not fit the file's 40 bytes"));
+    w32(o + 48, 100);
+    assert_int_equal(aout_object_open(&f, "old.o", o, 59, &e), -1);
+    assert_string_equal(e.msg, "old.o: its a.out string table lies outside the file");
+}
+
+/* A minimal ELF32 jump-image shape for the a.out writer: the header, `n` program headers,
+ * the first segment at file offset `off`. */
+static void elf32(buf *b, unsigned machine, uint32_t off, int second, uint32_t phoff)
+{
+    uint8_t h[52] = {0x7f, 'E', 'L', 'F', 1, 1, 1};
+    unsigned n = second ? 2 : 1;
+    b->len = 0;
+    wr16le(h + 16, 2), wr16le(h + 18, (uint16_t)machine), wr32le(h + 20, 1), wr32le(h + 24, ORG);
+    wr32le(h + 28, phoff), wr16le(h + 40, 52), wr16le(h + 42, 32), wr16le(h + 44, (uint16_t)n);
+    buf_add(b, h, 52);
+    buf_zero(b, phoff - 52);
+    for (unsigned i = 0; i < n; i++) {
+        uint32_t o = i ? off + 0x2000 + 0x800 : off, va = ORG + 0x2000 * i;
+        buf_w32(b, 1), buf_w32(b, o), buf_w32(b, va), buf_w32(b, va), buf_w32(b, 0x10), buf_w32(b, 0x10);
+        buf_w32(b, i ? 6 : 5), buf_w32(b, 0x1000);
+    }
+    buf_zero(b, off + 0x3000 - b->len);
+}
+
+static void test_image_writer(void **state)
+{
+    buf in = {0}, out = {0};
+    jerr e;
+    aout_exec x;
+    (void)state;
+    elf32(&in, 3, 0x1000, 0, 52);
+    assert_int_equal(aout_image_from_elf(in.p, in.len, &out, &e), 0);
+    assert_int_equal(aout_exec_read(out.p, out.len, &x), 0);
+    assert_int_equal(x.info, AOUT_QMAGIC | AOUT_M_386 << 16);
+    assert_int_equal(x.entry, ORG - 0x1000 + 0x20);
+    assert_int_equal(x.text, 0x2000);
+    assert_memory_equal(out.p + 32, "\177ELF", 4);
+    out.len = 0;
+    assert_int_equal(aout_image_from_elf((const uint8_t *)"text", 4, &out, &e), -1);
+    assert_string_equal(e.msg, "cannot write an a.out image: image: not an ELF file");
+    elf32(&in, 3, 0x2000, 0, 52);
+    assert_int_equal(aout_image_from_elf(in.p, in.len, &out, &e), -1);
+    assert_string_equal(e.msg, "cannot write an a.out image: the ELF image does not start its segments one "
+                               "page into the file");
+    elf32(&in, 3, 0x1000, 1, 52);
+    assert_int_equal(aout_image_from_elf(in.p, in.len, &out, &e), -1);
+    assert_non_null(strstr(e.msg, "an a.out image is one piece of file mapped at one address"));
+    elf32(&in, 3, 0x1000, 0, 0xff0);
+    assert_int_equal(aout_image_from_elf(in.p, in.len, &out, &e), -1);
+    assert_string_equal(e.msg, "cannot write an a.out image: its ELF headers do not fit the header page");
+    buf_free(&in);
+    buf_free(&out);
+}
+
+/* The ELF copy in a QMAGIC header page: a segment it names outside the file is refused. */
+static void test_copy_outside(void **state)
+{
+    img m;
+    elf_file f;
+    jerr e;
+    (void)state;
+    classic(&m);
+    memcpy(m.b + 32, "\177ELF\1\1\1", 7);
+    wr16le(m.b + 32 + 42, 32), w32(m.b + 32 + 28, 52), wr16le(m.b + 32 + 44, 1);
+    w32(m.b + 32 + 52, 1), w32(m.b + 32 + 56, 0x10000), w32(m.b + 32 + 68, 0x100); /* PT_LOAD at 64K */
+    assert_int_equal(aout_image_open(&f, "x", m.b, m.len, &e), -1);
+    assert_string_equal(e.msg, "x: a segment lies outside the file");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_names),
         cmocka_unit_test(test_classic_image),
         cmocka_unit_test(test_damaged),
+        cmocka_unit_test(test_objects),
+        cmocka_unit_test(test_image_writer),
+        cmocka_unit_test(test_copy_outside),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
