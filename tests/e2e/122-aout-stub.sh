@@ -151,6 +151,13 @@ le32 $((0x100 - 29)) | dd of=moved/libold.so.2.1 bs=1 seek=$((0x1000 + 25)) conv
 expect 1 "" -- verify-shlib -l moved/libold.so.2.1 -- period/libold.sa
 expect_in out.txt "'old_b' is slot 0x6b200018 in the stub, but that slot of the image jumps to 'old_a__LOCAL__'" \
     "2 differences between the stub library and the sharable library."
+# A period stub whose __LAST_DATA_ADDRESS lies past the period image: named.
+aobj __libold.o t.bin d.bin r.bin ___libold_2_100:7:36 ___SHARED_LIBRARIES__:25:36 __PLT__old_a:3:$((O + 8)) \
+    __PLT__old_b:3:$((O + 24)) __GOT__old_v:3:$((O + 0x1008)) __GOT_SIZE:2:4096 __PLT_SIZE:2:4096 \
+    __LAST_DATA_ADDRESS:2:$((O + 0x5000))
+mkdir -p past && archive past/libold.sa __libold.o old.o
+expect 1 "" -- verify-shlib -l period/libold.so.2.1 -- past/libold.sa
+expect_in out.txt "'__LAST_DATA_ADDRESS' is 0x6b205000 in the stub, outside the image's data 0x6b202000-0x6b203000"
 
 run 0 oinfo.out libinfo period/libold.sa
 expect_in oinfo.out "Library version is 2.1.0 (libold.so.2, DLL Jump 2.1)" "Start address of library is 0x6b200000" \
