@@ -8,7 +8,7 @@
 #include "imgopts.h"
 
 typedef struct mkimage_opts {
-    img_opts p;             /* -l -v -a -j -g -d -m -f --aout-names */
+    img_opts p;             /* -l -v -a -j -g -d -m -F -f --aout-names */
     int keep;               /* -G: keep the generated assembly and linker script */
     int verbose;            /* -V: echo as/ld commands */
     char **inputs;          /* objects, archives, stubs, -l/-L options, after "--" */

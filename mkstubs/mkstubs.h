@@ -17,7 +17,7 @@ struct jerr;
 struct buf;
 
 typedef struct mkstubs_opts {
-    img_opts p;             /* -l -v -a -j -g -d -m -f --aout-names; -m: else from the image */
+    img_opts p;             /* -l -v -a -j -g -d -m -F -f --aout-names; -m: else from the image */
     char **undefs;          /* -u symbols */
     size_t nundefs;
     char **stubs;           /* stub names after "--" */
