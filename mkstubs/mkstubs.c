@@ -635,10 +635,34 @@ static void member_variable(memb *mb, const jf_entry *x, uint64_t addr)
     }
 }
 
-/* One member of the ELF stub: each entry's definitions, and the jump_used table of the names
- * it defines, for the loader's check that a replacement image still holds them where the
- * program expects them (jumpfmt.h); references to the libraries the entries need. */
-static void member_object(const mkstubs_lib *L, const member *m, const size_t *next, buf *out)
+/* Which of a group's entries a member defines: on x86-64 the variables of an object file
+ * that also exports functions go into a member of their own (the same name), so that a
+ * program holds copies only of the variables it refers to: each copy re-points a GOT cell, a
+ * written page of the image at every start (JUMP_COPY_SECTION). */
+enum { MEMBER_ALL, MEMBER_FUNCS, MEMBER_VARS };
+
+static int member_takes(int which, int fn) { return which == MEMBER_ALL || (which == MEMBER_FUNCS) == fn; }
+
+/* Does group m hold functions and variables that an x86-64 stub puts in two members? */
+static int member_splits(const mkstubs_lib *L, const member *m, const size_t *next)
+{
+    int fns = 0, vars = 0;
+    if (L->a->ptrsize != 8)
+        return 0;
+    for (size_t e1 = m->head; e1; e1 = next[e1 - 1]) {
+        if (e1 - 1 < L->funcs.n)
+            fns = 1;
+        else
+            vars = 1;
+    }
+    return fns && vars;
+}
+
+/* One member of the ELF stub: each entry's definitions (`which` of them), and the jump_used
+ * table of the names it defines, for the loader's check that a replacement image still holds
+ * them where the program expects them (jumpfmt.h); references to the libraries the entries
+ * need. */
+static void member_object(const mkstubs_lib *L, const member *m, const size_t *next, int which, buf *out)
 {
     const arch *a = L->a;
     memb mb = {.a = a, .w = elfw_new(a)};
@@ -650,7 +674,7 @@ static void member_object(const mkstubs_lib *L, const member *m, const size_t *n
     uint32_t rosym = elfw_section_symbol(w, ro);
     mb.idsym = elfw_symbol(w, L->id, ELFW_UNDEF, 0, 0, STB_GLOBAL_, STT_NOTYPE_);
     for (size_t e1 = m->head; e1; e1 = next[e1 - 1])
-        count++;
+        count += member_takes(which, e1 - 1 < nf);
     /* The group's head: the loader skips the whole member when the image is the very one the
      * stub was made for. */
     ptr_word(w, a, us, mb.idsym, 0);
@@ -661,6 +685,8 @@ static void member_object(const mkstubs_lib *L, const member *m, const size_t *n
         size_t ent = e1 - 1, fn = ent < nf;
         const jf_entry *x = fn ? &L->funcs.v[ent] : &L->vars.v[ent - nf];
         uint64_t addr = fn ? layout_slot(&L->l, ent + 1) : layout_var_at(&L->l, x->type, L->var_offset[ent - nf]);
+        if (!member_takes(which, (int)fn))
+            continue;
         if (fn)
             member_function(&mb, x, addr);
         else
@@ -833,10 +859,16 @@ static void write_archive(const mkstubs_lib *L, const char *stub, int aout, cons
     for (size_t g = 0; g < nmem; g++) {
         char *mname = xasprintf("%s.o", mem[g].name);
         o.len = 0;
-        if (aout)
+        if (aout) {
             aout_member(L, &mem[g], next, &o);
-        else
-            member_object(L, &mem[g], next, &o);
+        } else if (member_splits(L, &mem[g], next)) {
+            member_object(L, &mem[g], next, MEMBER_FUNCS, &o);
+            arw_add(aw, mname, o.p, o.len);
+            o.len = 0;
+            member_object(L, &mem[g], next, MEMBER_VARS, &o);
+        } else {
+            member_object(L, &mem[g], next, MEMBER_ALL, &o);
+        }
         arw_add(aw, mname, o.p, o.len);
         free(mname);
         if (progress)
