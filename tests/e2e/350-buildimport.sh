@@ -56,8 +56,10 @@ expect_in jd/jump.import "D stdout${T}libc${T}host" "D environ${T}libc${T}host"
 run 2 b6.out buildimport -m vax
 expect_in b6.out "buildimport: unknown architecture 'vax' (i386 or x86_64)"
 
-# A stub whose variable members are gone: size 0 and the member holding __GOT_.
-cp libabc.sa libcut.sa && ar d libcut.sa state.o
+# A stub whose variable members are gone: size 0 and the member holding __GOT_. (On x86-64 an
+# object file's variables and functions are two members of one name: delete every state.o.)
+cp libabc.sa libcut.sa
+while ar t libcut.sa | grep -qx state.o; do ar d libcut.sa state.o; done
 run 0 b3.out env -u JUMP_DIR buildimport --no-host -o cut.import libcut.sa
 [ -s b3.out ] && fail "-o needs no JUMP_DIR, yet: $(cat b3.out)"
 printf '%s\n' \
