@@ -76,6 +76,7 @@ uint32_t layout_digest(const layout *l, const jf_file *funcs, const jf_file *var
     uint32_t h = JUMP_FNV_BASIS;
     uint64_t off = 0;
     h = mix(h, l->origin);
+    h = mix(h, l->got);
     for (size_t i = 0; i < funcs->n; i++) {
         const jf_entry *x = &funcs->v[i];
         int empty = x->type == 'U' || !strcmp(x->name, JF_DUMMY);

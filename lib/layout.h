@@ -39,9 +39,10 @@ uint64_t layout_var(const layout *l, uint64_t offset);
 uint64_t layout_var_at(const layout *l, char type, uint64_t offset);
 
 struct jf_file;
-/* A 32-bit digest of what programs rely on in an image: the name in every slot and cell and
- * every exported variable's address (never 0). mkimage stores it in the image, mkstubs in
- * the stub's record; the loader checks names one by one only when the two differ. */
+/* A 32-bit digest of what programs rely on in an image: its load address and GOT address, the
+ * name in every slot and cell and every exported variable's address (never 0). mkimage stores
+ * it in the image, mkstubs in the stub's record; the loader checks names and cells one by one
+ * only when the two differ. */
 uint32_t layout_digest(const layout *l, const struct jf_file *funcs, const struct jf_file *vars);
 
 #endif

@@ -88,6 +88,17 @@ static inline int jv_read(const jv_image *im, uint64_t a, unsigned n, unsigned n
     return 0;
 }
 
+/* The n bytes at a when one segment with `need` holds all of them among its file bytes (as
+ * every mapped segment does): a pointer to them, else NULL (read them one by one then). */
+static inline const uint8_t *jv_bytes(const jv_image *im, uint64_t a, uint64_t n, unsigned need)
+{
+    const jv_seg *s = jv_seg_of(im, a, n, need);
+    return s && s->bytes && a - s->vaddr <= s->filesz && n <= s->filesz - (a - s->vaddr) ? s->bytes + (a - s->vaddr)
+                                                                                         : NULL;
+}
+
+static inline uint64_t jv_ptr(const uint8_t *p, unsigned ps) { return ps == 8 ? jv_le64(p) : jv_le32(p); }
+
 static inline int jv_word(const jv_image *im, uint64_t a, unsigned need, uint64_t *v)
 {
     uint8_t b[8];
@@ -285,11 +296,17 @@ static inline const char *jv_contents(jv_image *im)
     uint64_t w[JI_NWORDS], g0, v;
     unsigned ps = im->ps;
     uint8_t b[4];
+    const uint8_t *p;
     if (jv_read(im, im->origin, 4, JV_R, b) != 0 || jv_le32(b) != im->vword)
         return "the version word at its load address does not match its note";
-    for (unsigned k = 0; k < JI_NWORDS; k++)
-        if (jv_word(im, im->info + (uint64_t)k * ps, JV_R, &w[k]) != 0)
-            return "its information block lies outside its segments";
+    if ((p = jv_bytes(im, im->info, (uint64_t)JI_NWORDS * ps, JV_R)) != NULL) { /* the usual case */
+        for (unsigned k = 0; k < JI_NWORDS; k++)
+            w[k] = jv_ptr(p + k * ps, ps);
+    } else {
+        for (unsigned k = 0; k < JI_NWORDS; k++)
+            if (jv_word(im, im->info + (uint64_t)k * ps, JV_R, &w[k]) != 0)
+                return "its information block lies outside its segments";
+    }
     if (jv_word(im, im->got, JV_R, &g0) != 0 || g0 != im->info || w[JI_MAGIC] != JUMP_INFO_MAGIC)
         return "corrupt image information block";
     if (w[JI_CTOR_SLOT] != im->origin + im->jumpsize - 8)
@@ -298,21 +315,33 @@ static inline const char *jv_contents(jv_image *im)
     /* Host imports: {cell, name}; the loader writes each cell. */
     if (!jv_array_ok(im, w[JI_IMPORTS], w[JI_NIMPORTS], 2 * (uint64_t)ps, JV_R))
         return "corrupt image information block (host imports)";
+    p = jv_bytes(im, w[JI_IMPORTS], w[JI_NIMPORTS] * 2 * ps, JV_R);
     for (uint64_t k = 0; k < w[JI_NIMPORTS]; k++) {
         uint64_t cell, name;
-        if (jv_word(im, w[JI_IMPORTS] + 2 * k * ps, JV_R, &cell) != 0 ||
-            jv_word(im, w[JI_IMPORTS] + (2 * k + 1) * ps, JV_R, &name) != 0 || cell % ps ||
-            !jv_seg_of(im, cell, ps, JV_W) || !jv_string_ok(im, name))
+        if (p) {
+            cell = jv_ptr(p + 2 * k * ps, ps);
+            name = jv_ptr(p + (2 * k + 1) * ps, ps);
+        } else if (jv_word(im, w[JI_IMPORTS] + 2 * k * ps, JV_R, &cell) != 0 ||
+                   jv_word(im, w[JI_IMPORTS] + (2 * k + 1) * ps, JV_R, &name) != 0) {
+            return "corrupt image information block (a host import)";
+        }
+        if (cell % ps || !jv_seg_of(im, cell, ps, JV_W) || !jv_string_ok(im, name))
             return "corrupt image information block (a host import)";
     }
     /* Fixups: {where, cell, addend}: the loader reads the cell and writes where. */
     if (!jv_array_ok(im, w[JI_FIXUPS], w[JI_NFIXUPS], 3 * (uint64_t)ps, JV_R))
         return "corrupt image information block (fixups)";
+    p = jv_bytes(im, w[JI_FIXUPS], w[JI_NFIXUPS] * 3 * ps, JV_R);
     for (uint64_t k = 0; k < w[JI_NFIXUPS]; k++) {
         uint64_t where, cell;
-        if (jv_word(im, w[JI_FIXUPS] + 3 * k * ps, JV_R, &where) != 0 ||
-            jv_word(im, w[JI_FIXUPS] + (3 * k + 1) * ps, JV_R, &cell) != 0 ||
-            !jv_seg_of(im, where, ps, 0) || !jv_seg_of(im, cell, ps, JV_R))
+        if (p) {
+            where = jv_ptr(p + 3 * k * ps, ps);
+            cell = jv_ptr(p + (3 * k + 1) * ps, ps);
+        } else if (jv_word(im, w[JI_FIXUPS] + 3 * k * ps, JV_R, &where) != 0 ||
+                   jv_word(im, w[JI_FIXUPS] + (3 * k + 1) * ps, JV_R, &cell) != 0) {
+            return "corrupt image information block (a fixup)";
+        }
+        if (!jv_seg_of(im, where, ps, 0) || !jv_seg_of(im, cell, ps, JV_R))
             return "corrupt image information block (a fixup)";
     }
     /* The names of the slots and of the cells, and the cells themselves. */

@@ -1096,6 +1096,15 @@ static void flush_pending(void)
     npend = 0;
 }
 
+/* Is l's image the very one its stub was made for: the same version word and layout digest
+ * (load address, GOT, every slot's and cell's name, every variable's address)? Only another
+ * image needs its names and cells checked one by one. */
+static int stubs_image(const struct lib *l, const uintptr_t *rec)
+{
+    return rec && rec[JR_DIGEST] && rec[JR_DIGEST] == ((const uintptr_t *)l->info)[JI_DIGEST] &&
+           rec[JR_VERSION] == l->vword;
+}
+
 static void check_used(void)
 {
     const uintptr_t *u = __start_jump_used;
@@ -1114,8 +1123,7 @@ static void check_used(void)
             l = k < sizeof rec_lib / sizeof rec_lib[0] && rec_lib[k] ? rec_lib[k]
                                                                    : lib_named((const char *)rec[JR_SONAME]);
             grec = rec;
-            if (rec[JR_DIGEST] && rec[JR_DIGEST] == ((const uintptr_t *)l->info)[JI_DIGEST] &&
-                rec[JR_VERSION] == l->vword)
+            if (stubs_image(l, rec))
                 u += JU_NWORDS * u[JU_INDEX];
             continue;
         }
@@ -1288,7 +1296,8 @@ static void override_one(struct lib *l, uintptr_t wk, uintptr_t to)
 
 /* A variable's GOT cell is where the program was linked to find it: before any override,
  * the cell it will write holds the image's own address of that variable (the twin). A GOT
- * that moved (a smaller jump table, -d) leaves the variables in place but not the cells. */
+ * that moved (a smaller jump table, -d) leaves the variables in place but not the cells.
+ * (Checked only for an image other than the stub's own: the layout digest covers the GOT.) */
 static void check_cells(struct lib *l, const uintptr_t *ref, const uintptr_t *twin, const uintptr_t *where,
                         uintptr_t n)
 {
@@ -1322,7 +1331,8 @@ static void apply_overrides(struct lib *l)
     ref = (const uintptr_t *)l->rec[JR_OVERRIDES];
     twin = ref + n;
     where = twin + n;
-    check_cells(l, ref, twin, where, n);
+    if (!stubs_image(l, l->rec))
+        check_cells(l, ref, twin, where, n);
     /* A name's reference and its twin agree unless the program defines the name: compare them
      * a chunk at a time, and name by name only in a chunk that differs. */
     for (uintptr_t k = 0; k < n; k += CHUNK) {
