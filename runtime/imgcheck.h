@@ -353,6 +353,20 @@ static inline const char *jv_contents(jv_image *im)
     return NULL;
 }
 
+/* ---- references in a linked program (the loader's check of used slots, verify-shlib) ----
+ * Can the 4 bytes at p[o] of executable code be a rel32 operand: after a call or jmp opcode,
+ * a conditional jump's two, or (x86-64, pointer size ps 8) a ModRM byte of a %rip-relative
+ * operand? Only these count: small numbers abound in code, and read at every offset near a
+ * program's entry one of them would reach it by chance (a program refused for a slot it never
+ * uses). p[o - 1] and p[o - 2] are read when o allows. */
+static inline int jv_rel32_at(const uint8_t *p, uint64_t o, unsigned ps)
+{
+    uint8_t b = o ? p[o - 1] : 0;
+    if (b == 0xe8 || b == 0xe9 || (o >= 2 && p[o - 2] == 0x0f && (b & 0xf0) == 0x80))
+        return 1;
+    return ps == 8 && o && (b & 0xc7) == 0x05;
+}
+
 /* ---- the image cache (jumpfmt.h: <dir>/jump.cache) ----
  * jv_cache_header checks the header against the file's size and gives the index's length;
  * jv_cache_find looks a link name up in the index (those bytes, mapped or read) and checks the

@@ -603,17 +603,33 @@ static void map_segment(struct lib *l, const jv_seg *s, const struct source *src
         map_exactly(l, fpage, mend - fpage, prot, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 }
 
-/* The whole image in one writable mapping, when its segments follow each other page after
- * page at one distance from their file offsets (as mkimage lays them out) and only the last
- * has .bss pages of its own: one mmap instead of one per segment, and the loader's stores
- * (host imports, overrides, fixups, re-pointed cells) need no mprotect of their own. seal()
- * gives every segment its protection before anything in the image runs: never writable and
- * executable at once. 0 when the image is not laid out so. */
+/* Does the program change any of l's slots or cells (an override, a copy of a variable): do
+ * the loader's stores reach the image's read-only pages? */
+static int lib_overridden(const struct lib *l)
+{
+    uintptr_t n;
+    const uintptr_t *ref;
+    if (!l->rec || !(n = l->rec[JR_NOVERRIDES]))
+        return 0;
+    ref = (const uintptr_t *)l->rec[JR_OVERRIDES];
+    return memcmp(ref, ref + n, n * sizeof *ref) != 0;
+}
+
+/* The whole image in one mapping, when its segments follow each other page after page at one
+ * distance from their file offsets (as mkimage lays them out) and only the last has .bss
+ * pages of its own: one mmap instead of one per segment. When the program overrides nothing
+ * in the image, the loader writes only its writable segments: the mapping gets the first
+ * segment's protection and each other run of segments its own with one mprotect (the usual
+ * image: two system calls). Otherwise it is writable as a whole, so that the stores into the
+ * jump table and the GOT need no mprotect of their own, and seal() gives every segment its
+ * protection before anything in the image runs: never writable and executable at once.
+ * 0 when the image is not laid out so. */
 static int map_span(struct lib *l, const jv_image *im, const struct source *src)
 {
     uintptr_t lo, fhi, mhi;
     uint64_t delta = im->seg[0].vaddr - im->seg[0].offset;
     const jv_seg *last = &im->seg[im->nseg - 1];
+    int open = lib_overridden(l), prot0 = open ? PROT_READ | PROT_WRITE : jv_prot(im->seg[0].flags);
     for (int i = 0; i < im->nseg; i++) {
         const jv_seg *s = &im->seg[i];
         if (!s->filesz || s->vaddr - s->offset != delta)
@@ -621,21 +637,33 @@ static int map_span(struct lib *l, const jv_image *im, const struct source *src)
         if (i + 1 < im->nseg && (PAGE_UP((uintptr_t)(s->vaddr + s->memsz)) != PAGE_UP((uintptr_t)(s->vaddr + s->filesz)) ||
                                  PAGE_DOWN((uintptr_t)im->seg[i + 1].vaddr) != PAGE_UP((uintptr_t)(s->vaddr + s->memsz))))
             return 0;
+        if (s->memsz > s->filesz && !(s->flags & JV_W))
+            open = 1, prot0 = PROT_READ | PROT_WRITE; /* a read-only .bss tail: zeroed before sealing */
     }
     lo = PAGE_DOWN((uintptr_t)im->seg[0].vaddr);
     fhi = PAGE_UP((uintptr_t)(last->vaddr + last->filesz));
     mhi = PAGE_UP((uintptr_t)(last->vaddr + last->memsz));
-    map_exactly(l, lo, fhi - lo, PROT_READ | PROT_WRITE, MAP_PRIVATE, src->fd, src->base + (off_t)(lo - (uintptr_t)delta));
+    map_exactly(l, lo, fhi - lo, prot0, MAP_PRIVATE, src->fd, src->base + (off_t)(lo - (uintptr_t)delta));
     if (mhi > fhi)
-        map_exactly(l, fhi, mhi - fhi, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        map_exactly(l, fhi, mhi - fhi, open ? prot0 : jv_prot(last->flags), MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    for (int i = 0; i < im->nseg; i++)
+        note_segment(l, &im->seg[i], jv_prot(im->seg[i].flags));
+    /* Runs of neighbours with one protection other than the mapping's: one mprotect each. */
+    for (int i = 0; !open && i < l->nseg;) {
+        int j = i + 1, prot = l->seg[i].prot;
+        while (j < l->nseg && l->seg[j].prot == prot)
+            j++;
+        if (prot != prot0 && mprotect((void *)l->seg[i].start, PAGE_UP(l->seg[j - 1].end) - l->seg[i].start, prot) != 0)
+            cant_load(l, strerror(errno));
+        i = j;
+    }
     for (int i = 0; i < im->nseg; i++) {
         const jv_seg *s = &im->seg[i];
         uintptr_t fend = (uintptr_t)(s->vaddr + s->filesz), mend = (uintptr_t)(s->vaddr + s->memsz);
         if (mend > fend) /* .bss in the last file page: the next bytes of the file are not its */
             memset((void *)fend, 0, (mend < PAGE_UP(fend) ? mend : PAGE_UP(fend)) - fend);
-        note_segment(l, s, jv_prot(s->flags));
     }
-    l->span_open = 1;
+    l->span_open = open;
     return 1;
 }
 
@@ -1047,8 +1075,9 @@ static void mark_used(uintptr_t cand)
             pend[k].used = 1;
 }
 
-/* One pass over the program's loaded bytes: every 4 bytes read as an absolute address and as
- * a rel32 from the next byte; a pending slot met either way is used. */
+/* One pass over the program's loaded bytes: every 4 bytes read as an absolute address and, in
+ * code where an instruction can hold one, as a rel32 from the next byte; a pending slot met
+ * either way is used. */
 static void scan_program(void)
 {
     const Phdr *ph = (const Phdr *)getauxval(AT_PHDR);
@@ -1075,11 +1104,14 @@ static void scan_program(void)
             uintptr_t at = (uintptr_t)(p + o), rel;
             memcpy(&v, p + o, 4);
             rel = at + 4 + (uintptr_t)(intptr_t)(int32_t)v;
-            if (((uintptr_t)v >= lo && (uintptr_t)v <= hi) || (rel >= lo && rel <= hi)) {
+            if (!(rel >= lo && rel <= hi && (ph[i].p_flags & PF_X) && jv_rel32_at(p, o, sizeof(uintptr_t))))
+                rel = 0;
+            if (((uintptr_t)v >= lo && (uintptr_t)v <= hi) || rel) {
                 if (skipped(at))
                     continue;
                 mark_used((uintptr_t)v);
-                mark_used(rel);
+                if (rel)
+                    mark_used(rel);
             }
         }
     }

@@ -6,6 +6,7 @@
 #include "diag.h"
 #include "elf.h"
 #include "image.h"
+#include "../runtime/imgcheck.h"
 #include "jumpfmt.h"
 #include "proc.h"
 #include "registry.h"
@@ -450,7 +451,8 @@ static int cmp_u64(const void *a, const void *b)
 /* The linked program has no relocations left, so find its references the way a reader of
  * the code would: every 4 bytes of its loaded segments read as an absolute address (i386
  * operands, pointers in data, x86-64 32-bit immediates and the low half of 64-bit pointers)
- * and as a rel32 relative to the next byte (calls, jumps, most %rip operands), kept when it
+ * and, in code after an opcode or ModRM byte that takes one (jv_rel32_at: calls, jumps,
+ * %rip operands), as a rel32 relative to the next byte, kept when it
  * lands in [lo, hi) (near the image) or [plo, phi) (the entries and copies the stubs put in
  * the program). A stray match only makes the check stricter. */
 static void collect_refs(prog *p, uint64_t lo, uint64_t hi, uint64_t plo, uint64_t phi, const uint64_t skip[6])
@@ -472,7 +474,8 @@ static void collect_refs(prog *p, uint64_t lo, uint64_t hi, uint64_t plo, uint64
             cand[1] = ph->vaddr + o + 4 + (uint64_t)(int64_t)(int32_t)v;
             if (p->f.arch->ptrsize == 4)
                 cand[1] &= 0xffffffffu;
-            for (int k = 0; k < 2; k++) {
+            /* a rel32 only where an instruction can hold one, as the loader reads it */
+            for (int k = 0; k < ((ph->flags & PF_X_) && jv_rel32_at(p->b.p + ph->offset, o, p->f.arch->ptrsize) ? 2 : 1); k++) {
                 if ((cand[k] < lo || cand[k] >= hi) && (cand[k] < plo || cand[k] >= phi))
                     continue;
                 /* A PIE program lies at 0 here, where small numbers abound (its dynamic
