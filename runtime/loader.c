@@ -63,7 +63,8 @@ const int __jump_copies_1 = 1;
 
 struct lib {
     const char *soname;
-    uint32_t hash;          /* gnu_hash(soname): lib_named compares strings only on a match */
+    uint32_t hash;          /* jump_name_hash(soname): lib_named compares strings only on a
+                             * match, and the image caches' indexes are keyed by it */
     const uintptr_t *rec;   /* first record naming it, or NULL if only needed by an image */
     int state;              /* 0 new, 1 visiting, 2 ordered, 3 mapped */
     const char *dir;        /* where the image was found: dir/soname (NULL: not found) */
@@ -77,6 +78,7 @@ struct lib {
     int nseg;
     struct { uintptr_t start, end; int prot; } seg[MAX_PHDRS];
     int span_open;          /* mapped writable as a whole (map_span) until seal() */
+    int overridden;         /* the program changes some of its slots or cells (lib_overridden) */
     int nopen;              /* read-only pages made writable for overrides and fixups, */
     struct { uintptr_t page; int prot; } open[8]; /* given back their protection by seal() */
 };
@@ -178,15 +180,13 @@ static _Noreturn void fatal3(const char *what, const char *name, const char *rea
 
 /* ---- records ---- */
 
-static uint32_t gnu_hash(const char *s);
-
 /* The library of a soname: found through an open-addressing index by the name's hash, so that
  * many libraries and many records cost no quadratic search. */
 static uint16_t lib_index[2 * MAX_LIBS]; /* 1 + position in libs[], 0 = empty */
 
 static struct lib *lib_named(const char *soname)
 {
-    uint32_t h = gnu_hash(soname);
+    uint32_t h = (uint32_t)jump_name_hash(soname);
     unsigned k = h % (2 * MAX_LIBS);
     for (; lib_index[k]; k = (k + 1) % (2 * MAX_LIBS)) {
         struct lib *l = &libs[lib_index[k] - 1];
@@ -362,7 +362,7 @@ static int try_open(struct lib *l, const char *dir, size_t dlen, struct source *
     if ((c = cache_of(dir, dlen)) != NULL) {
         const char *why;
         struct stat st;
-        int r = jv_cache_find(c->idx, c->idxlen, c->size, l->soname, (uint32_t)jump_name_hash(l->soname),
+        int r = jv_cache_find(c->idx, c->idxlen, c->size, l->soname, l->hash,
                               sizeof(uintptr_t), &src->e, &why);
         if (r < 0) {
             if (cache_trace)
@@ -629,7 +629,7 @@ static int map_span(struct lib *l, const jv_image *im, const struct source *src)
     uintptr_t lo, fhi, mhi;
     uint64_t delta = im->seg[0].vaddr - im->seg[0].offset;
     const jv_seg *last = &im->seg[im->nseg - 1];
-    int open = lib_overridden(l), prot0 = open ? PROT_READ | PROT_WRITE : jv_prot(im->seg[0].flags);
+    int open = l->overridden, prot0 = open ? PROT_READ | PROT_WRITE : jv_prot(im->seg[0].flags);
     for (int i = 0; i < im->nseg; i++) {
         const jv_seg *s = &im->seg[i];
         if (!s->filesz || s->vaddr - s->offset != delta)
@@ -784,6 +784,7 @@ static void map_image(struct lib *l, const struct source *src)
     /* Everything the image says is checked before any of it is used (runtime/imgcheck.h). */
     read_image(l, src, &im, &notebuf);
     judge_image(l, &im);
+    l->overridden = lib_overridden(l);
     /* Map every PT_LOAD at exactly its address, never over an existing mapping: in one
      * mapping when the image is laid out for it, else segment by segment. */
     if (!map_span(l, &im, src)) {
@@ -1363,6 +1364,8 @@ static void apply_overrides(struct lib *l)
     ref = (const uintptr_t *)l->rec[JR_OVERRIDES];
     twin = ref + n;
     where = twin + n;
+    if (!l->overridden && stubs_image(l, l->rec))
+        return; /* nothing to check, nothing to change */
     if (!stubs_image(l, l->rec))
         check_cells(l, ref, twin, where, n);
     /* A name's reference and its twin agree unless the program defines the name: compare them
