@@ -245,6 +245,8 @@ static struct cache {
     const char *dir;
     size_t dlen;
     int fd;                 /* -1: the directory has no cache the loader can use */
+    int dirfd;              /* the directory (O_PATH), so that each image's stat walks one
+                             * name, not the whole path again; -1: stat the path */
     const uint8_t *idx;     /* its index, mapped */
     uint64_t idxlen, size;
 } caches[MAX_CACHES];
@@ -283,6 +285,9 @@ static void cache_drop(struct cache *c)
         munmap((void *)c->idx, (size_t)c->idxlen);
     if (c->fd >= 0)
         close(c->fd);
+    if (c->dirfd >= 0)
+        close(c->dirfd);
+    c->dirfd = -1;
     c->idx = NULL;
     c->fd = -1;
 }
@@ -300,17 +305,20 @@ static struct cache *cache_of(const char *dir, size_t dlen)
     for (int i = 0; i < ncaches; i++)
         if (caches[i].dlen == dlen && !memcmp(caches[i].dir, dir, dlen))
             return caches[i].fd >= 0 ? &caches[i] : NULL;
-    if (cache_off || ncaches == MAX_CACHES || dlen + sizeof "/" JUMP_CACHE_NAME > PATH_BYTES)
+    if (cache_off || ncaches == MAX_CACHES || dlen + 1 > PATH_BYTES)
         return NULL;
     c = &caches[ncaches++];
     c->dir = dir;
     c->dlen = dlen;
     c->idx = NULL;
     memcpy(path, dir, dlen);
-    memcpy(path + dlen, "/" JUMP_CACHE_NAME, sizeof "/" JUMP_CACHE_NAME);
-    c->fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (c->fd < 0)
+    path[dlen] = 0;
+    c->dirfd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+    c->fd = c->dirfd < 0 ? -1 : openat(c->dirfd, JUMP_CACHE_NAME, O_RDONLY | O_CLOEXEC);
+    if (c->fd < 0) {
+        cache_drop(c);
         return NULL;
+    }
     why = fstat(c->fd, &st) != 0 || read_at(c->fd, head, sizeof head, 0) != 0
               ? "truncated header"
               : jv_cache_header(head, sizeof head, (uint64_t)st.st_size, &c->idxlen);
@@ -369,7 +377,7 @@ static int try_open(struct lib *l, const char *dir, size_t dlen, struct source *
                 cache_say(c, NULL, ": not used: ", why);
             cache_drop(c);
         } else if (r > 0) {
-            if (stat(path, &st) != 0)
+            if ((c->dirfd >= 0 ? fstatat(c->dirfd, l->soname, &st, 0) : stat(path, &st)) != 0)
                 return -1; /* no image there any more: the copy must not stand in for it */
             if (cache_current(&src->e, &st)) {
                 if (cache_trace)
