@@ -305,20 +305,18 @@ static struct cache *cache_of(const char *dir, size_t dlen)
     for (int i = 0; i < ncaches; i++)
         if (caches[i].dlen == dlen && !memcmp(caches[i].dir, dir, dlen))
             return caches[i].fd >= 0 ? &caches[i] : NULL;
-    if (cache_off || ncaches == MAX_CACHES || dlen + 1 > PATH_BYTES)
+    if (cache_off || ncaches == MAX_CACHES || dlen + sizeof "/" JUMP_CACHE_NAME > PATH_BYTES)
         return NULL;
     c = &caches[ncaches++];
     c->dir = dir;
     c->dlen = dlen;
     c->idx = NULL;
     memcpy(path, dir, dlen);
-    path[dlen] = 0;
-    c->dirfd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
-    c->fd = c->dirfd < 0 ? -1 : openat(c->dirfd, JUMP_CACHE_NAME, O_RDONLY | O_CLOEXEC);
-    if (c->fd < 0) {
-        cache_drop(c);
+    memcpy(path + dlen, "/" JUMP_CACHE_NAME, sizeof "/" JUMP_CACHE_NAME);
+    c->dirfd = -1;
+    c->fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (c->fd < 0)
         return NULL;
-    }
     why = fstat(c->fd, &st) != 0 || read_at(c->fd, head, sizeof head, 0) != 0
               ? "truncated header"
               : jv_cache_header(head, sizeof head, (uint64_t)st.st_size, &c->idxlen);
@@ -336,6 +334,9 @@ static struct cache *cache_of(const char *dir, size_t dlen)
         cache_drop(c);
         return NULL;
     }
+    /* The directory too, for the stats (a failure only means the stats walk the path). */
+    path[dlen] = 0;
+    c->dirfd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
     return c;
 }
 
