@@ -63,7 +63,8 @@ enum jump_info_word {
     JI_CTOR_SLOT,    /* address of the constructor slot (origin + jumpsize - 8) */
     JI_NCELLS,       /* names held by the variable cells: jump.vars entries */
     JI_CELLNAMES,    /* -> u32 jump_name_hash per cell (0: U or __DUMMY__) */
-    JI_DIGEST,       /* jump_layout_digest of the slots, cells and variable addresses */
+    JI_DIGEST,       /* the layout digest (lib/layout.h): load address, GOT address, the
+                      * slots' and cells' names, the variables' addresses */
     JI_NWORDS
 };
 #define JUMP_INFO_MAGIC 0x4a494e46u /* "JINF" */
