@@ -7,7 +7,9 @@
  * code there: the image's constructor slot, the called function), write one word of every
  * writable one (binding the image's host imports writes its data page). No checks, no
  * lookups, no parsing: the segments are compiled in (FLOOR_TABLE, a file run.sh generates
- * from the images' program headers when it builds the benchmark). */
+ * from the images' program headers when it builds the benchmark).
+ * With -DFLOOR_CACHE=\"dir\": the floor of a loader that maps the images' copies from dir's
+ * jump.cache (issue J) instead of opening each image. */
 #include <fcntl.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -27,9 +29,10 @@ struct floor_seg {
 };
 
 struct floor_image {
-    const char *path;
+    const char *path;       /* FLOOR_CACHE: the link name in that directory */
     int nseg;
     struct floor_seg seg[8];
+    uintptr_t cache_off;    /* FLOOR_CACHE: the image's copy in the directory's jump.cache */
 };
 
 /* static const struct floor_image floor_images[] = { {"path", nseg, {{vaddr, offset, filesz,
@@ -44,6 +47,67 @@ static void floor_map(uintptr_t addr, size_t len, int prot, int flags, int fd, o
         _exit(127);
 }
 
+/* A store to every writable segment, a load from every other. */
+static void floor_touch(const struct floor_image *im)
+{
+    /* A store without a load first, as binding a cell is: one copy-on-write fault, where
+     * reading the word first would take a read fault and then the copy. What is stored does
+     * not matter: nothing in this program runs the image's code. */
+    for (int s = 0; s < im->nseg; s++) {
+        volatile uintptr_t *w = (volatile uintptr_t *)im->seg[s].vaddr;
+        if (im->seg[s].prot & PROT_WRITE)
+            *w = (uintptr_t)w;
+        else
+            (void)*w;
+    }
+}
+
+#ifdef FLOOR_CACHE
+/* The floor of a loader that maps images from one cache file (FLOOR_CACHE: its directory):
+ * per image it must still learn that the copy is current (one stat of the image's link in
+ * that directory) and give the image its protections: one mapping of the image's span from
+ * the cache with the first segment's protection, one mprotect per later run of another
+ * protection (never writable and executable at once), anonymous pages for bss beyond the
+ * file. The cache's index is not read: the offsets are compiled in. */
+#include <sys/stat.h>
+static void floor_load(int argc, char **argv, char **envp)
+{
+    int dfd = open(FLOOR_CACHE, O_PATH | O_DIRECTORY | O_CLOEXEC), cfd;
+    (void)argc;
+    (void)argv;
+    (void)envp;
+    cfd = dfd < 0 ? -1 : openat(dfd, "jump.cache", O_RDONLY | O_CLOEXEC);
+    if (cfd < 0)
+        _exit(127);
+    for (size_t i = 0; i < sizeof floor_images / sizeof floor_images[0]; i++) {
+        const struct floor_image *im = &floor_images[i];
+        const struct floor_seg *g0 = &im->seg[0], *gl = &im->seg[im->nseg - 1];
+        uintptr_t lo = g0->vaddr & ~(FLOOR_PAGE - 1), fend = gl->vaddr + gl->filesz, mend = gl->vaddr + gl->memsz;
+        uintptr_t fhi = (fend + FLOOR_PAGE - 1) & ~(FLOOR_PAGE - 1), mhi = (mend + FLOOR_PAGE - 1) & ~(FLOOR_PAGE - 1);
+        struct stat st;
+        if (fstatat(dfd, im->path, &st, 0) != 0)
+            _exit(127);
+        floor_map(lo, fhi - lo, g0->prot, MAP_PRIVATE, cfd, (off_t)(im->cache_off + g0->offset - (g0->vaddr - lo)));
+        for (int s = 1; s < im->nseg;) {
+            int e = s + 1;
+            uintptr_t a = im->seg[s].vaddr & ~(FLOOR_PAGE - 1), b;
+            while (e < im->nseg && im->seg[e].prot == im->seg[s].prot)
+                e++;
+            b = (im->seg[e - 1].vaddr + im->seg[e - 1].memsz + FLOOR_PAGE - 1) & ~(FLOOR_PAGE - 1);
+            if (im->seg[s].prot != g0->prot && mprotect((void *)a, (b < fhi ? b : fhi) - a, im->seg[s].prot) != 0)
+                _exit(127);
+            s = e;
+        }
+        if (mhi > fhi)
+            floor_map(fhi, mhi - fhi, gl->prot, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        if (mend > fend && (gl->prot & PROT_WRITE))
+            memset((void *)fend, 0, (mend < fhi ? mend : fhi) - fend);
+        floor_touch(im);
+    }
+    close(cfd);
+    close(dfd);
+}
+#else
 static void floor_load(int argc, char **argv, char **envp)
 {
     (void)argc;
@@ -69,18 +133,10 @@ static void floor_load(int argc, char **argv, char **envp)
                 floor_map(fpage, mend - fpage, g->prot, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
         }
         close(fd);
-        /* A store without a load first, as binding a cell is: one copy-on-write fault, where
-         * reading the word first would take a read fault and then the copy. What is stored
-         * does not matter: nothing in this program runs the image's code. */
-        for (int s = 0; s < im->nseg; s++) {
-            volatile uintptr_t *w = (volatile uintptr_t *)im->seg[s].vaddr;
-            if (im->seg[s].prot & PROT_WRITE)
-                *w = (uintptr_t)w;
-            else
-                (void)*w;
-        }
+        floor_touch(im);
     }
 }
+#endif
 
 __attribute__((used, section(".preinit_array"))) static void (*const floor_preinit)(int, char **, char **) =
     floor_load;
