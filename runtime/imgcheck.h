@@ -290,6 +290,20 @@ static inline const char *jv_note(const uint8_t *note, uint64_t len, jv_image *i
     return NULL;
 }
 
+/* The first two words of record k of a table of n-word records at a: from p, the table's
+ * bytes when jv_bytes found them in one piece, else word by word. 0, or -1 if outside. */
+static inline int jv_pair(const jv_image *im, const uint8_t *p, uint64_t a, uint64_t k, unsigned n, uint64_t *w0,
+                          uint64_t *w1)
+{
+    unsigned ps = im->ps;
+    if (p) {
+        *w0 = jv_ptr(p + n * k * ps, ps);
+        *w1 = jv_ptr(p + (n * k + 1) * ps, ps);
+        return 0;
+    }
+    return jv_word(im, a + n * k * ps, JV_R, w0) != 0 || jv_word(im, a + (n * k + 1) * ps, JV_R, w1) != 0 ? -1 : 0;
+}
+
 /* Once the segments' bytes are there (im->seg[i].bytes). */
 static inline const char *jv_contents(jv_image *im)
 {
@@ -318,14 +332,8 @@ static inline const char *jv_contents(jv_image *im)
     p = jv_bytes(im, w[JI_IMPORTS], w[JI_NIMPORTS] * 2 * ps, JV_R);
     for (uint64_t k = 0; k < w[JI_NIMPORTS]; k++) {
         uint64_t cell, name;
-        if (p) {
-            cell = jv_ptr(p + 2 * k * ps, ps);
-            name = jv_ptr(p + (2 * k + 1) * ps, ps);
-        } else if (jv_word(im, w[JI_IMPORTS] + 2 * k * ps, JV_R, &cell) != 0 ||
-                   jv_word(im, w[JI_IMPORTS] + (2 * k + 1) * ps, JV_R, &name) != 0) {
-            return "corrupt image information block (a host import)";
-        }
-        if (cell % ps || !jv_seg_of(im, cell, ps, JV_W) || !jv_string_ok(im, name))
+        if (jv_pair(im, p, w[JI_IMPORTS], k, 2, &cell, &name) != 0 || cell % ps || !jv_seg_of(im, cell, ps, JV_W) ||
+            !jv_string_ok(im, name))
             return "corrupt image information block (a host import)";
     }
     /* Fixups: {where, cell, addend}: the loader reads the cell and writes where. */
@@ -334,14 +342,8 @@ static inline const char *jv_contents(jv_image *im)
     p = jv_bytes(im, w[JI_FIXUPS], w[JI_NFIXUPS] * 3 * ps, JV_R);
     for (uint64_t k = 0; k < w[JI_NFIXUPS]; k++) {
         uint64_t where, cell;
-        if (p) {
-            where = jv_ptr(p + 3 * k * ps, ps);
-            cell = jv_ptr(p + (3 * k + 1) * ps, ps);
-        } else if (jv_word(im, w[JI_FIXUPS] + 3 * k * ps, JV_R, &where) != 0 ||
-                   jv_word(im, w[JI_FIXUPS] + (3 * k + 1) * ps, JV_R, &cell) != 0) {
-            return "corrupt image information block (a fixup)";
-        }
-        if (!jv_seg_of(im, where, ps, 0) || !jv_seg_of(im, cell, ps, JV_R))
+        if (jv_pair(im, p, w[JI_FIXUPS], k, 3, &where, &cell) != 0 || !jv_seg_of(im, where, ps, 0) ||
+            !jv_seg_of(im, cell, ps, JV_R))
             return "corrupt image information block (a fixup)";
     }
     /* The names of the slots and of the cells, and the cells themselves. */
