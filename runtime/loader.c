@@ -638,7 +638,7 @@ static int map_span(struct lib *l, const jv_image *im, const struct source *src)
     uintptr_t lo, fhi, mhi;
     uint64_t delta = im->seg[0].vaddr - im->seg[0].offset;
     const jv_seg *last = &im->seg[im->nseg - 1];
-    int open = l->overridden, prot0 = open ? PROT_READ | PROT_WRITE : jv_prot(im->seg[0].flags);
+    int writable = l->overridden, prot0 = writable ? PROT_READ | PROT_WRITE : jv_prot(im->seg[0].flags);
     for (int i = 0; i < im->nseg; i++) {
         const jv_seg *s = &im->seg[i];
         if (!s->filesz || s->vaddr - s->offset != delta)
@@ -647,18 +647,18 @@ static int map_span(struct lib *l, const jv_image *im, const struct source *src)
                                  PAGE_DOWN((uintptr_t)im->seg[i + 1].vaddr) != PAGE_UP((uintptr_t)(s->vaddr + s->memsz))))
             return 0;
         if (s->memsz > s->filesz && !(s->flags & JV_W))
-            open = 1, prot0 = PROT_READ | PROT_WRITE; /* a read-only .bss tail: zeroed before sealing */
+            writable = 1, prot0 = PROT_READ | PROT_WRITE; /* a read-only .bss tail: zeroed before sealing */
     }
     lo = PAGE_DOWN((uintptr_t)im->seg[0].vaddr);
     fhi = PAGE_UP((uintptr_t)(last->vaddr + last->filesz));
     mhi = PAGE_UP((uintptr_t)(last->vaddr + last->memsz));
     map_exactly(l, lo, fhi - lo, prot0, MAP_PRIVATE, src->fd, src->base + (off_t)(lo - (uintptr_t)delta));
     if (mhi > fhi)
-        map_exactly(l, fhi, mhi - fhi, open ? prot0 : jv_prot(last->flags), MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        map_exactly(l, fhi, mhi - fhi, writable ? prot0 : jv_prot(last->flags), MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     for (int i = 0; i < im->nseg; i++)
         note_segment(l, &im->seg[i], jv_prot(im->seg[i].flags));
     /* Runs of neighbours with one protection other than the mapping's: one mprotect each. */
-    for (int i = 0; !open && i < l->nseg;) {
+    for (int i = 0; !writable && i < l->nseg;) {
         int j = i + 1, prot = l->seg[i].prot;
         while (j < l->nseg && l->seg[j].prot == prot)
             j++;
@@ -672,7 +672,7 @@ static int map_span(struct lib *l, const jv_image *im, const struct source *src)
         if (mend > fend) /* .bss in the last file page: the next bytes of the file are not its */
             memset((void *)fend, 0, (mend < PAGE_UP(fend) ? mend : PAGE_UP(fend)) - fend);
     }
-    l->span_open = open;
+    l->span_open = writable;
     return 1;
 }
 
@@ -1368,14 +1368,16 @@ static void apply_overrides(struct lib *l)
     enum { CHUNK = 64 };
     const uintptr_t *ref, *twin, *where;
     uintptr_t n;
+    int own;
     if (!l->rec || !(n = l->rec[JR_NOVERRIDES]))
         return;
     ref = (const uintptr_t *)l->rec[JR_OVERRIDES];
     twin = ref + n;
     where = twin + n;
-    if (!l->overridden && stubs_image(l, l->rec))
+    own = stubs_image(l, l->rec);
+    if (!l->overridden && own)
         return; /* nothing to check, nothing to change */
-    if (!stubs_image(l, l->rec))
+    if (!own)
         check_cells(l, ref, twin, where, n);
     /* A name's reference and its twin agree unless the program defines the name: compare them
      * a chunk at a time, and name by name only in a chunk that differs. */
