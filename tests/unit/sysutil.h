@@ -80,6 +80,13 @@ static inline void su_write(const char *path, const void *p, size_t n)
     }
 }
 
+/* Fail the test, showing both, unless message `msg` contains `want`. */
+#define su_expect_msg(msg, want)                                                                   \
+    do {                                                                                           \
+        if (!strstr((msg), (want)))                                                                \
+            fail_msg("message '%s', expected '%s'", (msg), (want));                                \
+    } while (0)
+
 /* Does `hay` contain the whole line `line`? */
 static inline int su_has_line(const char *hay, const char *line)
 {

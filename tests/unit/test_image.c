@@ -176,9 +176,21 @@ static void member(const arch *a, buf *out)
     elfw_free(w);
 }
 
+/* Write the archive w holds to path; free it and the members' buffers d and m. */
+static void stub_done(ar_writer *w, const char *path, buf *d, buf *m)
+{
+    buf ar = {0};
+    arw_finish(w, &ar);
+    su_write(path, ar.p, ar.len);
+    arw_free(w);
+    buf_free(d);
+    buf_free(m);
+    buf_free(&ar);
+}
+
 static void write_stub(const char *path, const arch *a, int with_desc, int with_text)
 {
-    buf d = {0}, m = {0}, ar = {0};
+    buf d = {0}, m = {0};
     ar_writer *w = arw_new();
     descriptor(a, &d);
     member(a, &m);
@@ -187,12 +199,7 @@ static void write_stub(const char *path, const arch *a, int with_desc, int with_
     arw_add(w, "f.o", m.p, m.len);
     if (with_text)
         arw_add(w, "README", "text", 4);
-    arw_finish(w, &ar);
-    su_write(path, ar.p, ar.len);
-    arw_free(w);
-    buf_free(&d);
-    buf_free(&m);
-    buf_free(&ar);
+    stub_done(w, path, &d, &m);
 }
 
 static void check_record(const arch *a)
@@ -300,7 +307,7 @@ static void aout_stub(const char *path, uint32_t pathptr, const char *shared, in
     const asym ds[] = {{"___libold_2_100", 7, 36}, {shared, 0x19, 36}, {"__PLT__old_a", 3, 0x6b200008},
                        {"__GOT__old_v", 3, 0x6b201008}};
     const asym ms[] = {{"_old_a", 3, 0x6b200008}, {"_old_v", 3, 0x6b202000}, {"___libold_2_100", 1, 0}};
-    buf d = {0}, m = {0}, ar = {0};
+    buf d = {0}, m = {0};
     ar_writer *w = arw_new();
     wr32le(data, pathptr), wr32le(data + 4, 21), wr32le(data + 8, 0x6b200000), wr32le(data + 12, 0x20064);
     aout_file(&d, 0407, 0, text, 36, data, 16, ds, 4);
@@ -312,12 +319,7 @@ static void aout_stub(const char *path, uint32_t pathptr, const char *shared, in
         member(&arch_i386, &m);
     }
     arw_add(w, "old.o", m.p, m.len);
-    arw_finish(w, &ar);
-    su_write(path, ar.p, ar.len);
-    arw_free(w);
-    buf_free(&d);
-    buf_free(&m);
-    buf_free(&ar);
+    stub_done(w, path, &d, &m);
 }
 
 static void test_aout_stubs(void **state)
@@ -371,6 +373,16 @@ static void period_image(const char *path, int conflicts, uint32_t var, uint32_t
     buf_free(&b);
 }
 
+/* period_image's arguments, and the whole message jimg_open refuses it with. */
+static void period_refused(const char *path, int conflicts, uint32_t var, uint32_t text, const char *want)
+{
+    jimage im;
+    jerr e;
+    period_image(path, conflicts, var, text);
+    assert_int_equal(jimg_open(&im, path, &e), -1);
+    assert_string_equal(e.msg, want);
+}
+
 static void test_period_images(void **state)
 {
     char *dir = su_scratch();
@@ -387,21 +399,16 @@ static void test_period_images(void **state)
     assert_int_equal(im.note.gotsize, 0x1000);
     assert_int_equal(im.word0, 0x20064);
     jimg_close(&im);
-    period_image("libold.so.2.2", 0, 0x6b202000, 0x3000);
-    assert_int_equal(jimg_open(&im, "libold.so.2.2", &e), -1);
-    assert_string_equal(e.msg, "libold.so.2.2: not a jump image: a classic a.out image whose "
-                               "__SHARABLE_CONFLICTS__ does not lead to a GOT above its jump table");
-    period_image("libold.so.2.3", 1, 0x6b201000, 0x3000);
-    assert_int_equal(jimg_open(&im, "libold.so.2.3", &e), -1);
-    assert_string_equal(e.msg, "libold.so.2.3: not a jump image: a classic a.out image whose variables "
-                               "lie below its GOT");
-    period_image("oldimage", 1, 0x6b202000, 0x3000);
-    assert_int_equal(jimg_open(&im, "oldimage", &e), -1);
-    assert_string_equal(e.msg, "oldimage: not a jump image: a classic a.out image whose file name does not "
-                               "say its library (name it lib<name>.so.<version>)");
-    period_image("libold.so.2.4", 1, 0x6b202000, 0x1000);
-    assert_int_equal(jimg_open(&im, "libold.so.2.4", &e), -1);
-    assert_string_equal(e.msg, "libold.so.2.4: not a jump image: no loaded bytes at the origin 0x6b200000");
+    period_refused("libold.so.2.2", 0, 0x6b202000, 0x3000,
+                   "libold.so.2.2: not a jump image: a classic a.out image whose "
+                   "__SHARABLE_CONFLICTS__ does not lead to a GOT above its jump table");
+    period_refused("libold.so.2.3", 1, 0x6b201000, 0x3000,
+                   "libold.so.2.3: not a jump image: a classic a.out image whose variables lie below its GOT");
+    period_refused("oldimage", 1, 0x6b202000, 0x3000,
+                   "oldimage: not a jump image: a classic a.out image whose file name does not "
+                   "say its library (name it lib<name>.so.<version>)");
+    period_refused("libold.so.2.4", 1, 0x6b202000, 0x1000,
+                   "libold.so.2.4: not a jump image: no loaded bytes at the origin 0x6b200000");
     su_scratch_done(dir);
 }
 
