@@ -19,6 +19,12 @@ typedef struct cached {
     blob img;
     struct stat st;
     jv_image im;
+    uint64_t copy;          /* where the copy goes (a zoned image: 0) */
+    /* A split image (mkimage -w): its read-only pages [rlo, rhi) go to ro in the cache, its
+     * writable pages [wlo, whi) to rw, and head holds its headers with those offsets. */
+    int zoned;
+    uint64_t rlo, rhi, wlo, whi, ro, rw, noteoff;
+    uint8_t head[JUMP_CACHE_HEAD_COPY];
 } cached;
 
 static int same_file(const struct stat *a, const struct stat *b)
@@ -71,6 +77,92 @@ out:
 static size_t head_len(const cached *c) { return c->img.len < JUMP_CACHE_HEAD_COPY ? c->img.len : JUMP_CACHE_HEAD_COPY; }
 static uint64_t up8(uint64_t v) { return (v + 7) / 8 * 8; }
 static uint64_t up_page(uint64_t v) { return (v + JUMP_PAGE - 1) & ~(uint64_t)(JUMP_PAGE - 1); }
+static uint64_t down_page(uint64_t v) { return v & ~(uint64_t)(JUMP_PAGE - 1); }
+
+/* Is c a split image, every read-only segment below its data origin and every writable one
+ * at or above it, on pages of their own, its headers within the copied head? Then it can be
+ * cached by zone: c's zone ranges are set. */
+static int splits(cached *c)
+{
+    const jv_image *im = &c->im;
+    const uint8_t *h = c->img.p;
+    uint64_t phoff = im->ps == 8 ? rd64le(h + 32) : rd32le(h + 28);
+    unsigned phnum = im->ps == 8 ? (unsigned)(h[56] | h[57] << 8) : (unsigned)(h[44] | h[45] << 8);
+    c->rlo = c->wlo = UINT64_MAX;
+    c->rhi = c->whi = 0;
+    if (jv_elf_at(h, c->img.len) != 0 || phoff + (uint64_t)phnum * (im->ps == 8 ? 56 : 32) > head_len(c))
+        return 0;
+    for (int i = 0; i < im->nseg; i++) {
+        const jv_seg *s = &im->seg[i];
+        int w = (s->flags & JV_W) != 0;
+        uint64_t *lo = w ? &c->wlo : &c->rlo, *hi = w ? &c->whi : &c->rhi;
+        if (w != (s->vaddr >= im->data))
+            return 0;
+        if (down_page(s->vaddr) < *lo)
+            *lo = down_page(s->vaddr);
+        if (up_page(s->vaddr + s->memsz) > *hi)
+            *hi = up_page(s->vaddr + s->memsz);
+    }
+    return c->rhi && c->whi && c->rhi <= c->wlo && im->note_len &&
+           im->note_off >= im->seg[0].offset && im->note_off - im->seg[0].offset < im->seg[0].filesz &&
+           !(im->seg[0].flags & JV_W);
+}
+
+/* The zoned image's headers with the offsets of its copy in the cache: each PT_LOAD where its
+ * zone put it (its whole memory size from the file: bss is zeros there), the PT_NOTE inside
+ * the first segment. */
+static void rewrite_head(cached *c)
+{
+    uint8_t *h = c->head;
+    int wide = c->im.ps == 8;
+    uint64_t phoff = wide ? rd64le(h + 32) : rd32le(h + 28);
+    unsigned phnum = wide ? (unsigned)(h[56] | h[57] << 8) : (unsigned)(h[44] | h[45] << 8);
+    const jv_seg *s0 = &c->im.seg[0];
+    c->noteoff = c->ro + (s0->vaddr - c->rlo) + (c->im.note_off - s0->offset);
+    for (unsigned i = 0; i < phnum; i++) {
+        uint8_t *ph = h + phoff + (uint64_t)i * (wide ? 56 : 32);
+        uint32_t type = rd32le(ph);
+        uint64_t va = wide ? rd64le(ph + 16) : rd32le(ph + 8), memsz = wide ? rd64le(ph + 40) : rd32le(ph + 20);
+        uint64_t off;
+        if (type == 4)
+            off = c->noteoff;
+        else if (type == 1)
+            off = va >= c->wlo ? c->rw + (va - c->wlo) : c->ro + (va - c->rlo);
+        else
+            continue;
+        if (wide) {
+            wr64le(ph + 8, off);
+            if (type == 1)
+                wr64le(ph + 32, memsz);
+        } else {
+            wr32le(ph + 4, (uint32_t)off);
+            if (type == 1)
+                wr32le(ph + 16, (uint32_t)memsz);
+        }
+    }
+}
+
+/* The zone [lo, hi) of c: each of its segments of that kind at its place, zeros elsewhere. */
+static void put_zone(buf *b, const cached *c, int writable)
+{
+    uint64_t lo = writable ? c->wlo : c->rlo, hi = writable ? c->whi : c->rhi;
+    size_t at = b->len;
+    buf_zero(b, (size_t)(hi - lo));
+    for (int i = 0; i < c->im.nseg; i++) {
+        const jv_seg *s = &c->im.seg[i];
+        if (((s->flags & JV_W) != 0) == writable)
+            memcpy(b->p + at + (s->vaddr - lo), c->img.p + s->offset, (size_t)s->filesz);
+    }
+}
+
+static const cached *sort_v;
+static int sort_w;
+static int by_zone(const void *a, const void *b)
+{
+    const cached *x = &sort_v[*(const size_t *)a], *y = &sort_v[*(const size_t *)b];
+    uint64_t p = sort_w ? x->wlo : x->rlo, q = sort_w ? y->wlo : y->rlo;
+    return p < q ? -1 : p > q;
+}
 
 /* Where the parts of a cache of k images go (jumpfmt.h): header, entries, buckets, the copies
  * of heads and notes (each 8-aligned) up to `index`, then the images page by page. */
@@ -79,11 +171,16 @@ typedef struct plan {
     uint64_t buckets;    /* their offset */
     uint64_t copies;     /* the first copy */
     uint64_t index;      /* the end of the index */
+    size_t *ro, *rw;     /* the zoned images in the order of their read-only, writable pages */
+    size_t nz;
 } plan;
 
-static plan plan_cache(const cached *v, size_t k)
+/* Where everything goes: the index, then every other image's copy, each from a page
+ * boundary, then the zoned images' read-only pages by address, then their writable pages. */
+static plan plan_cache(cached *v, size_t k)
 {
     plan p = {.nb = 2};
+    uint64_t at;
     while (p.nb < 2 * k)
         p.nb *= 2;
     p.buckets = JUMP_CACHE_HEAD + (uint64_t)k * JUMP_CACHE_ENTRY;
@@ -91,6 +188,37 @@ static plan plan_cache(const cached *v, size_t k)
     p.index = p.copies;
     for (size_t i = 0; i < k; i++)
         p.index += up8(head_len(&v[i])) + up8(v[i].im.note_len);
+    p.ro = xcalloc(k, sizeof *p.ro);
+    p.rw = xcalloc(k, sizeof *p.rw);
+    at = up_page(p.index);
+    for (size_t i = 0; i < k; i++) {
+        v[i].zoned = splits(&v[i]);
+        if (v[i].zoned) {
+            p.ro[p.nz] = p.rw[p.nz] = i;
+            p.nz++;
+        } else {
+            v[i].copy = at;
+            at = up_page(at + v[i].img.len);
+        }
+    }
+    sort_v = v;
+    sort_w = 0;
+    qsort(p.ro, p.nz, sizeof *p.ro, by_zone);
+    sort_w = 1;
+    qsort(p.rw, p.nz, sizeof *p.rw, by_zone);
+    for (size_t j = 0; j < p.nz; j++) {
+        v[p.ro[j]].ro = at;
+        at += v[p.ro[j]].rhi - v[p.ro[j]].rlo;
+    }
+    for (size_t j = 0; j < p.nz; j++) {
+        v[p.rw[j]].rw = at;
+        at += v[p.rw[j]].whi - v[p.rw[j]].wlo;
+    }
+    for (size_t j = 0; j < p.nz; j++) {
+        cached *c = &v[p.ro[j]];
+        memcpy(c->head, c->img.p, head_len(c));
+        rewrite_head(c);
+    }
     return p;
 }
 
@@ -110,7 +238,7 @@ static void put_header(buf *b, const plan *p, size_t k)
  * the copies of its head and note are. */
 static void put_entries(buf *b, const plan *p, const cached *v, size_t k)
 {
-    uint64_t at = p->copies, img = up_page(p->index);
+    uint64_t at = p->copies;
     for (size_t i = 0; i < k; i++) {
         const cached *c = &v[i];
         uint64_t hl = head_len(c);
@@ -126,14 +254,15 @@ static void put_entries(buf *b, const plan *p, const cached *v, size_t k)
         buf_w64(b, (uint64_t)c->st.st_mtim.tv_nsec);
         buf_w64(b, (uint64_t)c->st.st_ctim.tv_sec);
         buf_w64(b, (uint64_t)c->st.st_ctim.tv_nsec);
-        buf_w64(b, img);
+        buf_w64(b, c->zoned ? 0 : c->copy);
         buf_w64(b, at);
         buf_w32(b, (uint32_t)hl);
         buf_w32(b, (uint32_t)c->im.note_len);
         buf_w64(b, at + up8(hl));
-        buf_w64(b, c->im.note_off);
+        buf_w64(b, c->zoned ? c->noteoff : c->im.note_off);
+        buf_w32(b, c->zoned ? JUMP_CACHE_ZONED : 0);
+        buf_w32(b, 0);
         at += up8(hl) + up8(c->im.note_len);
-        img = up_page(img + c->img.len);
     }
 }
 
@@ -153,19 +282,26 @@ static void put_buckets(buf *b, const plan *p, const cached *v, size_t k)
     free(bk);
 }
 
-/* The copies of heads and notes, then the images themselves, each on a page of its own. */
-static void put_copies_and_images(buf *b, const cached *v, size_t k)
+/* The copies of heads and notes, then the images where plan_cache put them. */
+static void put_copies_and_images(buf *b, const plan *p, const cached *v, size_t k)
 {
     for (size_t i = 0; i < k; i++) {
-        buf_add(b, v[i].img.p, head_len(&v[i]));
+        buf_add(b, v[i].zoned ? v[i].head : v[i].img.p, head_len(&v[i]));
         buf_align(b, 8);
         buf_add(b, v[i].img.p + v[i].im.note_off, (size_t)v[i].im.note_len);
         buf_align(b, 8);
     }
     for (size_t i = 0; i < k; i++) {
+        if (v[i].zoned)
+            continue;
         buf_align(b, JUMP_PAGE);
         buf_add(b, v[i].img.p, v[i].img.len);
     }
+    buf_align(b, JUMP_PAGE);
+    for (size_t j = 0; j < p->nz; j++)
+        put_zone(b, &v[p->ro[j]], 0);
+    for (size_t j = 0; j < p->nz; j++)
+        put_zone(b, &v[p->rw[j]], 1);
 }
 
 int ldconfig_cache(const char *dir, char *const *links, size_t n, const ldc_opts *o)
@@ -188,7 +324,9 @@ int ldconfig_cache(const char *dir, char *const *links, size_t n, const ldc_opts
         put_header(&b, &p, k);
         put_entries(&b, &p, v, k);
         put_buckets(&b, &p, v, k);
-        put_copies_and_images(&b, v, k);
+        put_copies_and_images(&b, &p, v, k);
+        free(p.ro);
+        free(p.rw);
         buf_put64(&b, JUMP_CACHE_H_SIZE, b.len);
         /* The cache only saves time (an old one is never trusted beyond its images'
          * identities): a directory this user cannot write keeps its links and gets a warning. */

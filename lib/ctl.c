@@ -291,7 +291,7 @@ struct jp_ctx {
 
 static int jp_line(void *vctx, const fields_line *l, jerr *e)
 {
-    static const char *keys[] = {"Name", "Text", "Data", "Jump", "GOT", "Version"};
+    static const char *keys[] = {"Name", "Text", "Data", "Jump", "GOT", "Version", "Writable"};
     struct jp_ctx *c = vctx;
     const char *eq;
     size_t klen;
@@ -302,10 +302,10 @@ static int jp_line(void *vctx, const fields_line *l, jerr *e)
     if (!eq)
         return jerr_set(e, EXIT_BAD, "jump.params:%u: expected 'Key=value'", l->line);
     klen = (size_t)(eq - l->f[0]);
-    for (k = 0; k < 6; k++)
+    for (k = 0; k < 7; k++)
         if (strlen(keys[k]) == klen && !strncmp(keys[k], l->f[0], klen))
             break;
-    if (k == 6)
+    if (k == 7)
         return jerr_set(e, EXIT_BAD, "jump.params:%u: unknown key '%.*s'", l->line, (int)klen, l->f[0]);
     eq++;
     if (k == 0 || k == 5) {
@@ -315,7 +315,7 @@ static int jp_line(void *vctx, const fields_line *l, jerr *e)
             return jerr_set(e, EXIT_BAD, "jump.params:%u: value too long", l->line);
         strcpy(dst, eq);
     } else {
-        uint64_t *dst[] = {NULL, &c->p->text, &c->p->data, &c->p->jump, &c->p->got};
+        uint64_t *dst[] = {NULL, &c->p->text, &c->p->data, &c->p->jump, &c->p->got, NULL, &c->p->writable};
         if (parse_u64(eq, 1, dst[k]))
             return jerr_set(e, EXIT_BAD, "jump.params:%u: invalid number '%s'", l->line, eq);
     }
@@ -339,7 +339,7 @@ int jp_load(const char *path, jparams *p, jerr *e)
         return -1;
     }
     blob_free(&b);
-    if (c.seen != 0x3f)
+    if ((c.seen & 0x3f) != 0x3f)
         return jerr_set(e, EXIT_BAD, "%s: incomplete: needs the six lines Name= Text= Data= Jump= GOT= Version=",
                         path);
     return 1;
@@ -352,6 +352,8 @@ int jp_save(const char *path, const jparams *p, jerr *e)
     buf_printf(&b, "Name=%s\nText=0x%08llx\nData=0x%08llx\nJump=0x%08llx\nGOT=0x%08llx\nVersion=%s\n",
                p->name, (unsigned long long)p->text, (unsigned long long)p->data,
                (unsigned long long)p->jump, (unsigned long long)p->got, p->version);
+    if (p->writable) /* a split image (-w); classic files keep their six lines */
+        buf_printf(&b, "Writable=0x%08llx\n", (unsigned long long)p->writable);
     rc = file_commit(path, b.p, b.len, 0644, e);
     buf_free(&b);
     return rc;
@@ -365,6 +367,7 @@ int jp_compare(const jparams *old, const jparams *want, buf *msgs)
         {"the data address", old->data, want->data},
         {"the jump table size", old->jump, want->jump},
         {"the GOT size", old->got, want->got},
+        {"the writable origin", old->writable, want->writable},
     };
     if (strcmp(old->name, want->name)) {
         if (msgs)

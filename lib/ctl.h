@@ -81,6 +81,7 @@ typedef struct jparams {
     char name[256];
     uint64_t text, data, jump, got;
     char version[64];
+    uint64_t writable;      /* Writable= (-w, a split image): a seventh line only when set */
 } jparams;
 
 /* 1 if read, 0 if the file does not exist, -1 with e set on a bad file. */

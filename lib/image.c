@@ -144,10 +144,12 @@ int jimg_open(jimage *im, const char *path, jerr *e)
                  im->note.cellsize, im->elf.arch->name, im->elf.arch->ptrsize);
         return not_image(im, e, sub.msg);
     }
-    /* With -d the GOT ends at the data origin; without, it follows the jump table. */
+    /* With -d the GOT ends at the data origin; without, it follows the jump table, and the
+     * data starts on the first page after it unless the image is split (-w). */
     dataaddr = im->note.got == im->note.origin + im->note.jumpsize ? 0 : im->note.data;
     if (layout_init(&im->l, im->note.origin, im->note.jumpsize, im->note.gotsize, dataaddr,
-                    im->note.cellsize, im->elf.arch->min_origin, &sub) != 0)
+                    im->note.cellsize, im->elf.arch->min_origin, &sub) != 0 ||
+        (!dataaddr && im->note.data != im->l.data && layout_split(&im->l, im->note.data, &sub) != 0))
         return not_image(im, e, sub.msg);
     if (im->l.got != im->note.got || im->l.data != im->note.data) {
         snprintf(sub.msg, sizeof sub.msg,
@@ -164,6 +166,19 @@ int jimg_open(jimage *im, const char *path, jerr *e)
     }
     im->word0 = rd32le(w);
     return 0;
+}
+
+uint64_t jimg_text_end(const jimage *im)
+{
+    uint64_t end = im->l.origin;
+    if (!im->l.split)
+        return im->note.end;
+    for (size_t i = 0; i < im->elf.nphdrs; i++) {
+        const elf_phdr *p = &im->elf.phdrs[i];
+        if (p->type == PT_LOAD_ && p->vaddr < im->l.data && p->vaddr + p->memsz > end)
+            end = p->vaddr + p->memsz;
+    }
+    return end;
 }
 
 void jimg_close(jimage *im)

@@ -41,6 +41,9 @@ typedef struct jimage {
  * (naming the path, status EXIT_USAGE) otherwise. Release with jimg_close. */
 int jimg_open(jimage *im, const char *path, struct jerr *e);
 void jimg_close(jimage *im);
+/* The end of a split image's (-w) read-only part: its segments below the writable origin
+ * (for any other image the end of the whole image, note.end). */
+uint64_t jimg_text_end(const jimage *im);
 
 /* What 8 bytes of a jump table hold. */
 enum jslot_kind {

@@ -3,6 +3,7 @@
 #include "ctl.h"
 #include "buf.h"
 #include "diag.h"
+#include "layout.h"
 
 #include <string.h>
 
@@ -30,6 +31,7 @@ int img_opts_option(img_opts *o, int c, const char *arg, jerr *e)
     case 'j': return num(c, arg, &o->jumpsize, e) ? -1 : 1;
     case 'g': return num(c, arg, &o->gotsize, e) ? -1 : 1;
     case 'd': return num(c, arg, &o->dataaddr, e) ? -1 : 1;
+    case 'w': return num(c, arg, &o->waddr, e) ? -1 : 1;
     case 'm':
         o->arch = arch_by_name(arg);
         if (!o->arch)
@@ -55,4 +57,13 @@ int img_opts_require(const img_opts *o, jerr *e)
     if (!o->origin)
         return jerr_set(e, EXIT_USAGE, "missing -a address");
     return 0;
+}
+
+int img_opts_layout(const img_opts *o, layout *l, unsigned cellsize, uint64_t min_origin, jerr *e)
+{
+    if (o->dataaddr && o->waddr)
+        return jerr_set(e, EXIT_USAGE, "-d and -w exclude each other: a data origin, or a writable origin");
+    if (layout_init(l, o->origin, o->jumpsize, o->gotsize, o->dataaddr, cellsize, min_origin, e) != 0)
+        return -1;
+    return o->waddr ? layout_split(l, o->waddr, e) : 0;
 }

@@ -199,10 +199,16 @@ static inline unsigned long jump_name_hash(const char *s)
  *   u64 buckets (offset of nbuckets u32: 1 + an entry's number, 0 for none; an entry sits in
  *                the first free bucket from its name hash & (nbuckets - 1) on)
  * then count entries of JUMP_CACHE_ENTRY bytes at the JUMP_CACHE_E_* offsets, the buckets and
- * the copies; the images follow at page-aligned offsets, each exactly as its file. */
+ * the copies; the images follow at page-aligned offsets, each exactly as its file, except
+ * split images (mkimage -w, JUMP_CACHE_ZONED): their read-only pages follow each other in the
+ * order of their addresses, then their writable pages (bss as zeros), so that images whose
+ * ranges touch are mapped together: one mapping per run of neighbours, not one per image.
+ * A zoned entry's offset is 0 and its copy of the headers has each PT_LOAD's and the
+ * PT_NOTE's p_offset rewritten to where that segment is in the cache (and a writable
+ * segment's p_filesz to its p_memsz); noteoff is the note's offset in the cache. */
 #define JUMP_CACHE_NAME "jump.cache"
 #define JUMP_CACHE_MAGIC "JUMPCACH"
-#define JUMP_CACHE_FORMAT 1u
+#define JUMP_CACHE_FORMAT 2u
 #define JUMP_CACHE_HEAD 48u
 #define JUMP_CACHE_H_FORMAT 8u
 #define JUMP_CACHE_H_COUNT 12u
@@ -211,6 +217,7 @@ static inline unsigned long jump_name_hash(const char *s)
 #define JUMP_CACHE_H_NBUCKETS 32u
 #define JUMP_CACHE_H_BUCKETS 40u
 #define JUMP_CACHE_NAME_MAX 64u     /* link names, NUL-padded; a longer one is not cached */
+#define JUMP_CACHE_ZONED 1u         /* entry flag: a split image's segments, placed by zone */
 #define JUMP_CACHE_HEAD_COPY 1024u  /* bytes of each image's start copied into the index:
                                      * the ELF header and 16 program headers of either class */
 enum jump_cache_field {
@@ -230,7 +237,9 @@ enum jump_cache_field {
     JUMP_CACHE_E_NOTELEN = 148,     /* u32 the image's PT_NOTE segment: its length, */
     JUMP_CACHE_E_NOTE = 152,        /* u64 its copy, in the index, */
     JUMP_CACHE_E_NOTEOFF = 160,     /* u64 and its offset in the image */
-    JUMP_CACHE_ENTRY = 168
+    JUMP_CACHE_E_FLAGS = 168,       /* u32 JUMP_CACHE_ZONED or 0 */
+    JUMP_CACHE_E_PAD = 172,         /* u32 zero */
+    JUMP_CACHE_ENTRY = 176
 };
 
 /* The symbol the loader member defines and every descriptor references, so that a program

@@ -39,6 +39,7 @@ int layout_init(layout *l, uint64_t origin, uint64_t jumpsize, uint64_t gotsize,
     l->gotsize = gotsize;
     l->dataaddr = dataaddr;
     l->cellsize = cellsize;
+    l->split = 0;
     if (dataaddr) {
         l->got = dataaddr - gotsize;
         l->data = dataaddr;
@@ -46,6 +47,17 @@ int layout_init(layout *l, uint64_t origin, uint64_t jumpsize, uint64_t gotsize,
         l->got = origin + jumpsize;
         l->data = (l->got + gotsize + JUMP_PAGE - 1) & ~(uint64_t)(JUMP_PAGE - 1);
     }
+    return 0;
+}
+
+int layout_split(layout *l, uint64_t waddr, jerr *e)
+{
+    if (waddr % JUMP_PAGE || waddr < l->got + l->gotsize)
+        return jerr_set(e, EXIT_BAD,
+                        "writable origin 0x%llx must be page-aligned and above the jump table and GOT (0x%llx)",
+                        (unsigned long long)waddr, (unsigned long long)(l->got + l->gotsize));
+    l->dataaddr = l->data = waddr;
+    l->split = 1;
     return 0;
 }
 
@@ -58,7 +70,7 @@ uint64_t layout_var(const layout *l, uint64_t offset) { return l->data + offset;
 
 uint64_t layout_var_at(const layout *l, char type, uint64_t offset)
 {
-    if (type == 'K' && l->dataaddr)
+    if (type == 'K' && l->dataaddr && !l->split)
         return l->origin + l->jumpsize + offset;
     return layout_var(l, offset);
 }

@@ -96,6 +96,8 @@ static void member_symbols(loader *L, const jstub *s, size_t k, const char *own,
             } else if (!strcmp(nm, "__GOT_SIZE")) {
                 m->gotsize = y->value;
                 L->have_got = 1;
+            } else if (!strcmp(nm, "__WRITABLE_ADDRESS")) {
+                m->waddr = y->value;
             } else if (!strcmp(nm, "__LAST_DATA_ADDRESS")) {
                 m->last_data = y->value;
                 L->have_last = 1;
@@ -164,8 +166,8 @@ out:
     return rc;
 }
 
-/* With -d the GOT lies just below the data origin; the stub does not record it, so find the
- * page boundary just above the highest cell. */
+/* With -w the stub records the writable origin. With -d the GOT lies just below the data
+ * origin; the stub does not record it, so find the page boundary just above the highest cell. */
 static int make_layout(loader *L, jerr *e)
 {
     stubmap *m = L->m;
@@ -176,6 +178,10 @@ static int make_layout(loader *L, jerr *e)
                     m->arch->min_origin, &sub) != 0)
         return jerr_set(e, EXIT_BAD, "%s: the stub's layout is impossible: %s", L->v ? L->v[0].stub : m->root,
                         sub.msg);
+    if (m->waddr)
+        return layout_split(&m->l, m->waddr, &sub) != 0
+                   ? jerr_set(e, EXIT_BAD, "%s: the stub's layout is impossible: %s", L->v ? L->v[0].stub : m->root, sub.msg)
+                   : 0;
     for (size_t i = 0; i < L->n; i++) {
         if (L->v[i].kind != 'G')
             continue;

@@ -30,6 +30,7 @@ typedef struct stubmap {
     char *soname, *desc; /* from the library record ("libxyz.so.1", "DLL Jump 1.0") */
     uint64_t origin, vword;
     uint64_t jumpsize, gotsize, last_data; /* __PLT_SIZE, __GOT_SIZE, __LAST_DATA_ADDRESS */
+    uint64_t waddr;         /* __WRITABLE_ADDRESS: a split image's writable origin (-w), or 0 */
     int dataaddr_guessed;/* 1: the cells lie away from the jump table: -d was used */
     layout l;
     unsigned long nslots;   /* slot[1..nslots]: layout_max_slots entries */

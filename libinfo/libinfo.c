@@ -57,8 +57,12 @@ int libinfo_run(const char *path, const char *registry, FILE *out, jerr *e)
         }
     }
     buf_printf(&b, "\tStart address of library is 0x%llx\n", (ull)m.origin);
-    buf_printf(&b, "\tUsed address range 0x%llx-0x%llx (%s)\n", (ull)m.origin, (ull)m.last_data,
-               m.arch->name);
+    if (m.l.split) /* -w: the stub knows where the writable part starts, not where the text ends */
+        buf_printf(&b, "\tUsed address ranges 0x%llx-... and 0x%llx-0x%llx (%s)\n", (ull)m.origin,
+                   (ull)m.l.data, (ull)m.last_data, m.arch->name);
+    else
+        buf_printf(&b, "\tUsed address range 0x%llx-0x%llx (%s)\n", (ull)m.origin, (ull)m.last_data,
+                   m.arch->name);
     buf_printf(&b, "\tGlobal Offset Table size is 0x%llx (%llu), %lu of %lu cells used\n",
                (ull)m.gotsize, (ull)m.gotsize, m.maxcell ? m.maxcell + 1 : 2, m.ncells);
     buf_printf(&b, "\tJump Table size is 0x%llx (%llu), %lu of %lu slots used\n", (ull)m.jumpsize,

@@ -34,7 +34,7 @@ int vars_layout(build *b, jerr *e)
         m->index = i + 1;
         m->offset = off;
         m->exported = is_exported(x);
-        m->in_text = x->type == 'K' && b->l.dataaddr;
+        m->in_text = x->type == 'K' && b->l.dataaddr && !b->l.split;
         m->addr = layout_var_at(&b->l, x->type, off);
         if (off + x->size < off)
             return jerr_at(e, EXIT_BAD, b->vars.path, x->line, 0, "sizes overflow");
@@ -366,7 +366,7 @@ static void place(const build *b, buf *s, const char *section, uint64_t at, int 
      * image, so their place may change from one version to the next. */
     if (!in_text)
         buf_printf(s, "    . = ALIGN(%u);\n    KEEP(*(.jump.cells))\n", b->a->ptrsize);
-    buf_printf(s, "  } :%s\n", in_text ? "table" : "vars");
+    buf_printf(s, "  } :%s\n", in_text ? "table" : b->l.split ? "data" : "vars");
 }
 
 void vars_script_text(const build *b, buf *s)

@@ -219,7 +219,7 @@ int mkstubs_load(mkstubs_lib *L, const mkstubs_opts *o, jerr *e)
                  imgname);
         goto out;
     }
-    if (layout_init(&L->l, o->p.origin, o->p.jumpsize, o->p.gotsize, o->p.dataaddr, L->a->ptrsize, L->a->min_origin, e) != 0)
+    if (img_opts_layout(&o->p, &L->l, L->a->ptrsize, L->a->min_origin, e) != 0)
         goto out;
     if (load_control(L, o, e) != 0)
         goto out;
@@ -436,6 +436,8 @@ static void desc_symbols(desc *d)
     elfw_symbol(w, "__GOT_SIZE", ELFW_ABS, L->l.gotsize, 0, STB_WEAK_, STT_NOTYPE_);
     elfw_symbol(w, "__PLT_SIZE", ELFW_ABS, L->l.jumpsize, 0, STB_WEAK_, STT_NOTYPE_);
     elfw_symbol(w, "__LAST_DATA_ADDRESS", ELFW_ABS, L->last_data, 0, STB_WEAK_, STT_NOTYPE_);
+    if (L->l.split)
+        elfw_symbol(w, "__WRITABLE_ADDRESS", ELFW_ABS, L->l.data, 0, STB_WEAK_, STT_NOTYPE_);
     elfw_symbol(w, JUMP_LOADER_SYMBOL, ELFW_UNDEF, 0, 0, STB_GLOBAL_, STT_NOTYPE_);
     for (size_t i = 0; i < L->undefs.n; i++)
         elfw_symbol(w, L->undefs.v[i].name, ELFW_UNDEF, 0, 0, STB_GLOBAL_, STT_NOTYPE_);
@@ -768,6 +770,8 @@ static void aout_descriptor(const mkstubs_lib *L, const char *stub, buf *out)
     aout_obj_sym(&o, "__GOT_SIZE", AOUT_N_ABS, (uint32_t)L->l.gotsize);
     aout_obj_sym(&o, "__PLT_SIZE", AOUT_N_ABS, (uint32_t)L->l.jumpsize);
     aout_obj_sym(&o, "__LAST_DATA_ADDRESS", AOUT_N_ABS, (uint32_t)L->last_data);
+    if (L->l.split)
+        aout_obj_sym(&o, "__WRITABLE_ADDRESS", AOUT_N_ABS, (uint32_t)L->l.data);
     aout_obj_finish(&o, out);
     aout_obj_free(&o);
     free(id);
@@ -941,6 +945,7 @@ int mkstubs_run(const mkstubs_opts *o, FILE *progress, jerr *e)
     strcpy(want.version, o->p.version);
     want.text = L.l.origin;
     want.data = o->p.dataaddr;
+    want.writable = o->p.waddr;
     want.jump = L.l.jumpsize;
     want.got = L.l.gotsize;
 

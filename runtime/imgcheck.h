@@ -378,7 +378,8 @@ typedef struct jv_cache_entry {
     uint64_t offset;                                           /* the image's copy in the cache */
     const uint8_t *head, *note; /* copies of the image's first headlen bytes and its note */
     uint32_t headlen, notelen;
-    uint64_t noteoff;           /* where the note is in the image */
+    uint64_t noteoff;           /* where the note is in the image (zoned: in the cache) */
+    uint32_t flags;             /* JUMP_CACHE_ZONED: the headers' offsets are the cache's */
 } jv_cache_entry;
 
 static inline const char *jv_cache_header(const uint8_t *p, uint64_t len, uint64_t fsize, uint64_t *index)
@@ -447,7 +448,21 @@ static inline int jv_cache_find(const uint8_t *idx, uint64_t len, uint64_t fsize
         e->notelen = jv_le32(p + JUMP_CACHE_E_NOTELEN);
         note = jv_le64(p + JUMP_CACHE_E_NOTE);
         e->noteoff = jv_le64(p + JUMP_CACHE_E_NOTEOFF);
-        if ((e->offset & (JUMP_PAGE - 1)) || e->offset < len || e->offset > fsize ||
+        e->flags = jv_le32(p + JUMP_CACHE_E_FLAGS);
+        if (e->flags == JUMP_CACHE_ZONED) {
+            /* The segments are anywhere in the cache: jv_headers checks each against the
+             * cache's size, as it checks an image's against its file's. */
+            if (e->offset != 0 || e->size > JV_MAX_IMAGE || e->noteoff > fsize || e->notelen > fsize - e->noteoff ||
+                e->headlen != (e->size < JUMP_CACHE_HEAD_COPY ? e->size : JUMP_CACHE_HEAD_COPY) ||
+                head > len || e->headlen > len - head || note > len || e->notelen > len - note) {
+                *why = "corrupt entry";
+                return -1;
+            }
+            e->head = idx + head;
+            e->note = idx + note;
+            return 1;
+        }
+        if (e->flags || (e->offset & (JUMP_PAGE - 1)) || e->offset < len || e->offset > fsize ||
             e->size > fsize - e->offset || e->size > JV_MAX_IMAGE ||
             e->headlen != (e->size < JUMP_CACHE_HEAD_COPY ? e->size : JUMP_CACHE_HEAD_COPY) ||
             head > len || e->headlen > len - head || note > len || e->notelen > len - note ||

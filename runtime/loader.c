@@ -79,9 +79,13 @@ struct lib {
     struct { uintptr_t start, end; int prot; } seg[MAX_PHDRS];
     int span_open;          /* mapped writable as a whole (map_span) until seal() */
     int overridden;         /* the program changes some of its slots or cells (lib_overridden) */
+    int aside;              /* put aside to be mapped with its neighbours (map_put_aside) */
     int nopen;              /* read-only pages made writable for overrides and fixups, */
     struct { uintptr_t page; int prot; } open[8]; /* given back their protection by seal() */
 };
+
+#define PAGE_DOWN(a) ((a) & ~(uintptr_t)(JUMP_PAGE - 1))
+#define PAGE_UP(a) (((a) + JUMP_PAGE - 1) & ~(uintptr_t)(JUMP_PAGE - 1))
 
 static struct lib libs[MAX_LIBS];
 static int nlibs;
@@ -482,7 +486,11 @@ static void name_occupant(const struct lib *self, uintptr_t start, uintptr_t end
     int fd;
     ssize_t n, total = 0;
     for (int i = 0; i < norder; i++) {
-        if (order[i] != self && order[i]->state == 3 && order[i]->origin < end && start < order[i]->end) {
+        int in = 0;
+        /* by its segments: a split image's two parts lie far apart */
+        for (int k = 0; k < order[i]->nseg; k++)
+            in |= order[i]->seg[k].start < end && start < PAGE_UP(order[i]->seg[k].end);
+        if (order[i] != self && order[i]->state == 3 && in) {
             const struct lib *o = order[i];
             size_t k = strlen(o->soname);
             if (2 * k + o->dlen + 5 < cap) {
@@ -581,8 +589,6 @@ static int jv_prot(unsigned flags)
     return (flags & JV_R ? PROT_READ : 0) | (flags & JV_W ? PROT_WRITE : 0) | (flags & JV_X ? PROT_EXEC : 0);
 }
 
-#define PAGE_DOWN(a) ((a) & ~(uintptr_t)(JUMP_PAGE - 1))
-#define PAGE_UP(a) (((a) + JUMP_PAGE - 1) & ~(uintptr_t)(JUMP_PAGE - 1))
 
 /* Remember segment s as mapped with its final protection prot. */
 static void note_segment(struct lib *l, const jv_seg *s, int prot)
@@ -696,7 +702,7 @@ static void read_image(struct lib *l, const struct source *src, jv_image *im, ui
     if (src->cache) {
         hdr = src->e.head;
         got = (ssize_t)src->e.headlen;
-        size = src->e.size;
+        size = src->e.flags ? src->cache->size : src->e.size; /* zoned: offsets in the cache */
     } else {
         do
             got = pread(fd, hdrbuf, sizeof hdrbuf, 0);
@@ -784,32 +790,126 @@ static void judge_image(struct lib *l, const jv_image *im)
     }
 }
 
+/* The checks of an image's contents, once it is mapped, and its constructor runner. */
+static void check_mapped(struct lib *l, jv_image *im)
+{
+    const char *why;
+    for (int i = 0; i < im->nseg; i++) {
+        /* What the checks of the contents read: the mapping (a page the segment does not
+         * fill reads as zero, as in the file's view). */
+        im->seg[i].bytes = (const uint8_t *)(uintptr_t)im->seg[i].vaddr;
+        im->seg[i].filesz = (l->seg[i].prot & PROT_READ) ? im->seg[i].memsz : 0;
+    }
+    if ((why = jv_contents(im)) != NULL)
+        cant_load(l, why);
+    l->ctor = (uintptr_t)im->ctor;
+    cur_cache = NULL;
+}
+
+/* ---- images mapped together ----
+ * A split image's copy in a zoned cache (jump-ldconfig, lib/jumpfmt.h) is not mapped at once:
+ * its segments are put aside, and once every image is found, the segments that follow each
+ * other in memory and in the cache with one protection are mapped with one mmap: images laid
+ * out next to each other (mkimage -w at neighbouring addresses) cost one mapping per run of
+ * neighbours, read-only and writable, not one per image, and the kernel's fault-around reads
+ * ahead across them. */
+static struct pseg {
+    uintptr_t start, end;   /* page-aligned start, end of the segment's bytes */
+    off_t off;              /* the start's offset in fd */
+    int fd, prot;
+    struct lib *l;
+    const struct cache *cache;
+} psegs[2 * MAX_LIBS];
+static int npsegs;
+static struct source psrc[MAX_LIBS]; /* each put-aside image's source, by its place in order[] */
+
+/* Can l's image (read into im) be put aside: from a zoned cache, nothing in it changed by the
+ * program, every segment whole in the cache (no bss beyond it)? */
+static int put_aside(struct lib *l, const jv_image *im, const struct source *src)
+{
+    if (!src->cache || src->e.flags != JUMP_CACHE_ZONED || l->overridden ||
+        npsegs + im->nseg > (int)(sizeof psegs / sizeof psegs[0]))
+        return 0;
+    for (int i = 0; i < im->nseg; i++)
+        if (im->seg[i].filesz != im->seg[i].memsz)
+            return 0;
+    for (int i = 0; i < im->nseg; i++) {
+        const jv_seg *s = &im->seg[i];
+        struct pseg *p = &psegs[npsegs++];
+        p->start = PAGE_DOWN((uintptr_t)s->vaddr);
+        p->end = (uintptr_t)(s->vaddr + s->memsz);
+        p->off = src->base + (off_t)(s->offset - (s->vaddr - p->start));
+        p->fd = src->fd;
+        p->prot = jv_prot(s->flags);
+        p->l = l;
+        p->cache = src->cache;
+        note_segment(l, s, p->prot);
+    }
+    return l->aside = 1;
+}
+
+/* Map the put-aside segments, run by run. A run that cannot be mapped (something is in the
+ * way) is mapped segment by segment, so that the clash names the image and the occupant. */
+static void map_put_aside(void)
+{
+    for (int i = 1; i < npsegs; i++) { /* by address: order[] is nearly so already */
+        struct pseg t = psegs[i];
+        int j = i;
+        for (; j > 0 && psegs[j - 1].start > t.start; j--)
+            psegs[j] = psegs[j - 1];
+        psegs[j] = t;
+    }
+    for (int i = 0, j; i < npsegs; i = j) {
+        const struct pseg *a = &psegs[i];
+        uintptr_t end = PAGE_UP(a->end);
+        void *m;
+        for (j = i + 1; j < npsegs && psegs[j].fd == a->fd && psegs[j].prot == a->prot && psegs[j].start == end &&
+                        psegs[j].off - (off_t)psegs[j].start == a->off - (off_t)a->start;
+             j++)
+            end = PAGE_UP(psegs[j].end);
+        m = mmap((void *)a->start, end - a->start, a->prot, MAP_PRIVATE | MAP_FIXED_NOREPLACE, a->fd, a->off);
+        if (m == (void *)a->start)
+            continue;
+        if (m != MAP_FAILED)
+            munmap(m, end - a->start);
+        for (int k = i; k < j; k++) {
+            cur_cache = psegs[k].cache;
+            map_exactly(psegs[k].l, psegs[k].start, PAGE_UP(psegs[k].end) - psegs[k].start, psegs[k].prot,
+                        MAP_PRIVATE, psegs[k].fd, psegs[k].off);
+        }
+    }
+}
+
+/* Read, check and judge l's image; map it now, or put it aside for map_put_aside. */
 static void map_image(struct lib *l, const struct source *src)
 {
     uint8_t notebuf[512];
     jv_image im;
-    const char *why;
 
     /* Everything the image says is checked before any of it is used (runtime/imgcheck.h). */
     read_image(l, src, &im, &notebuf);
     judge_image(l, &im);
     l->overridden = lib_overridden(l);
+    if (put_aside(l, &im, src)) {
+        cur_cache = NULL;
+        return;
+    }
     /* Map every PT_LOAD at exactly its address, never over an existing mapping: in one
      * mapping when the image is laid out for it, else segment by segment. */
     if (!map_span(l, &im, src)) {
         for (int i = 0; i < im.nseg; i++)
             map_segment(l, &im.seg[i], src);
     }
-    for (int i = 0; i < im.nseg; i++) {
-        /* What the checks of the contents read: the mapping (a page the segment does not
-         * fill reads as zero, as in the file's view). */
-        im.seg[i].bytes = (const uint8_t *)(uintptr_t)im.seg[i].vaddr;
-        im.seg[i].filesz = (l->seg[i].prot & PROT_READ) ? im.seg[i].memsz : 0;
-    }
-    if ((why = jv_contents(&im)) != NULL)
-        cant_load(l, why);
-    l->ctor = (uintptr_t)im.ctor;
-    cur_cache = NULL;
+    check_mapped(l, &im);
+}
+
+/* The put-aside images, mapped: their contents checked as any image's. */
+static void check_put_aside(struct lib *l, const struct source *src)
+{
+    uint8_t notebuf[512];
+    jv_image im;
+    read_image(l, src, &im, &notebuf);
+    check_mapped(l, &im);
 }
 
 /* ---- host imports ---- */
@@ -1498,12 +1598,18 @@ static void jump_load_all(int argc, char **argv, char **envp)
         trace();
     for (int i = 0; i < norder; i++) {
         struct lib *l = order[i];
-        struct source src;
-        if (find_image(l, &src) < 0)
+        struct source *src = &psrc[i];
+        if (find_image(l, src) < 0)
             fatal3(": can't find library '", l->soname, NULL);
-        map_image(l, &src);
-        release(&src);
-        l->state = 3; /* mapped */
+        map_image(l, src);
+        release(src);
+        l->state = 3; /* mapped, or its range claimed until map_put_aside */
+    }
+    if (npsegs) {
+        map_put_aside();
+        for (int i = 0; i < norder; i++)
+            if (order[i]->aside)
+                check_put_aside(order[i], &psrc[i]);
     }
     for (int i = 0; i < ncaches; i++)
         cache_drop(&caches[i]);

@@ -310,7 +310,10 @@ static long compare(const char *image, char *const *stubs, int n, int banner, bu
         jimg_close(&v.im);
         return -1;
     }
-    if (banner)
+    if (banner && v.im.l.split)
+        printf("Used address ranges 0x%llx-0x%llx and 0x%llx-0x%llx be aware! must be unique!\n",
+               (ull)v.im.note.origin, (ull)jimg_text_end(&v.im), (ull)v.im.l.data, (ull)v.im.note.end);
+    else if (banner)
         printf("Used address range 0x%llx-0x%llx be aware! must be unique!\n",
                (ull)v.im.note.origin, (ull)v.im.note.end);
     for (size_t i = 1; i < v.im.elf.nsyms; i++) {

@@ -351,9 +351,12 @@ static void test_cache(void **state)
     assert_string_equal(jv_cache_header(d, sizeof d, CACHE_SIZE, &idx), "not an image cache (bad magic)");
     assert_string_equal(jv_cache_header(c, JUMP_CACHE_HEAD - 1, CACHE_SIZE, &idx), "truncated header");
     assert_string_equal(jv_cache_header(c, sizeof c, CACHE_SIZE - 1, &idx), "truncated or grown since it was written");
-    memcpy(d, c, sizeof d);
-    put32(d + JUMP_CACHE_H_FORMAT, 2);
-    assert_string_equal(jv_cache_header(d, sizeof d, CACHE_SIZE, &idx), "another format of image cache");
+    /* the format before zoned entries (1), and one after this loader's */
+    for (uint32_t f = 1; f <= JUMP_CACHE_FORMAT + 1; f += JUMP_CACHE_FORMAT) {
+        memcpy(d, c, sizeof d);
+        put32(d + JUMP_CACHE_H_FORMAT, f);
+        assert_string_equal(jv_cache_header(d, sizeof d, CACHE_SIZE, &idx), "another format of image cache");
+    }
     memcpy(d, c, sizeof d);
     put32(d + JUMP_CACHE_H_COUNT, 1000);
     assert_string_equal(jv_cache_header(d, sizeof d, CACHE_SIZE, &idx), "corrupt header (index)");
@@ -409,6 +412,37 @@ static void test_cache(void **state)
         assert_int_equal(jv_cache_find(d, CACHE_INDEX, CACHE_SIZE, "libtwo.so.1", (uint32_t)jump_name_hash("libtwo.so.1"), 8, &e, &why), -1);
         assert_string_equal(why, "corrupt entry");
     }
+    /* A zoned entry (a split image placed by zone): offset 0, its note anywhere in the cache,
+     * its headers' offsets checked later against the cache's size. */
+    memcpy(d, c, sizeof d);
+    {
+        uint8_t *p = d + JUMP_CACHE_HEAD + JUMP_CACHE_ENTRY;
+        put32(p + JUMP_CACHE_E_FLAGS, JUMP_CACHE_ZONED);
+        put64(p + JUMP_CACHE_E_OFFSET, 0);
+        put64(p + JUMP_CACHE_E_NOTEOFF, 0x2040);
+        assert_int_equal(jv_cache_find(d, CACHE_INDEX, CACHE_SIZE, "libtwo.so.1", (uint32_t)jump_name_hash("libtwo.so.1"), 8, &e, &why), 1);
+        assert_int_equal(e.flags, JUMP_CACHE_ZONED);
+        assert_int_equal(e.offset, 0);
+        assert_int_equal(e.noteoff, 0x2040);
+        static const struct { unsigned field, size; uint64_t value; } badz[] = {
+            {JUMP_CACHE_E_OFFSET, 8, 0x3000},            /* a zoned copy has no one place */
+            {JUMP_CACHE_E_NOTEOFF, 8, CACHE_SIZE - 8},   /* the note past the cache */
+            {JUMP_CACHE_E_FLAGS, 4, 2},                  /* a flag this loader does not know */
+            {JUMP_CACHE_E_HEADLEN, 4, 63},               /* not min(size, 1024) */
+        };
+        for (unsigned i = 0; i < sizeof badz / sizeof badz[0]; i++) {
+            uint8_t z[CACHE_INDEX];
+            memcpy(z, d, sizeof z);
+            if (badz[i].size == 8)
+                put64(z + JUMP_CACHE_HEAD + JUMP_CACHE_ENTRY + badz[i].field, badz[i].value);
+            else
+                put32(z + JUMP_CACHE_HEAD + JUMP_CACHE_ENTRY + badz[i].field, (uint32_t)badz[i].value);
+            why = NULL;
+            assert_int_equal(jv_cache_find(z, CACHE_INDEX, CACHE_SIZE, "libtwo.so.1", (uint32_t)jump_name_hash("libtwo.so.1"), 8, &e, &why), -1);
+            assert_string_equal(why, "corrupt entry");
+        }
+    }
+
     /* a name that fills all 64 bytes without a NUL never matches (nor reads past it) */
     memcpy(d, c, sizeof d);
     memset(d + JUMP_CACHE_HEAD + JUMP_CACHE_E_NAME, 'x', JUMP_CACHE_NAME_MAX);
