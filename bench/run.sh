@@ -34,6 +34,7 @@ else
 fi
 NMAX=${NS##* }
 ORIGIN0=$((0x60100000)) STEP=$((0x10000))
+WORIGIN0=$((0x70000000)) # the split images' writable parts (mkimage -w), below x86-64's 0x80000000
 MEMN=50
 
 CFLAGS_B="-O2"
@@ -99,7 +100,7 @@ cache_offset() {
     local f=$1 name=$2 count i base
     count=$(od -An -tu4 -j 12 -N 4 "$f" | tr -d ' ')
     for ((i = 0; i < count; i++)); do
-        base=$((48 + i * 168))
+        base=$((48 + i * 176))
         if [ "$(dd if="$f" bs=1 skip=$((base + 8)) count=64 2>/dev/null | tr -d '\0')" = "$name" ]; then
             od -An -tu8 -j $((base + 128)) -N 8 "$f" | tr -d ' '
             return 0
@@ -296,10 +297,43 @@ for a in $ARCHES; do
         rm -f "$A"/bin/jumpcache-*
     fi
 
+    # ---- the same libraries as split images (mkimage -w), each right after the one before:
+    # read-only parts from ORIGIN0 on, writable parts from WORIGIN0 on, as a registry handing
+    # out neighbouring ranges would place them; installed with their cache in splitlib ----
+    if [ ! -f "$A/splitlib/jump.cache" ] || [ "$A/splitlib/jump.cache" -ot "$A/stamp" ]; then
+        rm -rf "$A/splitlib" "$A/splitstub" && mkdir -p "$A/splitlib"
+        printf '# the split images place themselves (bench/run.sh)\n' >"$W/registry-split.table"
+        t=$ORIGIN0 w=$WORIGIN0
+        for ((k = 1; k <= NMAX; k++)); do
+            kk=$(printf '%03d' $k)
+            s=$A/splitstub/b$kk
+            mkdir -p "$s" && cp -r "$A/lib/b$kk/jump/jump" "$A/lib/b$kk/jump/b$kk.o" "$s/" &&
+                (cd "$s" && export JUMP_DIR=$s/jump JUMP_LIB=libb$kk JUMP_REGISTRY=$W/registry-split.table &&
+                    mkimage -f -l "$A/splitlib/libb$kk" -v 1.0.0 -a "$(printf '0x%x' $t)" -w "$(printf '0x%x' $w)" \
+                        -j 0x1000 -g 0x1000 -- b$kk.o -lc &&
+                    mkstubs -f -l "$A/splitlib/libb$kk" -v 1.0.0 -a "$(printf '0x%x' $t)" -w "$(printf '0x%x' $w)" \
+                        -j 0x1000 -g 0x1000 -- libb$kk) >"$s/build.log" 2>&1 &&
+                cp "$s/libb$kk.so.1.0.0" "$A/splitlib/" && ln -sf libb$kk.so.1.0.0 "$A/splitlib/libb$kk.so.1" || {
+                note "   the split image of library $k failed: see $s/build.log"
+                break
+            }
+            # the next one starts on the page after each part of this one
+            read -r t w < <(readelf -lW "$s/libb$kk.so.1.0.0" | awk -v w0="$w" '
+                function hex(s,   i, c, r) { r = 0; s = tolower(substr(s, 3))
+                    for (i = 1; i <= length(s); i++) { c = index("0123456789abcdef", substr(s, i, 1)) - 1; r = r * 16 + c }
+                    return r }
+                $1 == "LOAD" { e = hex($3) + hex($6); e = int((e + 4095) / 4096) * 4096
+                    if (hex($3) >= w0) { if (e > we) we = e } else if (e > te) te = e }
+                END { print te, we }')
+        done
+        jump-ldconfig -n "$A/splitlib" || note "   jump-ldconfig on $A/splitlib failed"
+        rm -f "$A"/bin/jumpsplit-*
+    fi
+
     # ---- programs: main calling one function of each library, linked four ways ----
     for n in $NS $MEMN; do
         [ -x "$A/bin/static-$n" ] && [ -x "$A/bin/jump-$n" ] && [ "$A/bin/jump-$n" -nt "$A/stamp" ] &&
-            [ -x "$A/bin/jumpcache-$n" ] && continue
+            [ -x "$A/bin/jumpcache-$n" ] && [ -x "$A/bin/jumpsplit-$n" ] && continue
         gcc $m -O2 -fno-pie -c -o "$A/main$n.o" "$W/src/main$n.c" || continue
         sa=() st=() ll=()
         for ((k = 1; k <= n; k++)); do
@@ -328,6 +362,12 @@ for a in $ARCHES; do
             ca+=("$A/cachestub/b$kk/libb$kk.sa")
         done
         gcc $m -no-pie -o "$A/bin/jumpcache-$n" "$A/main$n.o" "${ca[@]}" || note "link jumpcache-$n failed"
+        # And against the split images' stubs (their cache maps neighbours together).
+        ca=()
+        for ((k = 1; k <= n; k++)); do
+            ca+=("$A/splitstub/b$(printf '%03d' $k)/libb$(printf '%03d' $k).sa")
+        done
+        gcc $m -no-pie -o "$A/bin/jumpsplit-$n" "$A/main$n.o" "${ca[@]}" || note "link jumpsplit-$n failed"
         if [ -n "$nocheck" ] && [ "$n" = 50 ]; then
             gcc $m -std=c11 -D_GNU_SOURCE -O2 -fpie -fno-stack-protector \
                 -fno-asynchronous-unwind-tables -fno-builtin -ffunction-sections -iquote "$here/../lib" \
@@ -366,7 +406,7 @@ for a in $ARCHES; do
     sync
     progs=()
     for n in $NS; do
-        vs="static floor elf-lazy elf-now jump jumpcache cachefloor"
+        vs="static floor elf-lazy elf-now jump jumpcache cachefloor jumpsplit"
         [ "$n" = 50 ] && [ -x "$A/bin/jump_nocheck-$n" ] && vs="$vs jump_nocheck"
         for v in $vs; do
             if arch_run "$a" "$A/bin/$v-$n" >/dev/null 2>"$A/run-$v-$n.err"; then
@@ -459,7 +499,7 @@ for a in $ARCHES; do
         done
 
         # ---- 3. memory: private dirty pages of each library in a process using MEMN ----
-        for v in elf-lazy elf-now jump jumpcache; do
+        for v in elf-lazy elf-now jump jumpcache jumpsplit; do
             p=$A/bin/$v-$MEMN
             [ -x "$p" ] || continue
             "$p" hold >/dev/null 2>&1 &
@@ -481,7 +521,10 @@ for a in $ARCHES; do
                         return r }
                     /^[0-9a-f]+-[0-9a-f]+ / {
                         split($1, r, "-"); lo = hex(r[1]); perm = $2; lib = 0
-                        if (v == "jump" || v == "jumpcache") {
+                        if (v == "jumpsplit") {
+                            # neighbours share mappings: the whole, divided by n below
+                            if (lo >= o0 && lo < 2147483648) lib = 1
+                        } else if (v == "jump" || v == "jumpcache") {
                             if (lo >= o0 && lo < o0 + step * n) lib = int((lo - o0) / step) + 1
                         } else if (match($NF, /libb[0-9][0-9][0-9]\.so$/)) {
                             lib = substr($NF, RSTART + 4, 3) + 0

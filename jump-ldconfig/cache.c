@@ -103,7 +103,7 @@ static int splits(cached *c)
         if (up_page(s->vaddr + s->memsz) > *hi)
             *hi = up_page(s->vaddr + s->memsz);
     }
-    return c->rhi && c->whi && c->rhi <= c->wlo && im->note_len &&
+    return c->rhi && c->rhi <= c->wlo && im->note_len &&
            im->note_off >= im->seg[0].offset && im->note_off - im->seg[0].offset < im->seg[0].filesz &&
            !(im->seg[0].flags & JV_W);
 }
@@ -142,12 +142,19 @@ static void rewrite_head(cached *c)
     }
 }
 
+/* The bytes of c's read-only or writable pages (none: an image without variables or data). */
+static uint64_t zone_len(const cached *c, int writable)
+{
+    uint64_t lo = writable ? c->wlo : c->rlo, hi = writable ? c->whi : c->rhi;
+    return hi > lo ? hi - lo : 0;
+}
+
 /* The zone [lo, hi) of c: each of its segments of that kind at its place, zeros elsewhere. */
 static void put_zone(buf *b, const cached *c, int writable)
 {
-    uint64_t lo = writable ? c->wlo : c->rlo, hi = writable ? c->whi : c->rhi;
+    uint64_t lo = writable ? c->wlo : c->rlo;
     size_t at = b->len;
-    buf_zero(b, (size_t)(hi - lo));
+    buf_zero(b, (size_t)zone_len(c, writable));
     for (int i = 0; i < c->im.nseg; i++) {
         const jv_seg *s = &c->im.seg[i];
         if (((s->flags & JV_W) != 0) == writable)
@@ -208,11 +215,11 @@ static plan plan_cache(cached *v, size_t k)
     qsort(p.rw, p.nz, sizeof *p.rw, by_zone);
     for (size_t j = 0; j < p.nz; j++) {
         v[p.ro[j]].ro = at;
-        at += v[p.ro[j]].rhi - v[p.ro[j]].rlo;
+        at += zone_len(&v[p.ro[j]], 0);
     }
     for (size_t j = 0; j < p.nz; j++) {
         v[p.rw[j]].rw = at;
-        at += v[p.rw[j]].whi - v[p.rw[j]].wlo;
+        at += zone_len(&v[p.rw[j]], 1);
     }
     for (size_t j = 0; j < p.nz; j++) {
         cached *c = &v[p.ro[j]];

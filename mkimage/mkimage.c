@@ -678,6 +678,8 @@ static void gen_script(build *b, buf *s)
         buf_printf(s, "  .jump.table 0x%llx : { KEEP(*(.jump.table)) } :table\n", (unsigned long long)l->origin);
         buf_printf(s, "  .jump.got 0x%llx : { KEEP(*(.jump.got)) } :table\n", (unsigned long long)l->got);
         buf_printf(s, script_text, "table");
+        buf_printf(s, "  ASSERT(. <= 0x%llx, \"the image's read-only part runs past its writable origin 0x%llx: move -w up\")\n",
+                   (unsigned long long)l->data, (unsigned long long)l->data);
         vars_script_data(b, s);
         if (!vars_any_data(b))
             buf_printf(s, "  . = 0x%llx;\n", (unsigned long long)l->data);
@@ -1016,7 +1018,7 @@ static int finish_image(build *b, const work *w, jerr *e)
     /* A split image (-w) uses two ranges, each checked against the registry on its own. */
     if (check_output(b, w->linked, &end, &tend, e) != 0 || check_placement(b, w->linked, e) != 0 ||
         check_registry(b, b->l.origin, tend, e) != 0 ||
-        (b->l.split && check_registry(b, b->l.data, end, e) != 0))
+        (b->l.split && end > b->l.data && check_registry(b, b->l.data, end, e) != 0))
         return -1;
     if (blob_read(w->linked, &img, e) != 0)
         return -1;
