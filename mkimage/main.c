@@ -9,7 +9,7 @@
 
 static const char usage[] =
     "Usage: mkimage -l [dir/]image -v M.m[.p] -a address [-j jumpsize] [-g gotsize]\n"
-    "               [-d dataaddr] [-m arch] [-F elf|aout] [-f] [-G] [-V] [--aout-names]\n"
+    "               [-d dataaddr | -w waddr] [-m arch] [-F elf|aout] [-f] [-G] [-V] [--aout-names]\n"
     "               -- objects/libs...\n"
     "Build the fixed-address jump image <image>.so.<version> in the current directory from\n"
     "the library's objects, using the control files in $JUMP_DIR (jump.funcs, jump.vars,\n"
@@ -21,6 +21,8 @@ static const char usage[] =
     "  -j size      jump table size in bytes (default 0x4000)\n"
     "  -g size      GOT size in bytes (default 0x1000)\n"
     "  -d address   separate data origin (the GOT ends there)\n"
+    "  -w address   writable origin: a split image (variables, data, bss there; the jump\n"
+    "               table, GOT and text at the load address)\n"
     "  -m arch      i386 or x86_64 (default: taken from the first object)\n"
     "  -F format    elf (default) or aout: the classic i386 a.out QMAGIC image (header page\n"
     "               below the load address, as uselib() mapped it); the loader maps both\n"

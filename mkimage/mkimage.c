@@ -878,6 +878,8 @@ static int prepare(build *b, const mkimage_opts *o, work *w, jerr *e)
     b->a = o->p.arch ? o->p.arch : input_arch(o, e);
     if (!b->a)
         return -1;
+    if (o->p.aout && o->p.waddr)
+        return jerr_set(e, EXIT_USAGE, "-F aout cannot hold a split image (-w): an a.out image is one range");
     if (img_opts_layout(&o->p, &b->l, b->a->ptrsize, b->a->min_origin, e) != 0)
         return -1;
     diag_jump_dir();

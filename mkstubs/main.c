@@ -9,7 +9,7 @@
 
 static const char usage[] =
     "Usage: mkstubs -l [dir/]image -v M.m[.p] -a address [-j jumpsize] [-g gotsize]\n"
-    "               [-d dataaddr] [-m arch] [-u symbol]... [-F elf|aout] [-f] [--aout-names]\n"
+    "               [-d dataaddr | -w waddr] [-m arch] [-u symbol]... [-F elf|aout] [-f] [--aout-names]\n"
     "               -- stubname...\n"
     "Write the stub library <stubname>.sa in the current directory for each stubname, from\n"
     "the control files in $JUMP_DIR (jump.funcs; jump.vars and jump.undefs if present).\n"
@@ -21,6 +21,8 @@ static const char usage[] =
     "  -j size      jump table size in bytes (default 0x4000)\n"
     "  -g size      GOT size in bytes (default 0x1000)\n"
     "  -d address   separate data origin (the GOT ends there)\n"
+    "  -w address   writable origin: a split image (variables, data, bss there; the jump\n"
+    "               table, GOT and text at the load address)\n"
     "  -m arch      i386 or x86_64 (default: from the image <image>.so.<version>)\n"
     "  -u symbol    make the descriptor reference symbol (repeatable)\n"
     "  -F format    elf (default) or aout: the classic a.out stub (i386; BSD __.SYMDEF index,\n"

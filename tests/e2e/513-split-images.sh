@@ -153,6 +153,8 @@ refused() { # STATUS TEXT -- CMD...: exit status STATUS, TEXT in the error
     grep -qF -- "$text" err.txt || { cat err.txt; fail "'$*': missing '$text'"; }
 }
 refused 2 "-d and -w exclude each other" -- mkimage -l libsa -v 1.0.0 -a $T0 -j 0x1000 -g 0x1000 -d 0x6b000000 -w $W0 -- sa.o -lc
+refused 2 "-F aout cannot hold a split image (-w): an a.out image is one range" -- \
+    mkimage -l libsa -v 1.0.0 -a $T0 -j 0x1000 -g 0x1000 -w $W0 -F aout -- sa.o -lc
 refused 1 "writable origin 0x6a000800 must be page-aligned and above the jump table and GOT (0x64002000)" -- \
     mkimage -l libsa -v 1.0.0 -a $T0 -j 0x1000 -g 0x1000 -w 0x6a000800 -- sa.o -lc
 refused 1 "writable origin 0x64001000 must be page-aligned and above" -- mkimage -l libsa -v 1.0.0 -a $T0 -j 0x1000 -g 0x1000 -w 0x64001000 -- sa.o -lc
