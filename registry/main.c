@@ -21,7 +21,7 @@ static const char usage[] =
     "                               register [START, END] (END inclusive); refuses an\n"
     "                               overlap or a name already registered unless -f\n"
     "  remove NAME                  delete every range registered to NAME\n"
-    "  find SIZE [--align A] [--below ADDR | --arch ARCH]\n"
+    "  find SIZE [--align A] [--above ADDR] [--below ADDR | --arch ARCH]\n"
     "                               print the lowest free START END of SIZE bytes at or\n"
     "                               above 0x60000000 that ends below 0x80000000 (usable by\n"
     "                               i386 and x86-64 images alike); --arch i386 allows up to\n"
@@ -33,6 +33,8 @@ static const char usage[] =
     "                         share/jump/registry.table)\n"
     "  -f, --force            add: register despite overlaps or an existing name\n"
     "      --align A          find: alignment of the start, a power of two\n"
+    "      --above ADDR       find: the range must start at or above ADDR (the writable\n"
+    "                         parts of split images, mkimage -w, in a zone of their own)\n"
     "      --below ADDR       find: the range must end below ADDR\n"
     "      --arch ARCH        find: i386 (below 0xc0000000) or x86_64 (below 0x80000000)\n"
     "      --help, --version\n"
@@ -108,14 +110,15 @@ static void parse_add(registry_cmd *c, char **args, int nargs)
     }
 }
 
-/* find SIZE [--align A] [--below ADDR | --arch ARCH]: the range searched is the architecture's
- * (x86-64's ceiling suits both by default), or below ADDR. */
-static void parse_find(registry_cmd *c, char **args, int nargs, const char *align, const char *below,
-                       const char *archname)
+/* find SIZE [--align A] [--above ADDR] [--below ADDR | --arch ARCH]: the range searched is
+ * the architecture's (x86-64's ceiling suits both by default), or below ADDR, from 0x60000000
+ * or ADDR on. */
+static void parse_find(registry_cmd *c, char **args, int nargs, const char *align, const char *above,
+                       const char *below, const char *archname)
 {
     const arch *ar = &arch_x86_64;
     c->cmd = RC_FIND;
-    need_args("find", nargs, 1, 1, "find SIZE [--align A] [--below ADDR | --arch ARCH]");
+    need_args("find", nargs, 1, 1, "find SIZE [--align A] [--above ADDR] [--below ADDR | --arch ARCH]");
     c->size = parse_size_arg("size", args[0]);
     c->align = align ? parse_size_arg("alignment", align) : REG_ALIGN;
     if (c->align & (c->align - 1))
@@ -132,19 +135,27 @@ static void parse_find(registry_cmd *c, char **args, int nargs, const char *alig
             diag_usage("--below %s leaves no room above 0x%llx", below, (unsigned long long)c->lo);
         c->hi = b - 1;
     }
+    if (above) {
+        uint64_t a = parse_addr_arg("--above address", above);
+        if (a > c->hi)
+            diag_usage("--above %s leaves no room below 0x%llx", above, (unsigned long long)c->hi + 1);
+        if (a > c->lo)
+            c->lo = a;
+    }
 }
 
 int main(int argc, char **argv)
 {
-    enum { OPT_ALIGN = 256, OPT_BELOW, OPT_ARCH, OPT_HELP, OPT_VERSION };
+    enum { OPT_ALIGN = 256, OPT_BELOW, OPT_ABOVE, OPT_ARCH, OPT_HELP, OPT_VERSION };
     static const struct option longopts[] = {
         {"registry", required_argument, NULL, 'r'}, {"force", no_argument, NULL, 'f'},
         {"align", required_argument, NULL, OPT_ALIGN}, {"below", required_argument, NULL, OPT_BELOW},
+        {"above", required_argument, NULL, OPT_ABOVE},
         {"arch", required_argument, NULL, OPT_ARCH},   {"help", no_argument, NULL, OPT_HELP},
         {"version", no_argument, NULL, OPT_VERSION},   {NULL, 0, NULL, 0},
     };
     registry_cmd c;
-    const char *table = NULL, *below = NULL, *align = NULL, *archname = NULL, *cmd;
+    const char *table = NULL, *below = NULL, *above = NULL, *align = NULL, *archname = NULL, *cmd;
     char **args;
     int nargs, opt, rc;
     jerr e;
@@ -165,6 +176,9 @@ int main(int argc, char **argv)
             break;
         case OPT_BELOW:
             below = optarg;
+            break;
+        case OPT_ABOVE:
+            above = optarg;
             break;
         case OPT_ARCH:
             archname = optarg;
@@ -195,7 +209,7 @@ int main(int argc, char **argv)
         need_args(cmd, nargs, 1, 1, "remove NAME");
         c.name = args[0];
     } else if (!strcmp(cmd, "find")) {
-        parse_find(&c, args, nargs, align, below, archname);
+        parse_find(&c, args, nargs, align, above, below, archname);
     } else if (!strcmp(cmd, "which")) {
         c.cmd = RC_WHICH;
         need_args(cmd, nargs, 1, 1, "which ADDR");
@@ -205,8 +219,8 @@ int main(int argc, char **argv)
     }
     if (c.force && c.cmd != RC_ADD)
         diag_usage("-f applies only to 'add'");
-    if ((align || below || archname) && c.cmd != RC_FIND)
-        diag_usage("--align, --below and --arch apply only to 'find'");
+    if ((align || above || below || archname) && c.cmd != RC_FIND)
+        diag_usage("--align, --above, --below and --arch apply only to 'find'");
 
     c.table = reg_default_path(table);
     rc = registry_run(&c, stdout, &e);

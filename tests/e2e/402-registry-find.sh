@@ -14,6 +14,12 @@ T
 [ "$(registry -r t.table find 0x1000 --align 0x1000)" = "0x60010000 0x60010fff" ] || fail "find --align 0x1000"
 [ "$(registry -r t.table find 0x1000 --align 0x100000)" = "0x60100000 0x60100fff" ] || fail "find --align 1M"
 
+# --above: a floor (a split image's writable part in a zone of its own), taken ranges still
+# skipped; with --below the two bound the search.
+[ "$(registry -r t.table find 0x1000 --align 0x1000 --above 0x60020000)" = "0x60080000 0x60080fff" ] || fail "find --above skips libb"
+[ "$(registry -r t.table find 0x1000 --align 0x1000 --above 0x70000000)" = "0x70000000 0x70000fff" ] || fail "find --above 0x70000000"
+registry -r t.table find 0x1000 --above 0x60030000 --below 0x60080000 >out 2>err && fail "find between two bounds inside libb succeeded"
+
 # find then add, as a user would; the next find moves on.
 read -r s e < <(registry -r t.table find 0x16000)
 [ "$s $e" = "0x60010000 0x60025fff" ] && fail "find must not straddle libb"

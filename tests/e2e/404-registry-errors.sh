@@ -14,7 +14,7 @@ expect 2 "registry: 'list' expects: registry list" -- registry -r t.table list e
 expect 2 "registry: 'check' expects: registry check" -- registry -r t.table check extra
 expect 2 "registry: 'add' expects: registry add [-f] NAME START END [VERSION [CONTACT...]]" -- registry -r t.table add libx 0x70000000
 expect 2 "registry: 'remove' expects: registry remove NAME" -- registry -r t.table remove
-expect 2 "registry: 'find' expects: registry find SIZE [--align A] [--below ADDR | --arch ARCH]" -- registry -r t.table find
+expect 2 "registry: 'find' expects: registry find SIZE [--align A] [--above ADDR] [--below ADDR | --arch ARCH]" -- registry -r t.table find
 expect 2 "registry: 'which' expects: registry which ADDR" -- registry -r t.table which 1 2
 expect 2 "registry: invalid start address 'zz' (expected a hex address, like 0x60000000)" -- registry -r t.table add libx zz 0x70000000
 expect 2 "registry: invalid end address '0x7g' (expected a hex address, like 0x60000000)" -- registry -r t.table add libx 0x70000000 0x7g
@@ -33,7 +33,10 @@ expect 2 "registry: --below and --arch both set the ceiling: give one" -- regist
 expect 2 "registry: invalid --below address 'nope' (expected a hex address, like 0x60000000)" -- registry -r t.table find 1 --below nope
 expect 2 "registry: --below 0x60000000 leaves no room above 0x60000000" -- registry -r t.table find 1 --below 0x60000000
 expect 2 "registry: -f applies only to 'add'" -- registry -r t.table -f remove libc
-expect 2 "registry: --align, --below and --arch apply only to 'find'" -- registry -r t.table list --align 0x1000
+expect 2 "registry: --align, --above, --below and --arch apply only to 'find'" -- registry -r t.table list --align 0x1000
+expect 2 "registry: --align, --above, --below and --arch apply only to 'find'" -- registry -r t.table list --above 0x70000000
+expect 2 "registry: invalid --above address 'up' (expected a hex address, like 0x60000000)" -- registry -r t.table find 1 --above up
+expect 2 "registry: --above 0x80000000 leaves no room below 0x80000000" -- registry -r t.table find 1 --above 0x80000000
 cmp -s t.table <(printf '# ok\n0x60000000 0x600fffff libc\n') || fail "a usage error changed the table"
 
 # Missing or unreadable table: exit 2, naming it.
