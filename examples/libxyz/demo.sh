@@ -2,7 +2,8 @@
 # demo.sh WORKDIR: the article's workflow, start to finish, with the installed toolkit:
 # build libxyz 1.0.0 as a jump library through Shared.inc, install it, link and run a program
 # against its stub; then build 1.1.0 with one function appended from the saved control files
-# and run the *old* program against the new image. ARCH=i386 (default) or x86_64.
+# and run the *old* program against the new image. ARCH=i386 (default) or x86_64;
+# SL_WRITABLE_ADDRESS=ADDR builds split images (mkimage -w).
 # Needs STAGE: the prefix the toolkit is installed in.
 set -euo pipefail
 work=${1:?usage: demo.sh WORKDIR}
@@ -40,6 +41,7 @@ build() {
     cd "$d"
     export JUMP_DIR=$d/jump JUMP_LIB=libxyz
     local mk="make --no-print-directory JUMP_PREFIX=$STAGE SL_ARCH=$ARCH SL_VERSION=$v SL_PATH=$lib"
+    mk+=${SL_WRITABLE_ADDRESS:+ SL_WRITABLE_ADDRESS=$SL_WRITABLE_ADDRESS}
     step "libxyz $v: make pre-shlib (jumpas logs every global into jump.log)"
     $mk pre-shlib
     step "libxyz $v: getvars; getfuncs; rm -f jump.log"

@@ -143,6 +143,17 @@ if ! emulated; then
     expect_eq "$(grep -c '^map ' r2.out)" 2 "the replacement is a neighbour again once cached"
 fi
 
+# The article's workflow through Shared.inc with SL_WRITABLE_ADDRESS (demo.sh): 1.0.0, then
+# 1.1.0 from the saved control files, which the 1.0.0 program runs.
+ARCH=$ARCH STAGE=$STAGE SL_WRITABLE_ADDRESS=0x6a3c0000 "$TOP/examples/libxyz/demo.sh" "$PWD/demo" >demo.out 2>&1 ||
+    { cat demo.out; fail "demo.sh with SL_WRITABLE_ADDRESS failed"; }
+expect_in demo.out "Used address ranges 0x6a380000-0x" " and 0x6a3c0000-0x" \
+    "The stub library and the sharable libraries have identical symbols." \
+    "the program built against 1.0.0, not relinked, now runs the 1.1.0 image" "hello, world, from libxyz 1.1.0"
+grep -q "^Writable=0x6a3c0000$" demo/libxyz-1.1.0/jump/jump.params || fail "Shared.inc passed -w to mkimage"
+expect_eq "$(readelf -lW demo/lib/libxyz.so.1.1.0 | awk '$1 == "LOAD" { v = $3; sub(/^0x0*/, "", v); print v }' | tail -n 1)" \
+    6a3c0000 "the 1.1.0 image's writable part"
+
 # Refusals: -w with -d, unaligned, below the GOT, under the text; a changed -w without -f.
 cd A
 export JUMP_DIR=$PWD/jump JUMP_LIB=libsa
