@@ -9,7 +9,9 @@
  * lookups, no parsing: the segments are compiled in (FLOOR_TABLE, a file run.sh generates
  * from the images' program headers when it builds the benchmark).
  * With -DFLOOR_CACHE=\"dir\": the floor of a loader that maps the images' copies from dir's
- * jump.cache (issue J) instead of opening each image. */
+ * jump.cache (issue J) instead of opening each image; with -DFLOOR_SPLIT as well, the images
+ * are split ones (mkimage -w) placed each right after the one before, whose cache holds their
+ * read-only pages from FLOOR_RO_OFF on and their writable pages from FLOOR_RW_OFF on. */
 #include <fcntl.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -62,7 +64,41 @@ static void floor_touch(const struct floor_image *im)
     }
 }
 
-#ifdef FLOOR_CACHE
+#if defined FLOOR_CACHE && defined FLOOR_SPLIT
+/* The floor of a loader of neighbouring split images from one cache: per image a stat of its
+ * link (the copy must be current), then one mapping of every image's read-only part and one,
+ * copied in at once, of every writable part; the same reads and writes. */
+#include <sys/stat.h>
+static void floor_load(int argc, char **argv, char **envp)
+{
+    int dfd = open(FLOOR_CACHE, O_PATH | O_DIRECTORY | O_CLOEXEC), cfd;
+    size_t n = sizeof floor_images / sizeof floor_images[0];
+    const struct floor_image *first = &floor_images[0], *last = &floor_images[n - 1];
+    uintptr_t lo, hi;
+    (void)argc;
+    (void)argv;
+    (void)envp;
+    cfd = dfd < 0 ? -1 : openat(dfd, "jump.cache", O_RDONLY | O_CLOEXEC);
+    if (cfd < 0)
+        _exit(127);
+    for (size_t i = 0; i < n; i++) {
+        struct stat st;
+        if (fstatat(dfd, floor_images[i].path, &st, 0) != 0)
+            _exit(127);
+    }
+    for (int s = 0; s < first->nseg; s++) {
+        const struct floor_seg *a = &first->seg[s], *b = &last->seg[s];
+        lo = a->vaddr & ~(FLOOR_PAGE - 1);
+        hi = (b->vaddr + b->memsz + FLOOR_PAGE - 1) & ~(FLOOR_PAGE - 1);
+        floor_map(lo, hi - lo, a->prot, MAP_PRIVATE | (a->prot & PROT_WRITE ? MAP_POPULATE : 0), cfd,
+                  (off_t)(a->prot & PROT_WRITE ? FLOOR_RW_OFF : FLOOR_RO_OFF));
+    }
+    for (size_t i = 0; i < n; i++)
+        floor_touch(&floor_images[i]);
+    close(cfd);
+    close(dfd);
+}
+#elif defined FLOOR_CACHE
 /* The floor of a loader that maps images from one cache file (FLOOR_CACHE: its directory):
  * per image it must still learn that the copy is current (one stat of the image's link in
  * that directory) and give the image its protections: one mapping of the image's span from

@@ -862,12 +862,20 @@ static void map_put_aside(void)
     for (int i = 0, j; i < npsegs; i = j) {
         const struct pseg *a = &psegs[i];
         uintptr_t end = PAGE_UP(a->end);
+        int flags;
         void *m;
         for (j = i + 1; j < npsegs && psegs[j].fd == a->fd && psegs[j].prot == a->prot && psegs[j].start == end &&
                         psegs[j].off - (off_t)psegs[j].start == a->off - (off_t)a->start;
              j++)
             end = PAGE_UP(psegs[j].end);
-        m = mmap((void *)a->start, end - a->start, a->prot, MAP_PRIVATE | MAP_FIXED_NOREPLACE, a->fd, a->off);
+        /* A run of small writable parts (at most 4 pages per image on average) is copied in
+         * at once: every image's host-import cells are written before anything runs, so
+         * those pages are copied anyway, and one populating mmap costs far less than a
+         * copy-on-write fault per image. A large bss is left to fault on first use. */
+        flags = MAP_PRIVATE | MAP_FIXED_NOREPLACE;
+        if ((a->prot & PROT_WRITE) && (end - a->start) / JUMP_PAGE <= 4u * (uintptr_t)(j - i))
+            flags |= MAP_POPULATE;
+        m = mmap((void *)a->start, end - a->start, a->prot, flags, a->fd, a->off);
         if (m == (void *)a->start)
             continue;
         if (m != MAP_FAILED)
