@@ -64,23 +64,34 @@ static void floor_touch(const struct floor_image *im)
     }
 }
 
+#ifdef FLOOR_CACHE
+#include <sys/stat.h>
+/* Open FLOOR_CACHE (O_PATH, for the stats) into *dfd and its jump.cache; a failure ends the
+ * program as the loader's refusal would. */
+static int floor_open_cache(int *dfd)
+{
+    int cfd;
+    *dfd = open(FLOOR_CACHE, O_PATH | O_DIRECTORY | O_CLOEXEC);
+    cfd = *dfd < 0 ? -1 : openat(*dfd, "jump.cache", O_RDONLY | O_CLOEXEC);
+    if (cfd < 0)
+        _exit(127);
+    return cfd;
+}
+#endif
+
 #if defined FLOOR_CACHE && defined FLOOR_SPLIT
 /* The floor of a loader of neighbouring split images from one cache: per image a stat of its
  * link (the copy must be current), then one mapping of every image's read-only part and one,
  * copied in at once, of every writable part; the same reads and writes. */
-#include <sys/stat.h>
 static void floor_load(int argc, char **argv, char **envp)
 {
-    int dfd = open(FLOOR_CACHE, O_PATH | O_DIRECTORY | O_CLOEXEC), cfd;
+    int dfd, cfd = floor_open_cache(&dfd);
     size_t n = sizeof floor_images / sizeof floor_images[0];
     const struct floor_image *first = &floor_images[0], *last = &floor_images[n - 1];
     uintptr_t lo, hi;
     (void)argc;
     (void)argv;
     (void)envp;
-    cfd = dfd < 0 ? -1 : openat(dfd, "jump.cache", O_RDONLY | O_CLOEXEC);
-    if (cfd < 0)
-        _exit(127);
     for (size_t i = 0; i < n; i++) {
         struct stat st;
         if (fstatat(dfd, floor_images[i].path, &st, 0) != 0)
@@ -105,16 +116,12 @@ static void floor_load(int argc, char **argv, char **envp)
  * the cache with the first segment's protection, one mprotect per later run of another
  * protection (never writable and executable at once), anonymous pages for bss beyond the
  * file. The cache's index is not read: the offsets are compiled in. */
-#include <sys/stat.h>
 static void floor_load(int argc, char **argv, char **envp)
 {
-    int dfd = open(FLOOR_CACHE, O_PATH | O_DIRECTORY | O_CLOEXEC), cfd;
+    int dfd, cfd = floor_open_cache(&dfd);
     (void)argc;
     (void)argv;
     (void)envp;
-    cfd = dfd < 0 ? -1 : openat(dfd, "jump.cache", O_RDONLY | O_CLOEXEC);
-    if (cfd < 0)
-        _exit(127);
     for (size_t i = 0; i < sizeof floor_images / sizeof floor_images[0]; i++) {
         const struct floor_image *im = &floor_images[i];
         const struct floor_seg *g0 = &im->seg[0], *gl = &im->seg[im->nseg - 1];

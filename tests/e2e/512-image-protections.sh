@@ -19,23 +19,7 @@ ORG=0x62c00000
 mkjump "$PWD/v" libpr 1.0.0 $ORG pr.c
 
 # A program printing the mappings inside the library's range: "start end perms".
-cat >maps.h <<'C'
-#include <stdio.h>
-#include <stdlib.h>
-static void show_maps(void)
-{
-    char line[512];
-    FILE *f = fopen("/proc/self/maps", "r");
-    while (f && fgets(line, sizeof line, f)) {
-        unsigned long a, b;
-        char perms[8];
-        if (sscanf(line, "%lx-%lx %7s", &a, &b, perms) == 3 && a >= 0x62c00000ul && a < 0x62c10000ul)
-            printf("%lx %lx %.3s\n", a, b, perms);
-    }
-    if (f)
-        fclose(f);
-}
-C
+maps_h 0x62c00000 0x62c10000 >maps.h
 cat >plain.c <<'C'
 #include "maps.h"
 int pr_call(int x);

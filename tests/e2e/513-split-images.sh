@@ -24,24 +24,12 @@ cat >sc.c <<'C'
 static char sc_name[] = "third";
 int sc_f(void) { return (int)sizeof sc_name; }
 C
+# the mappings between 0x64000000 and 0x6c000000, "map start end perms", after the output
+maps_h 0x64000000 0x6c000000 "map " >maps.h
 cat >prog.c <<'C'
-#include <stdio.h>
 #include <string.h>
+#include "maps.h"
 int sa_f(int), sb_f(int), sc_f(void);
-/* the mappings between 0x64000000 and 0x6c000000, "start end perms", after the output */
-static void show_maps(void)
-{
-    char line[512];
-    FILE *f = fopen("/proc/self/maps", "r");
-    while (f && fgets(line, sizeof line, f)) {
-        unsigned long a, b;
-        char perms[8];
-        if (sscanf(line, "%lx-%lx %7s", &a, &b, perms) == 3 && a >= 0x64000000ul && a < 0x6c000000ul)
-            printf("map %lx %lx %.3s\n", a, b, perms);
-    }
-    if (f)
-        fclose(f);
-}
 int main(int argc, char **argv)
 {
     printf("sa_f(1) = %d, sb_f(2) = %d, sc_f() = %d\n", sa_f(1), sb_f(2), sc_f());

@@ -141,3 +141,25 @@ shlib_steps() {
     expect_in "$1.shlib" "The stub library and the sharable libraries have identical symbols."
     run 0 "$1.install" make shlib-install
 }
+
+# maps_h LO HI [PREFIX]: a C header defining show_maps(), which prints each mapping of the
+# process that starts in [LO, HI) as "PREFIXstart end perms" (hex, no 0x; perms rwx only).
+maps_h() {
+    cat <<C
+#include <stdio.h>
+#include <stdlib.h>
+static void show_maps(void)
+{
+    char line[512];
+    FILE *f = fopen("/proc/self/maps", "r");
+    while (f && fgets(line, sizeof line, f)) {
+        unsigned long a, b;
+        char perms[8];
+        if (sscanf(line, "%lx-%lx %7s", &a, &b, perms) == 3 && a >= $1ul && a < $2ul)
+            printf("${3:-}%lx %lx %.3s\\n", a, b, perms);
+    }
+    if (f)
+        fclose(f);
+}
+C
+}
