@@ -76,13 +76,23 @@ struct lib {
     uint32_t flags;         /* the note's JUMP_NOTE_F_* */
     uint32_t vword;
     int nseg;
-    struct { uintptr_t start, end; int prot; } seg[MAX_PHDRS];
+    struct lseg *seg;       /* its segments, in seg_pool: a library's record stays small, so
+                             * that N of them fault in few pages */
     int span_open;          /* mapped writable as a whole (map_span) until seal() */
     int overridden;         /* the program changes some of its slots or cells (lib_overridden) */
     int aside;              /* put aside to be mapped with its neighbours (map_put_aside) */
     int nopen;              /* read-only pages made writable for overrides and fixups, */
-    struct { uintptr_t page; int prot; } open[8]; /* given back their protection by seal() */
+    struct lopen *open;     /* given back their protection by seal(); in open_pool */
 };
+
+struct lseg { uintptr_t start, end; int prot; };
+struct lopen { uintptr_t page; int prot; };
+#define MAX_OPEN 8          /* pages per library the loader opens at once */
+_Static_assert(JV_MAX_SEGS <= MAX_PHDRS, "an image's segments fit its share of seg_pool");
+static struct lseg seg_pool[MAX_LIBS * MAX_PHDRS];
+static int nseg_pool;
+static struct lopen open_pool[MAX_LIBS * MAX_OPEN];
+static int nopen_pool;
 
 #define PAGE_DOWN(a) ((a) & ~(uintptr_t)(JUMP_PAGE - 1))
 #define PAGE_UP(a) (((a) + JUMP_PAGE - 1) & ~(uintptr_t)(JUMP_PAGE - 1))
@@ -898,6 +908,9 @@ static void map_image(struct lib *l, const struct source *src)
     read_image(l, src, &im, &notebuf);
     judge_image(l, &im);
     l->overridden = lib_overridden(l);
+    /* each library is mapped once, with at most MAX_PHDRS segments (jv_headers) */
+    l->seg = seg_pool + nseg_pool;
+    nseg_pool += im.nseg;
     if (put_aside(l, &im, src)) {
         cur_cache = NULL;
         return;
@@ -1258,10 +1271,22 @@ static int stubs_image(const struct lib *l, const uintptr_t *rec)
 static void check_used(void)
 {
     const uintptr_t *u = __start_jump_used;
+    int own = 1;
     if (!u)
         return;
     struct lib *l = NULL;
     const uintptr_t *grec = NULL;
+    /* Every image the very one its stubs were made for: no member needs checking, and the
+     * list (a group per stub member, spread over the program's data) is not walked, only
+     * its start checked. */
+    for (const uintptr_t *r = __start_jump_libs; own && r + JR_NWORDS <= __stop_jump_libs; r += JR_NWORDS) {
+        size_t k = (size_t)(r - __start_jump_libs) / JR_NWORDS;
+        own = stubs_image(k < sizeof rec_lib / sizeof rec_lib[0] && rec_lib[k] ? rec_lib[k]
+                                                                          : lib_named((const char *)r[JR_SONAME]),
+                          r);
+    }
+    if (own && u + JU_NWORDS <= __stop_jump_used && u[JU_KIND] == JUMP_USED_GROUP)
+        return;
     for (; u + JU_NWORDS <= __stop_jump_used; u += JU_NWORDS) {
         const uintptr_t *info;
         /* A member's group: look its library up once, and skip the whole member when the image
@@ -1370,7 +1395,11 @@ static void poke(struct lib *l, uintptr_t where, const void *bytes, size_t n)
                 open |= l->open[i].page == pg;
             if (open)
                 continue;
-            if (l->nopen == (int)(sizeof l->open / sizeof l->open[0]))
+            if (!l->open) {
+                l->open = open_pool + nopen_pool; /* each library asks once */
+                nopen_pool += MAX_OPEN;
+            }
+            if (l->nopen == MAX_OPEN)
                 seal(l);
             /* writable, not executable, while it is written: never both at once */
             if (mprotect((void *)pg, JUMP_PAGE, PROT_READ | PROT_WRITE) != 0)

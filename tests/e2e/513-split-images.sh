@@ -108,6 +108,27 @@ if ! emulated; then
 map 6a000000 ${wend#0x} rw-" "the mappings of the three images from the cache"
     [ "$(grep -c '^map ' f.out)" -gt 2 ] || { cat f.out; fail "from the files, one mapping per part at least"; }
 fi
+# A zoned entry whose headers put libsa's first segment past the end of the cache: refused,
+# naming the cache and the ways out, as any damaged copy.
+cp inst/jump.cache cache.good
+count=$(od -An -tu4 -j 12 -N 4 inst/jump.cache | tr -d ' ')
+for ((i = 0; i < count; i++)); do
+    [ "$(dd if=inst/jump.cache bs=1 skip=$((48 + i * 176 + 8)) count=64 2>/dev/null | tr -d '\0')" = libsa.so.1 ] && break
+done
+head_at=$(od -An -tu8 -j $((48 + i * 176 + 136)) -N8 inst/jump.cache | tr -d ' ')
+if [ $PS = 8 ]; then
+    phoff=$(od -An -tu8 -j $((head_at + 32)) -N8 inst/jump.cache | tr -d ' ') field=8
+else
+    phoff=$(od -An -tu4 -j $((head_at + 28)) -N4 inst/jump.cache | tr -d ' ') field=4
+fi
+printf '\377\377\377\177' | dd of=inst/jump.cache bs=1 seek=$((head_at + phoff + field)) conv=notrunc 2>/dev/null
+run 127 dmg.out exe ./prog
+expect_in dmg.out "can't load library '$PWD/inst/libsa.so.1'" \
+    "(its copy in $PWD/inst/jump.cache: run jump-ldconfig on that directory, or set JUMP_NO_CACHE=1)"
+JUMP_NO_CACHE=1 run 0 dmg2.out exe ./prog
+expect_in dmg2.out "$want"
+cp cache.good inst/jump.cache
+
 # A program holding a copy of sa_count (x86-64) or writing the library's own: either way the
 # library sees the value.
 run 0 cp.out exe ./copyprog
