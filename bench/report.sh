@@ -278,7 +278,10 @@ cpu=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo 2>/dev/null)
                 tx=$(get "$a" jump 50 dirty_text_pages) dx=$(get "$a" jump 50 dirty_data_pages_max)
                 t="text 0: $(le "$tx" 0); data ≤ 1: $(le "$dx" 1)"
             fi
-            echo "| $a | $v | $(num "$x" 1) | $(num "$(get "$a" "$v" 50 dirty_text_pages)") | $(num "$(get "$a" "$v" 50 dirty_data_pages_max)") | $(num "$(get "$a" "$v" 50 libs_over_one_data_page)") | $t |"
+            dx=$(get "$a" "$v" 50 dirty_data_pages_max) ox=$(get "$a" "$v" 50 libs_over_one_data_page)
+            # the split images share mappings: only the average per library is known
+            [ $v = jumpsplit ] && dx="" ox=""
+            echo "| $a | $v | $(num "$x" 1) | $(num "$(get "$a" "$v" 50 dirty_text_pages)") | $(num "$dx") | $(num "$ox") | $t |"
         done
     done
     echo

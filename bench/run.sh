@@ -565,8 +565,11 @@ for a in $ARCHES; do
                 IFS=$'\t' read -r per text mx over <"$A/mem-$v.out"
                 record "$a" "$v" $MEMN dirty_kb_per_lib "$per"
                 record "$a" "$v" $MEMN dirty_text_pages "$text"
-                record "$a" "$v" $MEMN dirty_data_pages_max "$mx"
-                record "$a" "$v" $MEMN libs_over_one_data_page "$over"
+                # (the split images share mappings: per library only the average is known)
+                if [ "$v" != jumpsplit ]; then
+                    record "$a" "$v" $MEMN dirty_data_pages_max "$mx"
+                    record "$a" "$v" $MEMN libs_over_one_data_page "$over"
+                fi
             else
                 kill -KILL $pid 2>/dev/null
                 wait $pid 2>/dev/null
