@@ -126,6 +126,8 @@ static void rewrite_head(cached *c)
         uint64_t off;
         if (type == 4)
             off = c->noteoff;
+        else if (type == 1 && memsz == 0)
+            continue; /* no pages: the loader passes it over (jv_headers) */
         else if (type == 1)
             off = va >= c->wlo ? c->rw + (va - c->wlo) : c->ro + (va - c->rlo);
         else
