@@ -184,6 +184,23 @@ static void test_params_round_trip_and_compare(void **state)
     buf_addc(&msgs, 0);
     assert_string_equal((char *)msgs.p, "the load address has changed from 0x6a380000 to 0x6a400000\n"
                                         "the jump table size has changed from 0x400 to 0x800\n");
+    /* a split image (-w): a seventh line, read back and compared; a classic file has six */
+    {
+        blob b;
+        assert_int_equal(blob_read(path, &b, &e), 0);
+        assert_null(memmem(b.p, b.len, "Writable=", 9));
+        blob_free(&b);
+    }
+    p.writable = 0x70000000;
+    assert_int_equal(jp_save(path, &p, &e), 0);
+    assert_int_equal(jp_load(path, &q, &e), 1);
+    assert_int_equal(q.writable, 0x70000000);
+    r = q;
+    r.writable = 0;
+    msgs.len = 0;
+    assert_int_equal(jp_compare(&q, &r, &msgs), 1);
+    buf_addc(&msgs, 0);
+    assert_string_equal((char *)msgs.p, "the writable origin has changed from 0x70000000 to 0x0\n");
     unlink(path);
     free(path);
     rmdir(dir);

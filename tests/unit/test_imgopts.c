@@ -10,6 +10,7 @@
 
 #include "diag.h"
 #include "imgopts.h"
+#include "layout.h"
 
 static void test_options(void **state)
 {
@@ -52,10 +53,45 @@ static void test_options(void **state)
     assert_string_equal(e.msg, "unknown architecture 'sparc' (i386 or x86_64)");
 }
 
+/* -w: a split image's layout (GOT after the jump table, variables from the writable origin),
+ * and what it refuses. */
+static void test_split(void **state)
+{
+    img_opts o;
+    layout l;
+    jerr e;
+    (void)state;
+    img_opts_init(&o);
+    assert_int_equal(img_opts_option(&o, 'a', "0x64000000", &e), 1);
+    assert_int_equal(img_opts_option(&o, 'j', "0x1000", &e), 1);
+    assert_int_equal(img_opts_option(&o, 'g', "0x1000", &e), 1);
+    assert_int_equal(img_opts_option(&o, 'w', "0x6a000000", &e), 1);
+    assert_int_equal(img_opts_layout(&o, &l, 8, 0x60000000, &e), 0);
+    assert_true(l.split && l.got == 0x64001000u && l.data == 0x6a000000u && l.dataaddr == 0x6a000000u);
+    assert_true(layout_var(&l, 0x10) == 0x6a000010u && layout_cell(&l, 2) == 0x64001010u);
+    /* a constant stays with the variables (only -d puts it after the jump table) */
+    assert_true(layout_var_at(&l, 'K', 8) == 0x6a000008u);
+    /* the GOT ends at 0x64002000: the writable origin must be at or above it, page-aligned */
+    assert_int_equal(img_opts_option(&o, 'w', "0x64001000", &e), 1);
+    assert_int_equal(img_opts_layout(&o, &l, 8, 0x60000000, &e), -1);
+    assert_string_equal(e.msg, "writable origin 0x64001000 must be page-aligned and above the jump table and GOT (0x64002000)");
+    assert_int_equal(img_opts_option(&o, 'w', "0x6a000800", &e), 1);
+    assert_int_equal(img_opts_layout(&o, &l, 8, 0x60000000, &e), -1);
+    assert_int_equal(img_opts_option(&o, 'w', "0x64002000", &e), 1);
+    assert_int_equal(img_opts_layout(&o, &l, 8, 0x60000000, &e), 0);
+    assert_int_equal(img_opts_option(&o, 'w', "0x6a00zz", &e), -1);
+    assert_string_equal(e.msg, "invalid number '0x6a00zz' for -w");
+    assert_int_equal(img_opts_option(&o, 'd', "0x6b000000", &e), 1);
+    assert_int_equal(img_opts_layout(&o, &l, 8, 0x60000000, &e), -1);
+    assert_string_equal(e.msg, "-d and -w exclude each other: a data origin, or a writable origin");
+    assert_int_equal(e.status, EXIT_USAGE);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_options),
+        cmocka_unit_test(test_split),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
