@@ -79,6 +79,14 @@ static uint64_t up8(uint64_t v) { return (v + 7) / 8 * 8; }
 static uint64_t up_page(uint64_t v) { return (v + JUMP_PAGE - 1) & ~(uint64_t)(JUMP_PAGE - 1); }
 static uint64_t down_page(uint64_t v) { return v & ~(uint64_t)(JUMP_PAGE - 1); }
 
+/* Where an ELF header h of pointer size ps says its program headers are: their offset, and
+ * their count as the function's value (entries of 56 bytes for ps 8, 32 for ps 4). */
+static unsigned phdr_table(const uint8_t *h, unsigned ps, uint64_t *phoff)
+{
+    *phoff = ps == 8 ? rd64le(h + 32) : rd32le(h + 28);
+    return ps == 8 ? (unsigned)(h[56] | h[57] << 8) : (unsigned)(h[44] | h[45] << 8);
+}
+
 /* Is c a split image, every read-only segment below its data origin and every writable one
  * at or above it, on pages of their own, its headers within the copied head? Then it can be
  * cached by zone: c's zone ranges are set. */
@@ -86,8 +94,8 @@ static int splits(cached *c)
 {
     const jv_image *im = &c->im;
     const uint8_t *h = c->img.p;
-    uint64_t phoff = im->ps == 8 ? rd64le(h + 32) : rd32le(h + 28);
-    unsigned phnum = im->ps == 8 ? (unsigned)(h[56] | h[57] << 8) : (unsigned)(h[44] | h[45] << 8);
+    uint64_t phoff;
+    unsigned phnum = phdr_table(h, im->ps, &phoff);
     c->rlo = c->wlo = UINT64_MAX;
     c->rhi = c->whi = 0;
     if (jv_elf_at(h, c->img.len) != 0 || phoff + (uint64_t)phnum * (im->ps == 8 ? 56 : 32) > head_len(c))
@@ -115,8 +123,8 @@ static void rewrite_head(cached *c)
 {
     uint8_t *h = c->head;
     int wide = c->im.ps == 8;
-    uint64_t phoff = wide ? rd64le(h + 32) : rd32le(h + 28);
-    unsigned phnum = wide ? (unsigned)(h[56] | h[57] << 8) : (unsigned)(h[44] | h[45] << 8);
+    uint64_t phoff;
+    unsigned phnum = phdr_table(h, c->im.ps, &phoff);
     const jv_seg *s0 = &c->im.seg[0];
     c->noteoff = c->ro + (s0->vaddr - c->rlo) + (c->im.note_off - s0->offset);
     for (unsigned i = 0; i < phnum; i++) {

@@ -178,10 +178,11 @@ static int make_layout(loader *L, jerr *e)
                     m->arch->min_origin, &sub) != 0)
         return jerr_set(e, EXIT_BAD, "%s: the stub's layout is impossible: %s", L->v ? L->v[0].stub : m->root,
                         sub.msg);
+    if (m->waddr && layout_split(&m->l, m->waddr, &sub) != 0)
+        return jerr_set(e, EXIT_BAD, "%s: the stub's layout is impossible: %s", L->v ? L->v[0].stub : m->root,
+                        sub.msg);
     if (m->waddr)
-        return layout_split(&m->l, m->waddr, &sub) != 0
-                   ? jerr_set(e, EXIT_BAD, "%s: the stub's layout is impossible: %s", L->v ? L->v[0].stub : m->root, sub.msg)
-                   : 0;
+        return 0;
     for (size_t i = 0; i < L->n; i++) {
         if (L->v[i].kind != 'G')
             continue;

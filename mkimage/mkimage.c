@@ -714,7 +714,8 @@ static void gen_script(build *b, buf *s)
 
 /* ---- checks on the linked image ---- */
 
-/* *tend: the end of what lies below a split image's writable origin (else *end). */
+/* *tend: the end of what lies below a split image's writable origin (else *end); that it
+ * stays below is the linker script's ASSERT (gen_script). */
 static int check_output(build *b, const char *path, uint64_t *end, uint64_t *tend, jerr *e)
 {
     blob bl;
@@ -760,11 +761,6 @@ static int check_output(build *b, const char *path, uint64_t *end, uint64_t *ten
                      s->name);
             goto out;
         }
-    }
-    if (b->l.split && *tend > b->l.data) {
-        jerr_set(e, EXIT_BAD, "the image's read-only part ends at 0x%llx, above its writable origin 0x%llx: move -w up",
-                 (unsigned long long)*tend, (unsigned long long)b->l.data);
-        goto out;
     }
     if (*end > b->a->max_end) {
         jerr_set(e, EXIT_BAD, "the image ends at 0x%llx, above the %s limit 0x%llx",

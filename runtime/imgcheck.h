@@ -380,6 +380,8 @@ typedef struct jv_cache_entry {
     uint32_t headlen, notelen;
     uint64_t noteoff;           /* where the note is in the image (zoned: in the cache) */
     uint32_t flags;             /* JUMP_CACHE_ZONED: the headers' offsets are the cache's */
+    uint64_t view;              /* what the headers' offsets lie in: the copy's size, or the
+                                 * whole cache's for a zoned entry (offset 0) */
 } jv_cache_entry;
 
 static inline const char *jv_cache_header(const uint8_t *p, uint64_t len, uint64_t fsize, uint64_t *index)
@@ -449,24 +451,16 @@ static inline int jv_cache_find(const uint8_t *idx, uint64_t len, uint64_t fsize
         note = jv_le64(p + JUMP_CACHE_E_NOTE);
         e->noteoff = jv_le64(p + JUMP_CACHE_E_NOTEOFF);
         e->flags = jv_le32(p + JUMP_CACHE_E_FLAGS);
-        if (e->flags == JUMP_CACHE_ZONED) {
-            /* The segments are anywhere in the cache: jv_headers checks each against the
-             * cache's size, as it checks an image's against its file's. */
-            if (e->offset != 0 || e->size > JV_MAX_IMAGE || e->noteoff > fsize || e->notelen > fsize - e->noteoff ||
-                e->headlen != (e->size < JUMP_CACHE_HEAD_COPY ? e->size : JUMP_CACHE_HEAD_COPY) ||
-                head > len || e->headlen > len - head || note > len || e->notelen > len - note) {
-                *why = "corrupt entry";
-                return -1;
-            }
-            e->head = idx + head;
-            e->note = idx + note;
-            return 1;
-        }
-        if (e->flags || (e->offset & (JUMP_PAGE - 1)) || e->offset < len || e->offset > fsize ||
-            e->size > fsize - e->offset || e->size > JV_MAX_IMAGE ||
-            e->headlen != (e->size < JUMP_CACHE_HEAD_COPY ? e->size : JUMP_CACHE_HEAD_COPY) ||
+        /* A copy of the image file lies page-aligned after the index; a zoned entry's segments
+         * lie anywhere in the cache (offset 0): jv_headers checks each against the cache's
+         * size, as it checks an image's against its file's. */
+        e->view = e->flags == JUMP_CACHE_ZONED ? fsize : e->size;
+        if ((e->flags == JUMP_CACHE_ZONED ? e->offset != 0
+                                          : e->flags || (e->offset & (JUMP_PAGE - 1)) || e->offset < len ||
+                                                e->offset > fsize || e->size > fsize - e->offset) ||
+            e->size > JV_MAX_IMAGE || e->headlen != (e->size < JUMP_CACHE_HEAD_COPY ? e->size : JUMP_CACHE_HEAD_COPY) ||
             head > len || e->headlen > len - head || note > len || e->notelen > len - note ||
-            e->noteoff > e->size || e->notelen > e->size - e->noteoff) {
+            e->noteoff > e->view || e->notelen > e->view - e->noteoff) {
             *why = "corrupt entry";
             return -1;
         }

@@ -712,7 +712,7 @@ static void read_image(struct lib *l, const struct source *src, jv_image *im, ui
     if (src->cache) {
         hdr = src->e.head;
         got = (ssize_t)src->e.headlen;
-        size = src->e.flags ? src->cache->size : src->e.size; /* zoned: offsets in the cache */
+        size = src->e.view;
     } else {
         do
             got = pread(fd, hdrbuf, sizeof hdrbuf, 0);

@@ -16,13 +16,11 @@ static void look(const uint8_t *data, size_t size, uint64_t index, const char *n
     const char *why;
     if (jv_cache_find(data, index, size, name, (uint32_t)jump_name_hash(name), ps, &e, &why) != 1)
         return;
-    if ((e.flags ? e.offset != 0 || e.noteoff > size || e.notelen > size - e.noteoff
-                 : e.offset > size || e.size > size - e.offset) ||
+    if (e.offset > size || e.view > size - e.offset || e.noteoff > e.view || e.notelen > e.view - e.noteoff ||
         e.head < data || e.head + e.headlen > data + index || e.note < data || e.note + e.notelen > data + index)
         __builtin_trap();
-    /* a zoned entry's headers give offsets in the cache, whose size bounds them */
-    if (!jv_headers(e.head, e.headlen, e.flags ? size : e.size, ps, &im) && e.noteoff == im.note_off &&
-        e.notelen == im.note_len)
+    /* the headers' offsets lie in e.view: the copy, or the whole cache for a zoned entry */
+    if (!jv_headers(e.head, e.headlen, e.view, ps, &im) && e.noteoff == im.note_off && e.notelen == im.note_len)
         (void)jv_note(e.note, im.note_len, &im);
 }
 

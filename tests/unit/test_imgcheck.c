@@ -338,6 +338,7 @@ static void test_cache(void **state)
     assert_int_equal(jv_cache_find(c, idx, CACHE_SIZE, "libtwo.so.1", (uint32_t)jump_name_hash("libtwo.so.1"), 8, &e, &why), 1);
     assert_int_equal(e.ino, 1001);
     assert_int_equal(e.offset, 0x3000);
+    assert_int_equal(e.view, 64); /* a copy: its headers' offsets lie in the image */
     assert_ptr_equal(e.head, c + CACHE_COPIES + 64);
     assert_ptr_equal(e.note, c + CACHE_COPIES + 64 + 48);
     /* another pointer size, another name, a name that only shares a prefix: none */
@@ -424,6 +425,7 @@ static void test_cache(void **state)
         assert_int_equal(e.flags, JUMP_CACHE_ZONED);
         assert_int_equal(e.offset, 0);
         assert_int_equal(e.noteoff, 0x2040);
+        assert_int_equal(e.view, CACHE_SIZE); /* its headers' offsets lie anywhere in the cache */
         static const struct { unsigned field, size; uint64_t value; } badz[] = {
             {JUMP_CACHE_E_OFFSET, 8, 0x3000},            /* a zoned copy has no one place */
             {JUMP_CACHE_E_NOTEOFF, 8, CACHE_SIZE - 8},   /* the note past the cache */
