@@ -10,6 +10,11 @@
 
 #define JUMP_PAGE 0x1000u
 
+/* A split image's writable origin (mkimage -w) is a multiple of this, the largest alignment
+ * of a C object on either architecture (max_align_t): writable parts of images next to each
+ * other may share pages. */
+#define JUMP_WALIGN 16u
+
 /* GOT cell 1 holds this magic (classic). */
 #define JUMP_GOT_MAGIC 0xfeeb1ed3u
 

@@ -52,10 +52,12 @@ int layout_init(layout *l, uint64_t origin, uint64_t jumpsize, uint64_t gotsize,
 
 int layout_split(layout *l, uint64_t waddr, jerr *e)
 {
-    if (waddr % JUMP_PAGE || waddr < l->got + l->gotsize)
+    /* Any multiple of JUMP_WALIGN on a page above the read-only part: neighbours' writable
+     * parts may share pages (the loader and jump-ldconfig put each one's bytes in place). */
+    if (waddr % JUMP_WALIGN || (waddr & ~(uint64_t)(JUMP_PAGE - 1)) < l->got + l->gotsize)
         return jerr_set(e, EXIT_BAD,
-                        "writable origin 0x%llx must be page-aligned and above the jump table and GOT (0x%llx)",
-                        (unsigned long long)waddr, (unsigned long long)(l->got + l->gotsize));
+                        "writable origin 0x%llx must be a multiple of %u on a page above the jump table and GOT (0x%llx)",
+                        (unsigned long long)waddr, JUMP_WALIGN, (unsigned long long)(l->got + l->gotsize));
     l->dataaddr = l->data = waddr;
     l->split = 1;
     return 0;

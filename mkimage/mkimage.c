@@ -678,8 +678,8 @@ static void gen_script(build *b, buf *s)
         buf_printf(s, "  .jump.table 0x%llx : { KEEP(*(.jump.table)) } :table\n", (unsigned long long)l->origin);
         buf_printf(s, "  .jump.got 0x%llx : { KEEP(*(.jump.got)) } :table\n", (unsigned long long)l->got);
         buf_printf(s, script_text, "table");
-        buf_printf(s, "  ASSERT(. <= 0x%llx, \"the image's read-only part runs past its writable origin 0x%llx: move -w up\")\n",
-                   (unsigned long long)l->data, (unsigned long long)l->data);
+        buf_printf(s, "  ASSERT(. <= 0x%llx, \"the image's read-only part runs into the page of its writable origin 0x%llx: move -w up\")\n",
+                   (unsigned long long)(l->data & ~(uint64_t)(JUMP_PAGE - 1)), (unsigned long long)l->data);
         vars_script_data(b, s);
         if (!vars_any_data(b))
             buf_printf(s, "  . = 0x%llx;\n", (unsigned long long)l->data);

@@ -292,6 +292,15 @@ static int check_object(build *b, mvar *m, jerr *e)
                 (unsigned long long)m->x->size);
         goto out;
     }
+    if (sec->align > 1 && (m->addr - m->offset) % sec->align) {
+        /* the origin the offsets count from is the cause (a split image's -w): getsize cannot help */
+        jerr_at(e, EXIT_BAD, b->vars.path, m->x->line, 0,
+                "variable '%s' must be aligned to %llu, which its writable origin 0x%llx is not: "
+                "choose a multiple of %llu for mkimage -w",
+                m->x->name, (unsigned long long)sec->align, (unsigned long long)(m->addr - m->offset),
+                (unsigned long long)sec->align);
+        goto out;
+    }
     if (sec->align > 1 && m->addr % sec->align) {
         jerr_at(e, EXIT_BAD, b->vars.path, m->x->line, 0,
                 "variable '%s' must be aligned to %llu but its offset 0x%llx puts it at "

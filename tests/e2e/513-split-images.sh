@@ -175,10 +175,10 @@ refused() { # STATUS TEXT -- CMD...: exit status STATUS, TEXT in the error
 refused 2 "-d and -w exclude each other" -- mkimage -l libsa -v 1.0.0 -a $T0 -j 0x1000 -g 0x1000 -d 0x6b000000 -w $W0 -- sa.o -lc
 refused 2 "-F aout cannot hold a split image (-w): an a.out image is one range" -- \
     mkimage -l libsa -v 1.0.0 -a $T0 -j 0x1000 -g 0x1000 -w $W0 -F aout -- sa.o -lc
-refused 1 "writable origin 0x6a000800 must be page-aligned and above the jump table and GOT (0x64002000)" -- \
-    mkimage -l libsa -v 1.0.0 -a $T0 -j 0x1000 -g 0x1000 -w 0x6a000800 -- sa.o -lc
-refused 1 "writable origin 0x64001000 must be page-aligned and above" -- mkimage -l libsa -v 1.0.0 -a $T0 -j 0x1000 -g 0x1000 -w 0x64001000 -- sa.o -lc
-refused 2 "the image's read-only part runs past its writable origin 0x64002000: move -w up" -- mkimage -f -l libsa -v 1.0.0 -a $T0 -j 0x1000 -g 0x1000 -w 0x64002000 -- sa.o -lc
+refused 1 "writable origin 0x6a000804 must be a multiple of 16 on a page above the jump table and GOT (0x64002000)" -- \
+    mkimage -l libsa -v 1.0.0 -a $T0 -j 0x1000 -g 0x1000 -w 0x6a000804 -- sa.o -lc
+refused 1 "writable origin 0x64001000 must be a multiple of 16 on a page above" -- mkimage -l libsa -v 1.0.0 -a $T0 -j 0x1000 -g 0x1000 -w 0x64001000 -- sa.o -lc
+refused 2 "the image's read-only part runs into the page of its writable origin 0x64002000: move -w up" -- mkimage -f -l libsa -v 1.0.0 -a $T0 -j 0x1000 -g 0x1000 -w 0x64002000 -- sa.o -lc
 refused 1 "the writable origin has changed from 0x6a000000 to 0x6b000000" -- \
     mkimage -l libsa -v 1.0.0 -a $T0 -j 0x1000 -g 0x1000 -w 0x6b000000 -- sa.o -lc
 grep -q "^Writable=0x6a000000$" jump/jump.params || fail "a refused build left jump.params as it was"

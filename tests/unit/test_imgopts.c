@@ -71,12 +71,19 @@ static void test_split(void **state)
     assert_true(layout_var(&l, 0x10) == 0x6a000010u && layout_cell(&l, 2) == 0x64001010u);
     /* a constant stays with the variables (only -d puts it after the jump table) */
     assert_true(layout_var_at(&l, 'K', 8) == 0x6a000008u);
-    /* the GOT ends at 0x64002000: the writable origin must be at or above it, page-aligned */
-    assert_int_equal(img_opts_option(&o, 'w', "0x64001000", &e), 1);
+    /* the GOT ends at 0x64002000: the writable origin must be on a page at or above it, a
+     * multiple of 16 (neighbours' writable parts may share pages) */
+    assert_int_equal(img_opts_option(&o, 'w', "0x64001ff0", &e), 1);
     assert_int_equal(img_opts_layout(&o, &l, 8, 0x60000000, &e), -1);
-    assert_string_equal(e.msg, "writable origin 0x64001000 must be page-aligned and above the jump table and GOT (0x64002000)");
-    assert_int_equal(img_opts_option(&o, 'w', "0x6a000800", &e), 1);
+    assert_string_equal(e.msg, "writable origin 0x64001ff0 must be a multiple of 16 on a page above the jump table and GOT (0x64002000)");
+    assert_int_equal(img_opts_option(&o, 'w', "0x6a000808", &e), 1);
     assert_int_equal(img_opts_layout(&o, &l, 8, 0x60000000, &e), -1);
+    assert_string_equal(e.msg, "writable origin 0x6a000808 must be a multiple of 16 on a page above the jump table and GOT (0x64002000)");
+    assert_int_equal(img_opts_option(&o, 'w', "0x6a000810", &e), 1);
+    assert_int_equal(img_opts_layout(&o, &l, 8, 0x60000000, &e), 0);
+    assert_true(l.split && l.data == 0x6a000810u && layout_var(&l, 0x10) == 0x6a000820u);
+    assert_int_equal(img_opts_option(&o, 'w', "0x64002010", &e), 1);
+    assert_int_equal(img_opts_layout(&o, &l, 8, 0x60000000, &e), 0);
     assert_int_equal(img_opts_option(&o, 'w', "0x64002000", &e), 1);
     assert_int_equal(img_opts_layout(&o, &l, 8, 0x60000000, &e), 0);
     assert_int_equal(img_opts_option(&o, 'w', "0x6a00zz", &e), -1);
