@@ -85,7 +85,9 @@ struct lib {
     struct lopen *open;     /* given back their protection by seal(); in open_pool */
 };
 
-struct lseg { uintptr_t start, end; int prot; };
+/* A segment's bytes [start, end) (a page holds the first and last of them, maybe with a
+ * neighbour's: shared_page), its protection, and whether its pages are in place yet. */
+struct lseg { uintptr_t start, end; int prot, mapped; };
 struct lopen { uintptr_t page; int prot; };
 #define MAX_OPEN 8          /* pages per library the loader opens at once */
 _Static_assert(JV_MAX_SEGS <= MAX_PHDRS, "an image's segments fit its share of seg_pool");
@@ -499,7 +501,7 @@ static void name_occupant(const struct lib *self, uintptr_t start, uintptr_t end
         int in = 0;
         /* by its segments: a split image's two parts lie far apart */
         for (int k = 0; k < order[i]->nseg; k++)
-            in |= order[i]->seg[k].start < end && start < PAGE_UP(order[i]->seg[k].end);
+            in |= PAGE_DOWN(order[i]->seg[k].start) < end && start < PAGE_UP(order[i]->seg[k].end);
         if (order[i] != self && order[i]->state == 3 && in) {
             const struct lib *o = order[i];
             size_t k = strlen(o->soname);
@@ -579,19 +581,18 @@ static _Noreturn void clash(struct lib *l, uintptr_t start, uintptr_t end)
     refuse();
 }
 
-/* Map [addr, addr+len) exactly there, never over an existing mapping: a clash (or a kernel
- * that ignores MAP_FIXED_NOREPLACE and picks another address) names both occupants. */
-static void map_exactly(struct lib *l, uintptr_t addr, size_t len, int prot, int flags, int fd, off_t off)
+/* Map [addr, addr+len) exactly there, never over an existing mapping: 0, or 1 when something
+ * is in the way (or a kernel that ignores MAP_FIXED_NOREPLACE picked another address). */
+static int map_at(struct lib *l, uintptr_t addr, size_t len, int prot, int flags, int fd, off_t off)
 {
     void *m = mmap((void *)addr, len, prot, flags | MAP_FIXED_NOREPLACE, fd, off);
-    if (m == MAP_FAILED && errno == EEXIST)
-        clash(l, l->origin, l->end);
-    if (m == MAP_FAILED)
+    if (m == (void *)addr)
+        return 0;
+    if (m == MAP_FAILED && errno != EEXIST)
         cant_load(l, strerror(errno));
-    if (m != (void *)addr) {
+    if (m != MAP_FAILED)
         munmap(m, len);
-        clash(l, l->origin, l->end);
-    }
+    return 1;
 }
 
 static int jv_prot(unsigned flags)
@@ -600,32 +601,103 @@ static int jv_prot(unsigned flags)
 }
 
 
-/* Remember segment s as mapped with its final protection prot. */
-static void note_segment(struct lib *l, const jv_seg *s, int prot)
+/* Remember segment s, to be mapped with its final protection prot: its record. */
+static struct lseg *note_segment(struct lib *l, const jv_seg *s, int prot)
 {
-    l->seg[l->nseg].start = PAGE_DOWN((uintptr_t)s->vaddr);
-    l->seg[l->nseg].end = (uintptr_t)(s->vaddr + s->memsz);
-    l->seg[l->nseg].prot = prot;
-    l->nseg++;
+    struct lseg *g = &l->seg[l->nseg++];
+    g->start = (uintptr_t)s->vaddr;
+    g->end = (uintptr_t)(s->vaddr + s->memsz);
+    g->prot = prot;
+    g->mapped = 0;
+    return g;
 }
 
-/* One segment: its file pages with its protection, and anonymous pages for a .bss beyond them. */
+/* ---- writable parts that share pages ----
+ * A split image's writable part may start and end anywhere (mkimage -w, a multiple of
+ * JUMP_WALIGN): images laid out next to each other then share the pages where one's part ends
+ * and the next one's begins, and N small images dirty far fewer than N pages. The first of
+ * them to be mapped maps such a page; the others copy their bytes into it. */
+
+/* Does another image's writable segment, already in place, hold page pg beside l's bytes
+ * [va, end) with protection prot? A clash when one holds it that is not writable so, or whose
+ * bytes meet l's: images never share a byte. */
+static int shared_page(struct lib *l, uintptr_t pg, uintptr_t va, uintptr_t end, int prot)
+{
+    for (int i = 0; i < norder; i++) {
+        const struct lib *o = order[i];
+        for (int k = 0; o != l && k < o->nseg; k++) {
+            const struct lseg *g = &o->seg[k];
+            if (!g->mapped || PAGE_DOWN(g->start) > pg || PAGE_UP(g->end) <= pg)
+                continue;
+            if (g->prot != prot || !(prot & PROT_WRITE) || (g->start < end && va < g->end))
+                clash(l, va, end);
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* l's bytes [a, b) of a segment at va, whose file bytes end at fend and lie at off in fd (zeros
+ * after them), into a page another image mapped. */
+static void copy_in(struct lib *l, uintptr_t a, uintptr_t b, uintptr_t va, uintptr_t fend, int fd, off_t off)
+{
+    uintptr_t f = b < fend ? b : fend, z = a > fend ? a : fend;
+    if (a < f && read_at(fd, (void *)a, f - a, off + (off_t)(a - va)) != 0)
+        cant_load(l, "cannot read its writable part");
+    if (b > z)
+        memset((void *)z, 0, b - z);
+}
+
+/* The pages [lo, hi) of the segment g, whose file bytes [g->start, fend) lie at off in fd: from
+ * the file as far as it has bytes (the rest of its last page zeroed where it is the
+ * segment's), anonymous beyond. 0, or 1 when something is in the way (nothing left mapped). */
+static int map_pages(struct lib *l, const struct lseg *g, uintptr_t lo, uintptr_t hi, uintptr_t fend, int fd, off_t off)
+{
+    uintptr_t fpage = fend > g->start ? PAGE_UP(fend) : PAGE_DOWN(g->start);
+    if (fpage > hi)
+        fpage = hi;
+    if (fpage > lo) {
+        if (map_at(l, lo, fpage - lo, g->prot, MAP_PRIVATE, fd, off - (off_t)g->start + (off_t)lo))
+            return 1;
+        if (g->end > fend && fend < fpage && fend >= lo && (g->prot & PROT_WRITE))
+            memset((void *)fend, 0, (g->end < fpage ? g->end : fpage) - fend);
+    }
+    if (hi > fpage && hi > lo &&
+        map_at(l, fpage > lo ? fpage : lo, hi - (fpage > lo ? fpage : lo), g->prot, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)) {
+        if (fpage > lo)
+            munmap((void *)lo, fpage - lo);
+        return 1;
+    }
+    return 0;
+}
+
+/* One segment, recorded as g, its file bytes up to fend at off in fd: its pages with its
+ * protection. A writable segment's first or last page already in place (shared_page) gets
+ * l's bytes copied in. */
+static void map_part(struct lib *l, struct lseg *g, uintptr_t fend, int fd, off_t off)
+{
+    uintptr_t lo = PAGE_DOWN(g->start), hi = PAGE_UP(g->end);
+    if (map_pages(l, g, lo, hi, fend, fd, off)) {
+        /* something is in the way: a neighbour's page, or a clash */
+        if (lo != g->start && shared_page(l, lo, g->start, g->end, g->prot)) {
+            copy_in(l, g->start, g->end < lo + JUMP_PAGE ? g->end : lo + JUMP_PAGE, g->start, fend, fd, off);
+            lo += JUMP_PAGE;
+        }
+        if (hi > lo && hi != g->end && shared_page(l, hi - JUMP_PAGE, g->start, g->end, g->prot)) {
+            copy_in(l, g->start > hi - JUMP_PAGE ? g->start : hi - JUMP_PAGE, g->end, g->start, fend, fd, off);
+            hi -= JUMP_PAGE;
+        }
+        if (hi > lo && map_pages(l, g, lo, hi, fend, fd, off))
+            clash(l, g->start, g->end);
+    }
+    g->mapped = 1;
+}
+
+/* One segment of the image in src. */
 static void map_segment(struct lib *l, const jv_seg *s, const struct source *src)
 {
-    uintptr_t va = (uintptr_t)s->vaddr, pg = PAGE_DOWN(va);
-    uintptr_t fend = va + (uintptr_t)s->filesz, mend = va + (uintptr_t)s->memsz, fpage = PAGE_UP(fend);
-    int prot = jv_prot(s->flags);
-    note_segment(l, s, prot);
-    if (s->filesz) {
-        map_exactly(l, pg, fend - pg, prot, MAP_PRIVATE, src->fd, src->base + (off_t)(s->offset - (va - pg)));
-        /* The rest of the last file page belongs to .bss: zero it. */
-        if (mend > fend && (prot & PROT_WRITE))
-            memset((void *)fend, 0, (mend < fpage ? mend : fpage) - fend);
-    } else {
-        fpage = pg;
-    }
-    if (mend > fpage)
-        map_exactly(l, fpage, mend - fpage, prot, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    map_part(l, note_segment(l, s, jv_prot(s->flags)), (uintptr_t)(s->vaddr + s->filesz), src->fd,
+             src->base + (off_t)s->offset);
 }
 
 /* Does the program change any of l's slots or cells (an override, a copy of a variable): do
@@ -668,17 +740,23 @@ static int map_span(struct lib *l, const jv_image *im, const struct source *src)
     lo = PAGE_DOWN((uintptr_t)im->seg[0].vaddr);
     fhi = PAGE_UP((uintptr_t)(last->vaddr + last->filesz));
     mhi = PAGE_UP((uintptr_t)(last->vaddr + last->memsz));
-    map_exactly(l, lo, fhi - lo, prot0, MAP_PRIVATE, src->fd, src->base + (off_t)(lo - (uintptr_t)delta));
-    if (mhi > fhi)
-        map_exactly(l, fhi, mhi - fhi, writable ? prot0 : jv_prot(last->flags), MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    /* Something in the way (a neighbour's writable part sharing the last page: shared_page):
+     * segment by segment. */
+    if (map_at(l, lo, fhi - lo, prot0, MAP_PRIVATE, src->fd, src->base + (off_t)(lo - (uintptr_t)delta)))
+        return 0;
+    if (mhi > fhi &&
+        map_at(l, fhi, mhi - fhi, writable ? prot0 : jv_prot(last->flags), MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)) {
+        munmap((void *)lo, fhi - lo);
+        return 0;
+    }
     for (int i = 0; i < im->nseg; i++)
-        note_segment(l, &im->seg[i], jv_prot(im->seg[i].flags));
+        note_segment(l, &im->seg[i], jv_prot(im->seg[i].flags))->mapped = 1;
     /* Runs of neighbours with one protection other than the mapping's: one mprotect each. */
     for (int i = 0; !writable && i < l->nseg;) {
         int j = i + 1, prot = l->seg[i].prot;
         while (j < l->nseg && l->seg[j].prot == prot)
             j++;
-        if (prot != prot0 && mprotect((void *)l->seg[i].start, PAGE_UP(l->seg[j - 1].end) - l->seg[i].start, prot) != 0)
+        if (prot != prot0 && mprotect((void *)PAGE_DOWN(l->seg[i].start), PAGE_UP(l->seg[j - 1].end) - PAGE_DOWN(l->seg[i].start), prot) != 0)
             cant_load(l, strerror(errno));
         i = j;
     }
@@ -824,9 +902,9 @@ static void check_mapped(struct lib *l, jv_image *im)
  * neighbours, read-only and writable, not one per image, and the kernel's fault-around reads
  * ahead across them. */
 static struct pseg {
-    uintptr_t start, end;   /* page-aligned start, end of the segment's bytes */
-    off_t off;              /* the start's offset in fd */
-    int fd, prot;
+    struct lseg *g;         /* the segment's record: its bytes, protection */
+    off_t off;              /* the offset of its first byte in fd */
+    int fd;
     struct lib *l;
     const struct cache *cache;
 } psegs[2 * MAX_LIBS];
@@ -846,54 +924,60 @@ static int put_aside(struct lib *l, const jv_image *im, const struct source *src
     for (int i = 0; i < im->nseg; i++) {
         const jv_seg *s = &im->seg[i];
         struct pseg *p = &psegs[npsegs++];
-        p->start = PAGE_DOWN((uintptr_t)s->vaddr);
-        p->end = (uintptr_t)(s->vaddr + s->memsz);
-        p->off = src->base + (off_t)(s->offset - (s->vaddr - p->start));
+        p->g = note_segment(l, s, jv_prot(s->flags));
+        p->off = src->base + (off_t)s->offset;
         p->fd = src->fd;
-        p->prot = jv_prot(s->flags);
         p->l = l;
         p->cache = src->cache;
-        note_segment(l, s, p->prot);
     }
     return l->aside = 1;
 }
 
 /* Map the put-aside segments, run by run. A run that cannot be mapped (something is in the
- * way) is mapped segment by segment, so that the clash names the image and the occupant. */
+ * way) is mapped segment by segment, so that the clash names the image and the occupant and
+ * a page an image loaded from its file holds gets the others' bytes copied in (map_part). */
 static void map_put_aside(void)
 {
     for (int i = 1; i < npsegs; i++) { /* by address: order[] is nearly so already */
         struct pseg t = psegs[i];
         int j = i;
-        for (; j > 0 && psegs[j - 1].start > t.start; j--)
+        for (; j > 0 && psegs[j - 1].g->start > t.g->start; j--)
             psegs[j] = psegs[j - 1];
         psegs[j] = t;
     }
     for (int i = 0, j; i < npsegs; i = j) {
         const struct pseg *a = &psegs[i];
-        uintptr_t end = PAGE_UP(a->end);
-        int flags;
+        uintptr_t start = PAGE_DOWN(a->g->start), end = PAGE_UP(a->g->end), bytes = a->g->end;
+        int flags, prot = a->g->prot;
         void *m;
-        for (j = i + 1; j < npsegs && psegs[j].fd == a->fd && psegs[j].prot == a->prot && psegs[j].start == end &&
-                        psegs[j].off - (off_t)psegs[j].start == a->off - (off_t)a->start;
-             j++)
-            end = PAGE_UP(psegs[j].end);
+        /* The next segment continues the run: in the same file at the same distance from its
+         * offset, with the same protection, on the run's last page or the next one, its bytes
+         * after the run's (neighbours' writable parts share pages in the cache, too). */
+        for (j = i + 1; j < npsegs && psegs[j].fd == a->fd && psegs[j].g->prot == prot &&
+                        PAGE_DOWN(psegs[j].g->start) <= end && psegs[j].g->start >= bytes &&
+                        psegs[j].off - (off_t)psegs[j].g->start == a->off - (off_t)a->g->start;
+             j++) {
+            bytes = psegs[j].g->end;
+            end = PAGE_UP(bytes);
+        }
         /* A run of small writable parts (at most 4 pages per image on average) is copied in
          * at once: every image's host-import cells are written before anything runs, so
          * those pages are copied anyway, and one populating mmap costs far less than a
          * copy-on-write fault per image. A large bss is left to fault on first use. */
         flags = MAP_PRIVATE | MAP_FIXED_NOREPLACE;
-        if ((a->prot & PROT_WRITE) && (end - a->start) / JUMP_PAGE <= 4u * (uintptr_t)(j - i))
+        if ((prot & PROT_WRITE) && (end - start) / JUMP_PAGE <= 4u * (uintptr_t)(j - i))
             flags |= MAP_POPULATE;
-        m = mmap((void *)a->start, end - a->start, a->prot, flags, a->fd, a->off);
-        if (m == (void *)a->start)
+        m = mmap((void *)start, end - start, prot, flags, a->fd, a->off - (off_t)(a->g->start - start));
+        if (m == (void *)start) {
+            for (int k = i; k < j; k++)
+                psegs[k].g->mapped = 1;
             continue;
+        }
         if (m != MAP_FAILED)
-            munmap(m, end - a->start);
+            munmap(m, end - start);
         for (int k = i; k < j; k++) {
             cur_cache = psegs[k].cache;
-            map_exactly(psegs[k].l, psegs[k].start, PAGE_UP(psegs[k].end) - psegs[k].start, psegs[k].prot,
-                        MAP_PRIVATE, psegs[k].fd, psegs[k].off);
+            map_part(psegs[k].l, psegs[k].g, psegs[k].g->end, psegs[k].fd, psegs[k].off);
         }
     }
 }
@@ -1362,10 +1446,10 @@ static void seal(struct lib *l)
          * same one together. */
         for (int i = 0; i < l->nseg;) {
             int j = i + 1, prot = l->seg[i].prot;
-            while (j < l->nseg && l->seg[j].prot == prot && l->seg[j].start == PAGE_UP(l->seg[j - 1].end))
+            while (j < l->nseg && l->seg[j].prot == prot && PAGE_DOWN(l->seg[j].start) == PAGE_UP(l->seg[j - 1].end))
                 j++;
             if (prot != (PROT_READ | PROT_WRITE) &&
-                mprotect((void *)l->seg[i].start, PAGE_UP(l->seg[j - 1].end) - l->seg[i].start, prot) != 0)
+                mprotect((void *)PAGE_DOWN(l->seg[i].start), PAGE_UP(l->seg[j - 1].end) - PAGE_DOWN(l->seg[i].start), prot) != 0)
                 cant_load(l, strerror(errno));
             i = j;
         }
