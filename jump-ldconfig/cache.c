@@ -20,8 +20,9 @@ typedef struct cached {
     struct stat st;
     jv_image im;
     uint64_t copy;          /* where the copy goes (a zoned image: 0) */
-    /* A split image (mkimage -w): its read-only pages [rlo, rhi) go to ro in the cache, its
-     * writable pages [wlo, whi) to rw, and head holds its headers with those offsets. */
+    /* A split image (mkimage -w): the pages of its read-only bytes [rlo, rhi) go to ro in the
+     * cache (the offset of the first of them), those of its writable bytes [wlo, whi) to rw,
+     * and head holds its headers with those offsets. */
     int zoned;
     uint64_t rlo, rhi, wlo, whi, ro, rw, noteoff;
     uint8_t head[JUMP_CACHE_HEAD_COPY];
@@ -106,12 +107,12 @@ static int splits(cached *c)
         uint64_t *lo = w ? &c->wlo : &c->rlo, *hi = w ? &c->whi : &c->rhi;
         if (w != (s->vaddr >= im->data))
             return 0;
-        if (down_page(s->vaddr) < *lo)
-            *lo = down_page(s->vaddr);
-        if (up_page(s->vaddr + s->memsz) > *hi)
-            *hi = up_page(s->vaddr + s->memsz);
+        if (s->vaddr < *lo)
+            *lo = s->vaddr;
+        if (s->vaddr + s->memsz > *hi)
+            *hi = s->vaddr + s->memsz;
     }
-    return c->rhi && c->rhi <= c->wlo && im->note_len &&
+    return c->rhi && up_page(c->rhi) <= down_page(c->wlo) && im->note_len &&
            im->note_off >= im->seg[0].offset && im->note_off - im->seg[0].offset < im->seg[0].filesz &&
            !(im->seg[0].flags & JV_W);
 }
@@ -126,7 +127,7 @@ static void rewrite_head(cached *c)
     uint64_t phoff;
     unsigned phnum = phdr_table(h, c->im.ps, &phoff);
     const jv_seg *s0 = &c->im.seg[0];
-    c->noteoff = c->ro + (s0->vaddr - c->rlo) + (c->im.note_off - s0->offset);
+    c->noteoff = c->ro + (s0->vaddr - down_page(c->rlo)) + (c->im.note_off - s0->offset);
     for (unsigned i = 0; i < phnum; i++) {
         uint8_t *ph = h + phoff + (uint64_t)i * (wide ? 56 : 32);
         uint32_t type = rd32le(ph);
@@ -137,7 +138,7 @@ static void rewrite_head(cached *c)
         else if (type == 1 && memsz == 0)
             continue; /* no pages: the loader passes it over (jv_headers) */
         else if (type == 1)
-            off = va >= c->wlo ? c->rw + (va - c->wlo) : c->ro + (va - c->rlo);
+            off = va >= c->wlo ? c->rw + (va - down_page(c->wlo)) : c->ro + (va - down_page(c->rlo));
         else
             continue;
         if (wide) {
@@ -152,24 +153,47 @@ static void rewrite_head(cached *c)
     }
 }
 
-/* The bytes of c's read-only or writable pages (none: an image without variables or data). */
-static uint64_t zone_len(const cached *c, int writable)
-{
-    uint64_t lo = writable ? c->wlo : c->rlo, hi = writable ? c->whi : c->rhi;
-    return hi > lo ? hi - lo : 0;
-}
-
-/* The zone [lo, hi) of c: each of its segments of that kind at its place, zeros elsewhere. */
+/* c's segments of one kind into the zones, each at its place (zeros around them: bss). */
 static void put_zone(buf *b, const cached *c, int writable)
 {
-    uint64_t lo = writable ? c->wlo : c->rlo;
-    size_t at = b->len;
-    buf_zero(b, (size_t)zone_len(c, writable));
+    uint64_t lo = down_page(writable ? c->wlo : c->rlo), at = writable ? c->rw : c->ro;
     for (int i = 0; i < c->im.nseg; i++) {
         const jv_seg *s = &c->im.seg[i];
         if (((s->flags & JV_W) != 0) == writable)
             memcpy(b->p + at + (s->vaddr - lo), c->img.p + s->offset, (size_t)s->filesz);
     }
+}
+
+/* The zone of one kind from `at`: the images in ord's order (by address), each one's pages
+ * after the one before, except that an image whose bytes begin on the page where the bytes
+ * before it end shares that page (writable parts placed next to each other, mkimage -w):
+ * the zone's pages are then, like memory, each image's bytes at their addresses, and one page
+ * holds many small parts. Images whose bytes meet (two versions of one library) never share.
+ * The end of the zone. */
+static uint64_t place_zone(cached *v, const size_t *ord, size_t nz, int writable, uint64_t at)
+{
+    uint64_t base = 0, first = 0, bytes = 0; /* the current run: its first page's offset and
+                                              * address, the end of its bytes */
+    int open = 0;
+    for (size_t j = 0; j < nz; j++) {
+        cached *c = &v[ord[j]];
+        uint64_t lo = writable ? c->wlo : c->rlo, hi = writable ? c->whi : c->rhi, *off = writable ? &c->rw : &c->ro;
+        if (hi <= lo) { /* nothing of that kind */
+            *off = at;
+            continue;
+        }
+        if (!open || lo < bytes || down_page(lo) >= up_page(bytes)) {
+            open = 1;
+            base = at;
+            first = down_page(lo);
+            bytes = lo;
+        }
+        *off = base + (down_page(lo) - first);
+        bytes = hi;
+        if (base + (up_page(hi) - first) > at)
+            at = base + (up_page(hi) - first);
+    }
+    return at;
 }
 
 static const cached *sort_v;
@@ -190,6 +214,7 @@ typedef struct plan {
     uint64_t index;      /* the end of the index */
     size_t *ro, *rw;     /* the zoned images in the order of their read-only, writable pages */
     size_t nz;
+    uint64_t zones, end; /* where their zones begin and end */
 } plan;
 
 /* Where everything goes: the index, then every other image's copy, each from a page
@@ -223,14 +248,9 @@ static plan plan_cache(cached *v, size_t k)
     qsort(p.ro, p.nz, sizeof *p.ro, by_zone);
     sort_w = 1;
     qsort(p.rw, p.nz, sizeof *p.rw, by_zone);
-    for (size_t j = 0; j < p.nz; j++) {
-        v[p.ro[j]].ro = at;
-        at += zone_len(&v[p.ro[j]], 0);
-    }
-    for (size_t j = 0; j < p.nz; j++) {
-        v[p.rw[j]].rw = at;
-        at += zone_len(&v[p.rw[j]], 1);
-    }
+    p.zones = at;
+    at = place_zone(v, p.ro, p.nz, 0, at);
+    p.end = place_zone(v, p.rw, p.nz, 1, at);
     for (size_t j = 0; j < p.nz; j++) {
         cached *c = &v[p.ro[j]];
         memcpy(c->head, c->img.p, head_len(c));
@@ -315,10 +335,13 @@ static void put_copies_and_images(buf *b, const plan *p, const cached *v, size_t
         buf_add(b, v[i].img.p, v[i].img.len);
     }
     buf_align(b, JUMP_PAGE);
-    for (size_t j = 0; j < p->nz; j++)
-        put_zone(b, &v[p->ro[j]], 0);
-    for (size_t j = 0; j < p->nz; j++)
-        put_zone(b, &v[p->rw[j]], 1);
+    if (p->nz) {
+        buf_zero(b, (size_t)(p->end - p->zones));
+        for (size_t j = 0; j < p->nz; j++) {
+            put_zone(b, &v[p->ro[j]], 0);
+            put_zone(b, &v[p->rw[j]], 1);
+        }
+    }
 }
 
 int ldconfig_cache(const char *dir, char *const *links, size_t n, const ldc_opts *o)
