@@ -1,0 +1,221 @@
+# 514-packed-writable: split images whose writable parts share pages (issue J, part 3). mkimage
+# -w takes any multiple of 16: four libraries whose writable parts follow each other byte after
+# byte (16-aligned) share the pages between them. The loader maps them from their files in
+# either order (the first to come maps a shared page, the others copy their bytes in), from the
+# image cache (jump-ldconfig lays their bytes out as in memory: one mapping for the four, fewer
+# dirty pages than libraries), and with one of them replaced by hand. Two images whose writable
+# bytes meet, or a writable part on a page of a read-only one, are refused naming the other.
+. "$TOP/tests/e2e/lib.sh"
+unset JUMP_LIBRARY_PATH JUMP_NO_CACHE
+
+cat >pa.c <<'C'
+#include <string.h>
+int pa_count = 5;
+int pa_zero;
+static char pa_buf[40];
+int pa_f(const char *s) { pa_zero += 1; strcpy(pa_buf, s); return pa_count + pa_zero + (int)strlen(pa_buf); }
+C
+cat >pb1.c <<'C'
+#include <stdio.h>
+int pb_val = 7;
+long pb_hist[8];
+int pb_f(int x) { char t[16]; pb_hist[x & 7]++; snprintf(t, sizeof t, "%d", x); return pb_val * x + (int)pb_hist[x & 7] + t[0]; }
+C
+cat >pb2.c <<'C'
+#include <stdio.h>
+int pb_val = 7;
+long pb_hist[8];
+int pb_f(int x) { char t[16]; pb_hist[x & 7]++; snprintf(t, sizeof t, "%d", x); return pb_val * x + (int)pb_hist[x & 7] + t[0] + 1000; }
+C
+cat >pc.c <<'C'
+#include <string.h>
+int pc_seed = 3;
+char pc_big[5000];
+/* every byte of pc_big is zero but the last: its bss is the image's, not a neighbour's bytes */
+int pc_f(void) { int s = 0; pc_big[4999] = (char)pc_seed; for (int i = 0; i < 5000; i++) s += pc_big[i]; return s + (int)strlen("pc"); }
+C
+cat >pd.c <<'C'
+int pd_k = 11;
+int pd_f(void) { return pd_k++; }
+C
+maps_h 0x64000000 0x6c000000 "map " >maps.h
+cat >prog.c <<'C'
+#include <string.h>
+#include "maps.h"
+int pa_f(const char *), pb_f(int), pc_f(void), pd_f(void);
+/* the kB of private dirty memory in the mappings from 0x6a000000 to 0x6c000000 */
+static long dirty(void)
+{
+    char line[512];
+    long kb = 0, n;
+    int in = 0;
+    FILE *f = fopen("/proc/self/smaps", "r");
+    while (f && fgets(line, sizeof line, f)) {
+        unsigned long a, b;
+        if (sscanf(line, "%lx-%lx ", &a, &b) == 2) /* a mapping's first line */
+            in = a >= 0x6a000000ul && a < 0x6c000000ul;
+        else if (in && sscanf(line, "Private_Dirty: %ld kB", &n) == 1)
+            kb += n;
+    }
+    if (f)
+        fclose(f);
+    return kb;
+}
+int main(int argc, char **argv)
+{
+    printf("%d %d %d %d\n", pa_f("hello"), pb_f(1), pc_f(), pd_f());
+    printf("%d %d %d %d\n", pa_f("hi"), pb_f(1), pc_f(), pd_f());
+    if (argc > 1 && !strcmp(argv[1], "maps")) {
+        show_maps();
+        printf("dirty %ld\n", dirty());
+    }
+    return 0;
+}
+C
+# pa_f: 5 + calls + strlen; pb_f(1): 7 + calls + '1'; pc_f: 3 + 2; pd_f: 11, then 12
+want="11 57 5 11
+9 58 5 12"
+
+# hex TEXT: mawk has no strtonum
+hex() { printf '%d' "$1"; }
+# ends IMAGE: the page after the read-only part, and the end of the writable part rounded up to
+# 32 (gcc aligns an array of 32 bytes or more so on x86-64)
+ends() {
+    readelf -lW "$1" | awk '$1 == "LOAD" { print $3, $6, $7 $8 }' | {
+        local te=0 we=0 v m f e
+        while read -r v m f; do
+            e=$(($(hex "$v") + $(hex "$m")))
+            case $f in *W*) [ $e -gt $we ] && we=$e ;; *) [ $e -gt $te ] && te=$e ;; esac
+        done
+        printf '0x%x 0x%x\n' $(((te + 4095) / 4096 * 4096)) $(((we + 31) / 32 * 32))
+    }
+}
+split() { # DIR NAME VERSION TEXT WRITABLE SRC
+    MKIMAGE_OPTS="-j 0x1000 -g 0x1000 -w $5" mkjump "$1" "$2" "$3" "$4" "$6"
+}
+T0=0x64000000 W0=0x6a000010
+split "$PWD/A" libpa 1.0.0 $T0 $W0 pa.c
+read -r tb wb < <(ends A/lib/libpa.so.1.0.0)
+split "$PWD/B" libpb 1.0.0 $tb $wb pb1.c
+read -r tc wc < <(ends B/lib/libpb.so.1.0.0)
+split "$PWD/C" libpc 1.0.0 $tc $wc pc.c
+read -r td wd < <(ends C/lib/libpc.so.1.0.0)
+split "$PWD/D" libpd 1.0.0 $td $wd pd.c
+read -r tend wend < <(ends D/lib/libpd.so.1.0.0)
+# the four writable parts touch each other: pa and pb share a page, pc runs over two pages
+# more, pd is on pc's last page
+[ $(($(hex $wb) / 4096)) = $(($(hex $W0) / 4096)) ] || fail "libpb's writable part begins on libpa's page ($wb)"
+[ $(($(hex $wd) / 4096)) -gt $(($(hex $wc) / 4096)) ] || fail "libpc's writable part spans pages ($wc-$wd)"
+pages=$((($(hex $wend) + 4095) / 4096 - $(hex $W0) / 4096))
+
+mkdir inst && cp A/lib/libpa.so.1.0.0 B/lib/libpb.so.1.0.0 C/lib/libpc.so.1.0.0 D/lib/libpd.so.1.0.0 inst/
+gcc $M -o prog prog.c A/libpa.sa B/libpb.sa C/libpc.sa D/libpd.sa || fail "linking prog"
+gcc $M -o rprog prog.c D/libpd.sa C/libpc.sa B/libpb.sa A/libpa.sa || fail "linking rprog"
+export JUMP_LIBRARY_PATH=$PWD/inst
+# the two programs load the images in opposite orders
+JUMP_TRACE_LIBRARIES=1 run 0 o1.out exe ./prog
+JUMP_TRACE_LIBRARIES=1 run 0 o2.out exe ./rprog
+expect_eq "$(awk '{ print $1 }' o1.out | tr '\n' ' ')" "libpa.so.1 libpb.so.1 libpc.so.1 libpd.so.1 " "prog's order"
+expect_eq "$(awk '{ print $1 }' o2.out | tr '\n' ' ')" "libpd.so.1 libpc.so.1 libpb.so.1 libpa.so.1 " "rprog's order"
+
+# From the files, either order: each shared page mapped once, the others' bytes copied in.
+JUMP_NO_CACHE=1 run 0 f1.out exe ./prog maps
+JUMP_NO_CACHE=1 run 0 f2.out exe ./rprog maps
+expect_in f1.out "$want"
+expect_in f2.out "$want"
+# From the cache: one mapping for the four writable parts, exactly their pages, and fewer
+# dirty pages than libraries.
+run 0 ldc.out jump-ldconfig -n inst
+JUMP_TRACE_CACHE=1 run 0 c.out exe ./prog maps
+expect_in c.out "$want" "jump: libpa.so.1: $PWD/inst/jump.cache: from the cache" \
+    "jump: libpd.so.1: $PWD/inst/jump.cache: from the cache"
+JUMP_TRACE_CACHE=1 run 0 c2.out exe ./rprog maps
+expect_in c2.out "$want"
+if ! emulated; then
+    expect_eq "$(grep '^map ' c.out)" "map 64000000 ${tend#0x} r-x
+map 6a000000 $(printf '%x' $(((($(hex $wend) + 4095) / 4096) * 4096))) rw-" "the mappings of the four images from the cache"
+    d=$(awk '$1 == "dirty" { print $2 }' c.out)
+    [ "$d" -le $((pages * 4)) ] && [ $pages -lt 4 ] || fail "dirty memory: $d kB in $pages pages for 4 libraries"
+    for f in f1 f2; do
+        expect_eq "$(grep '^map .* rw-$' $f.out | awk '{ print $2 }' | head -n 1)" 6a000000 "$f: the first writable page"
+        [ "$(awk '$1 == "dirty" { print $2 }' $f.out)" -le $((pages * 4)) ] || fail "$f: more dirty pages than the parts cover"
+    done
+fi
+
+# libpb 1.1.0 at the same addresses, put in place by hand: from its file, into the pages the
+# others' copies from the cache hold; all four from the cache once jump-ldconfig ran.
+cp -r B B2
+split "$PWD/B2" libpb 1.1.0 $tb $wb pb2.c
+cp B2/lib/libpb.so.1.1.0 inst/ && ln -sfn libpb.so.1.1.0 inst/libpb.so.1
+for p in prog rprog; do
+    JUMP_TRACE_CACHE=1 run 0 r-$p.out exe ./$p maps
+    expect_in r-$p.out "11 1057 5 11
+9 1058 5 12" "jump: libpb.so.1: $PWD/inst/jump.cache: the image file changed since jump-ldconfig wrote the cache: the file" \
+        "jump: libpc.so.1: $PWD/inst/jump.cache: from the cache"
+done
+run 0 ldc2.out jump-ldconfig -n inst
+JUMP_TRACE_CACHE=1 run 0 r2.out exe ./prog maps
+expect_in r2.out "11 1057 5 11" "jump: libpb.so.1: $PWD/inst/jump.cache: from the cache"
+emulated || expect_eq "$(grep -c '^map ' r2.out)" 2 "the replacement shares the pages again once cached"
+
+# An image whose writable bytes meet libpb's (its -w inside libpb's part): refused from the
+# files and from the cache, naming libpb; jump-ldconfig keeps the two on pages of their own.
+cat >px.c <<'C'
+int px_v = 1;
+int px_f(void) { return px_v; }
+C
+split "$PWD/X" libpx 1.0.0 $tend $(printf '0x%x' $(($(hex $wb) + 16))) px.c
+cat >xprog.c <<'C'
+#include <stdio.h>
+int pb_f(int), px_f(void);
+int main(void) { printf("%d %d\n", pb_f(1), px_f()); return 0; }
+C
+gcc $M -o xprog xprog.c B2/libpb.sa X/libpx.sa || fail "linking xprog"
+cp X/lib/libpx.so.1.0.0 inst/ && ln -sfn libpx.so.1.0.0 inst/libpx.so.1
+run 0 ldc3.out jump-ldconfig -n inst
+for nc in 1 0; do
+    JUMP_NO_CACHE=$nc run 127 x$nc.out exe ./xprog
+    expect_in x$nc.out "can't load library '$PWD/inst/libpx.so.1'" \
+        "address range $(printf '0x%x' $(($(hex $wb) + 16)))-0x" " of libpx.so.1 is already occupied by libpb.so.1 ($PWD/inst/libpb.so.1)"
+done
+run 0 ok.out exe ./prog
+expect_in ok.out "11 1057 5 11"
+rm inst/libpx.so.1*
+# A writable part on the page where libpd's read-only part ends: refused naming libpd.
+read -r pdt _ < <(readelf -lW D/lib/libpd.so.1.0.0 | awk '$1 == "LOAD" && $7 $8 !~ /W/ { print $3, $6 }' | while read -r v m; do printf '0x%x\n' $(($(hex $v) + $(hex $m))); done)
+split "$PWD/Y" libpy 1.0.0 0x63f00000 $(printf '0x%x' $((($(hex $pdt) + 15) / 16 * 16))) px.c
+cat >yprog.c <<'C'
+#include <stdio.h>
+int pd_f(void), px_f(void);
+int main(void) { printf("%d %d\n", pd_f(), px_f()); return 0; }
+C
+gcc $M -o yprog yprog.c D/libpd.sa Y/libpy.sa || fail "linking yprog"
+cp Y/lib/libpy.so.1.0.0 inst/ && ln -sfn libpy.so.1.0.0 inst/libpy.so.1
+JUMP_NO_CACHE=1 run 127 y.out exe ./yprog
+expect_in y.out "can't load library '$PWD/inst/libpy.so.1'" "address range $(printf '0x%x' $((($(hex $pdt) + 15) / 16 * 16)))-0x" \
+    " of libpy.so.1 is already occupied by libpd.so.1 ($PWD/inst/libpd.so.1)"
+
+# A variable aligned more strictly than -w: mkimage says what -w must be a multiple of.
+cat >pz.c <<'C'
+int pz_tab[4] __attribute__((aligned(64))) = {1, 2, 3, 4};
+int pz_f(void) { return pz_tab[3]; }
+C
+(split "$PWD/Z" libpz 1.0.0 0x63e00000 0x6b000020 pz.c) >z.out 2>&1 && fail "a writable origin that misaligns pz_tab was taken"
+expect_in z.out "variable 'pz_tab' must be aligned to 64, which its writable origin 0x6b000020 is not: choose a multiple of 64 for mkimage -w"
+
+# mkimage: -w a multiple of 16 on a page above the read-only part.
+cd A
+export JUMP_DIR=$PWD/jump JUMP_LIB=libpa
+refused() { # STATUS TEXT -- CMD...
+    local want=$1 text=$2
+    shift 3
+    expect "$want" "" -- "$@"
+    grep -qF -- "$text" err.txt || { cat err.txt; fail "'$*': missing '$text'"; }
+}
+refused 1 "writable origin 0x6a000018 must be a multiple of 16 on a page above the jump table and GOT (0x64002000)" -- \
+    mkimage -f -l libpa -v 1.0.0 -a $T0 -j 0x1000 -g 0x1000 -w 0x6a000018 -- pa.o -lc
+refused 1 "writable origin 0x64001ff0 must be a multiple of 16 on a page above" -- \
+    mkimage -f -l libpa -v 1.0.0 -a $T0 -j 0x1000 -g 0x1000 -w 0x64001ff0 -- pa.o -lc
+refused 2 "the image's read-only part runs into the page of its writable origin 0x64002010: move -w up" -- \
+    mkimage -f -l libpa -v 1.0.0 -a $T0 -j 0x1000 -g 0x1000 -w 0x64002010 -- pa.o -lc
+exit 0
