@@ -126,6 +126,10 @@ expect_in f2.out "$want"
 # From the cache: one mapping for the four writable parts, exactly their pages, and fewer
 # dirty pages than libraries.
 run 0 ldc.out jump-ldconfig -n inst
+# the cache: its index, the read-only parts page after page, then the writable parts' pages
+# once each (the shared ones not repeated)
+idx=$(od -An -tu8 -j 24 -N 8 inst/jump.cache | tr -d ' ')
+expect_eq "$(stat -c %s inst/jump.cache)" $((((idx + 4095) / 4096) * 4096 + $(hex $tend) - $(hex $T0) + pages * 4096)) "the cache's size"
 JUMP_TRACE_CACHE=1 run 0 c.out exe ./prog maps
 expect_in c.out "$want" "jump: libpa.so.1: $PWD/inst/jump.cache: from the cache" \
     "jump: libpd.so.1: $PWD/inst/jump.cache: from the cache"
