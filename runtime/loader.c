@@ -938,26 +938,39 @@ static int put_aside(struct lib *l, const jv_image *im, const struct source *src
  * a page an image loaded from its file holds gets the others' bytes copied in (map_part). */
 static void map_put_aside(void)
 {
-    for (int i = 1; i < npsegs; i++) { /* by address: order[] is nearly so already */
-        struct pseg t = psegs[i];
+    /* By protection, then address, through indices: each image puts its read-only segment
+     * aside before its writable one, and order[] is nearly by address, so each kind is nearly
+     * sorted already (sorting them together would carry every read-only segment past every
+     * writable one). */
+    uint16_t ix[sizeof psegs / sizeof psegs[0]];
+    int n = 0;
+    for (int w = 0; w < 2; w++)
+        for (int i = 0; i < npsegs; i++)
+            if (((psegs[i].g->prot & PROT_WRITE) != 0) == w)
+                ix[n++] = (uint16_t)i;
+    for (int i = 1; i < n; i++) {
+        uint16_t t = ix[i];
+        const struct lseg *g = psegs[t].g;
         int j = i;
-        for (; j > 0 && psegs[j - 1].g->start > t.g->start; j--)
-            psegs[j] = psegs[j - 1];
-        psegs[j] = t;
+        for (; j > 0 && (psegs[ix[j - 1]].g->prot & PROT_WRITE) == (g->prot & PROT_WRITE) &&
+               psegs[ix[j - 1]].g->start > g->start;
+             j--)
+            ix[j] = ix[j - 1];
+        ix[j] = t;
     }
-    for (int i = 0, j; i < npsegs; i = j) {
-        const struct pseg *a = &psegs[i];
+    for (int i = 0, j; i < n; i = j) {
+        const struct pseg *a = &psegs[ix[i]], *b;
         uintptr_t start = PAGE_DOWN(a->g->start), end = PAGE_UP(a->g->end), bytes = a->g->end;
         int flags, prot = a->g->prot;
         void *m;
         /* The next segment continues the run: in the same file at the same distance from its
          * offset, with the same protection, on the run's last page or the next one, its bytes
          * after the run's (neighbours' writable parts share pages in the cache, too). */
-        for (j = i + 1; j < npsegs && psegs[j].fd == a->fd && psegs[j].g->prot == prot &&
-                        PAGE_DOWN(psegs[j].g->start) <= end && psegs[j].g->start >= bytes &&
-                        psegs[j].off - (off_t)psegs[j].g->start == a->off - (off_t)a->g->start;
+        for (j = i + 1; j < n && (b = &psegs[ix[j]])->fd == a->fd && b->g->prot == prot &&
+                        PAGE_DOWN(b->g->start) <= end && b->g->start >= bytes &&
+                        b->off - (off_t)b->g->start == a->off - (off_t)a->g->start;
              j++) {
-            bytes = psegs[j].g->end;
+            bytes = b->g->end;
             end = PAGE_UP(bytes);
         }
         /* A run of small writable parts (at most 4 pages per image on average) is copied in
@@ -970,14 +983,15 @@ static void map_put_aside(void)
         m = mmap((void *)start, end - start, prot, flags, a->fd, a->off - (off_t)(a->g->start - start));
         if (m == (void *)start) {
             for (int k = i; k < j; k++)
-                psegs[k].g->mapped = 1;
+                psegs[ix[k]].g->mapped = 1;
             continue;
         }
         if (m != MAP_FAILED)
             munmap(m, end - start);
         for (int k = i; k < j; k++) {
-            cur_cache = psegs[k].cache;
-            map_part(psegs[k].l, psegs[k].g, psegs[k].g->end, psegs[k].fd, psegs[k].off);
+            const struct pseg *p = &psegs[ix[k]];
+            cur_cache = p->cache;
+            map_part(p->l, p->g, p->g->end, p->fd, p->off);
         }
     }
 }
