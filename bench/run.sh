@@ -314,8 +314,9 @@ for a in $ARCHES; do
     fi
 
     # ---- the same libraries as split images (mkimage -w), each right after the one before:
-    # read-only parts from ORIGIN0 on, writable parts from WORIGIN0 on, as a registry handing
-    # out neighbouring ranges would place them; installed with their cache in splitlib ----
+    # read-only parts from ORIGIN0 on, page after page, writable parts from WORIGIN0 on, byte
+    # after byte (32-aligned: they share pages), as a registry handing out neighbouring ranges
+    # would place them; installed with their cache in splitlib ----
     if [ ! -f "$A/splitlib/jump.cache" ] || [ "$A/splitlib/jump.cache" -ot "$A/stamp" ]; then
         rm -rf "$A/splitlib" "$A/splitstub" && mkdir -p "$A/splitlib"
         printf '# the split images place themselves (bench/run.sh)\n' >"$W/registry-split.table"
@@ -333,13 +334,15 @@ for a in $ARCHES; do
                 note "   the split image of library $k failed: see $s/build.log"
                 break
             }
-            # the next one starts on the page after each part of this one
+            # the next one's read-only part starts on the page after this one's, its writable
+            # part at the next multiple of 32 after this one's
             read -r t w < <(readelf -lW "$s/libb$kk.so.1.0.0" | awk -v w0="$w" '
                 function hex(s,   i, c, r) { r = 0; s = tolower(substr(s, 3))
                     for (i = 1; i <= length(s); i++) { c = index("0123456789abcdef", substr(s, i, 1)) - 1; r = r * 16 + c }
                     return r }
-                $1 == "LOAD" { e = hex($3) + hex($6); e = int((e + 4095) / 4096) * 4096
-                    if (hex($3) >= w0) { if (e > we) we = e } else if (e > te) te = e }
+                $1 == "LOAD" { e = hex($3) + hex($6)
+                    if (hex($3) >= w0) { e = int((e + 31) / 32) * 32; if (e > we) we = e }
+                    else { e = int((e + 4095) / 4096) * 4096; if (e > te) te = e } }
                 END { print te, we }')
         done
         jump-ldconfig -n "$A/splitlib" || note "   jump-ldconfig on $A/splitlib failed"
