@@ -485,6 +485,18 @@ for a in $ARCHES; do
                 fi
             fi
         done
+        # What the shared C library alone costs: the jump programs are linked with it (the
+        # loader binds the images' calls into it), the static ones are not. The same empty
+        # main, linked both ways: the difference is ld.so relocating libc before main.
+        if [ -n "$have_valgrind" ]; then
+            printf 'int main(void) { return 0; }\n' >"$A/empty.c"
+            for k in static dynamic; do
+                gcc $m -O2 -fno-pie -no-pie $([ $k = static ] && echo -static) -o "$A/empty-$k" "$A/empty.c" &&
+                    valgrind --tool=callgrind --callgrind-out-file=/dev/null "$A/empty-$k" >/dev/null 2>"$A/cg-empty-$k.err" &&
+                    record "$a" "empty-$k" 1 instructions "$(sed -n 's/.*Collected : *\([0-9]*\).*/\1/p' "$A/cg-empty-$k.err" | head -n 1)" ||
+                    note "   the empty $k program failed: $A/cg-empty-$k.err"
+            done
+        fi
         note "   start-up measured ($(($(date +%s) - t_start)) s so far)"
 
         # ---- 2. per-call cost of an empty function ----
