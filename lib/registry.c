@@ -450,7 +450,8 @@ static void describe(buf *b, const reg_table *t, const reg_entry *x)
 
 /* Warnings about an image's own registration: none, an image outside it, or a range that
  * runs under or over it (the one containing the start, else one it overlaps, else the first). */
-static void own_range_warnings(const reg_table *t, const char *name, uint64_t start, uint64_t end, buf *warn)
+static void own_range_warnings(const reg_table *t, const char *name, uint64_t start, uint64_t end,
+                               const char *find_opts, buf *warn)
 {
     const reg_entry *own = NULL;
     uint64_t last = end - 1;
@@ -470,8 +471,8 @@ static void own_range_warnings(const reg_table *t, const char *name, uint64_t st
     if (!own_count) {
         buf_printf(warn,
                    "%s is not in the registry %s; run 'registry find 0x%" PRIx64
-                   "' to choose a free range and 'registry add' to claim it\n",
-                   name, t->path, end - start);
+                   "%s' to choose a free range and 'registry add' to claim it\n",
+                   name, t->path, end - start, find_opts ? find_opts : "");
     } else if (!reg_overlap(start, last, own->start, own->end)) {
         buf_printf(warn, "%s uses 0x%08" PRIx64 "-0x%08" PRIx64 ", outside ", name, start, last);
         describe(warn, t, own);
@@ -494,6 +495,12 @@ static void own_range_warnings(const reg_table *t, const char *name, uint64_t st
 
 int reg_check_image(const char *path, const char *name, uint64_t start, uint64_t end, int force,
                     buf *warn, jerr *e)
+{
+    return reg_check_part(path, name, start, end, NULL, force, warn, e);
+}
+
+int reg_check_part(const char *path, const char *name, uint64_t start, uint64_t end, const char *find_opts,
+                   int force, buf *warn, jerr *e)
 {
     char *p = reg_default_path(path);
     reg_table t;
@@ -540,7 +547,7 @@ int reg_check_image(const char *path, const char *name, uint64_t start, uint64_t
     }
 
     if (warn)
-        own_range_warnings(&t, name, start, end, warn);
+        own_range_warnings(&t, name, start, end, find_opts, warn);
 out:
     buf_free(&msg);
     free(hits);

@@ -100,5 +100,9 @@ void reg_unlock(int fd);
  * A missing or malformed table is an error. */
 int reg_check_image(const char *path, const char *name, uint64_t start, uint64_t end, int force,
                     struct buf *warn, struct jerr *e);
+/* The same for one part of an image, whose "registry find" hint gets find_opts after the size
+ * (a split image's writable part: " --align 16 --above ADDR"). */
+int reg_check_part(const char *path, const char *name, uint64_t start, uint64_t end, const char *find_opts,
+                   int force, struct buf *warn, struct jerr *e);
 
 #endif

@@ -805,7 +805,9 @@ static int check_placement(build *b, const char *path, jerr *e)
 /* The address registry (DESIGN §9): an overlap with another library's registration is an
  * error unless forced; outgrowing our own entry, or having none, is a warning. Without an
  * installed table (and no JUMP_REGISTRY) there is nothing to check against: say so. */
-static int check_registry(build *b, uint64_t start, uint64_t end, jerr *e)
+/* [start, end) against the registry; find_opts: what the hint to an unregistered part adds
+ * to "registry find SIZE" (NULL: nothing). */
+static int check_registry(build *b, uint64_t start, uint64_t end, const char *find_opts, jerr *e)
 {
     const char *env = getenv("JUMP_REGISTRY");
     char *table = reg_default_path(NULL);
@@ -816,7 +818,7 @@ static int check_registry(build *b, uint64_t start, uint64_t end, jerr *e)
         free(table);
         return 0;
     }
-    rc = reg_check_image(table, b->root, start, end, b->o->p.force, &w, e);
+    rc = reg_check_part(table, b->root, start, end, find_opts, b->o->p.force, &w, e);
     if (rc == 0 && w.len) {
         char *text = buf_cstr(&w), *line = text, *nl;
         for (; *line; line = nl + 1) {
@@ -1001,6 +1003,8 @@ static int finish_image(build *b, const work *w, jerr *e)
     uint64_t end, tend;
     blob img;
     int rc;
+    char wopts[64]; /* an unregistered writable part: where "registry find" should look */
+    snprintf(wopts, sizeof wopts, " --align %u --above 0x%llx", JUMP_WALIGN, (unsigned long long)b->l.data);
     if (b->nlate) {
         char *stripped = xasprintf("%s/image.stripped", b->tmpdir);
         char *argv[] = {"objcopy", "--remove-relocations=*", w->linked, stripped, NULL};
@@ -1015,8 +1019,8 @@ static int finish_image(build *b, const work *w, jerr *e)
     }
     /* A split image (-w) uses two ranges, each checked against the registry on its own. */
     if (check_output(b, w->linked, &end, &tend, e) != 0 || check_placement(b, w->linked, e) != 0 ||
-        check_registry(b, b->l.origin, tend, e) != 0 ||
-        (b->l.split && end > b->l.data && check_registry(b, b->l.data, end, e) != 0))
+        check_registry(b, b->l.origin, tend, NULL, e) != 0 ||
+        (b->l.split && end > b->l.data && check_registry(b, b->l.data, end, wopts, e) != 0))
         return -1;
     if (blob_read(w->linked, &img, e) != 0)
         return -1;

@@ -210,6 +210,26 @@ expect_in z.out "variable 'pz_tab' must be aligned to 64, which its writable ori
 # mkimage: -w a multiple of 16 on a page above the read-only part.
 cd A
 export JUMP_DIR=$PWD/jump JUMP_LIB=libpa
+# The registry workflow: an unregistered writable part gets the hint that packs it (16-aligned,
+# from its writable origin on); registering both parts as found silences mkimage; a
+# neighbour's writable part is then found on the same page, right after libpa's.
+printf '# 514\n' >reg.table
+export JUMP_REGISTRY=$PWD/reg.table
+mkimage -f -l libpa -v 1.0.0 -a $T0 -j 0x1000 -g 0x1000 -w $W0 -- pa.o -lc >unreg.out 2>&1 || { cat unreg.out; fail "mkimage, unregistered"; }
+expect_in unreg.out "libpa is not in the registry $PWD/reg.table; run 'registry find 0x" \
+    " --align 16 --above 0x6a000010' to choose a free range"
+tsize=$(sed -n "s/.*run 'registry find \(0x[0-9a-f]*\)' .*/\1/p" unreg.out)
+usize=$(sed -n "s/.*run 'registry find \(0x[0-9a-f]*\) --align.*/\1/p" unreg.out)
+[ -n "$tsize" ] && [ -n "$usize" ] || { cat unreg.out; fail "the two hints"; }
+expect_eq "$(registry find $usize --align 16 --above $W0)" "$W0 $(printf '0x%08x' $(($(hex $W0) + $(hex $usize) - 1)))" "the writable part's range"
+registry add libpa $(registry find $tsize --align 0x1000 --above $T0) 1.0.0 >/dev/null &&
+    registry add -f libpa $(registry find $usize --align 16 --above $W0) 1.0.0 >/dev/null || fail "registering libpa"
+mkimage -f -l libpa -v 1.0.0 -a $T0 -j 0x1000 -g 0x1000 -w $W0 -- pa.o -lc >reg.out 2>&1 || { cat reg.out; fail "mkimage, registered"; }
+[ ! -s reg.out ] || { cat reg.out; fail "mkimage warned about a registered split image"; }
+read -r next _ < <(registry find 0x40 --align 16 --above $W0)
+expect_eq "$((next / 4096))" "$(($(hex $W0) / 4096))" "the next writable part is found on libpa's page"
+expect_eq "$((next))" "$((($(hex $W0) + $(hex $usize) + 15) / 16 * 16))" "right after libpa's"
+unset JUMP_REGISTRY
 refused() { # STATUS TEXT -- CMD...
     local want=$1 text=$2
     shift 3
