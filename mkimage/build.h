@@ -92,6 +92,9 @@ int vars_assemble(build *b, struct jerr *e);
  * table (K with -d), and the variables in the data area. */
 void vars_script_text(const build *b, buf *s);
 void vars_script_data(const build *b, buf *s);
+/* "EXCLUDE_FILE(...) " naming every exported variable's object, for a statement that must not
+ * claim their sections (nothing when there is none). */
+void vars_exclude(const build *b, buf *s);
 /* Does the data area hold any variable (so the image needs its segment)? */
 int vars_any_data(const build *b);
 /* Is `name` an exported variable of this library (jump.vars D/C/K)? */

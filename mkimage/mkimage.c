@@ -623,7 +623,9 @@ static void gen_asm(build *b, buf *s)
 
 /* ---- the linker script ---- */
 
-/* The library's own text and read-only data, in segment `phdr`. */
+/* The library's own text and read-only data, in segment `phdr`; `not` keeps the .rodata of
+ * those files out (a split image's constants, placed later with its variables: the first
+ * statement of the script that names an input section claims it). */
 static const char script_text[] =
     "  .text : {\n"
     "    *(.text.unlikely .text.*_unlikely .text.unlikely.*)\n"
@@ -633,7 +635,7 @@ static const char script_text[] =
     "    *(.text .stub .text.* .gnu.linkonce.t.*)\n"
     "    *(.jump.thunks)\n"
     "  } :%1$s\n"
-    "  .rodata : { *(.rodata .rodata.* .gnu.linkonce.r.*) *(.rodata1) } :%1$s\n"
+    "  .rodata : { %2$s*(.rodata .rodata.* .gnu.linkonce.r.*) *(.rodata1) } :%1$s\n"
     "  .jump.info : { KEEP(*(.jump.info)) } :%1$s\n"
     "  .note.jump : { KEEP(*(.note.jump)) } :%1$s :note\n"
     "  .eh_frame : { KEEP(*(.eh_frame)) *(.eh_frame.*) } :%1$s\n"
@@ -677,7 +679,14 @@ static void gen_script(build *b, buf *s)
                       "  note PT_NOTE FLAGS(4);\n}\nSECTIONS\n{\n");
         buf_printf(s, "  .jump.table 0x%llx : { KEEP(*(.jump.table)) } :table\n", (unsigned long long)l->origin);
         buf_printf(s, "  .jump.got 0x%llx : { KEEP(*(.jump.got)) } :table\n", (unsigned long long)l->got);
-        buf_printf(s, script_text, "table");
+        /* The variables' objects (constants among them) go to the writable part: the text's
+         * .rodata, written first, must leave them alone. */
+        buf excl = {0};
+        char *text;
+        vars_exclude(b, &excl);
+        text = buf_cstr(&excl);
+        buf_printf(s, script_text, "table", text);
+        free(text);
         buf_printf(s, "  ASSERT(. <= 0x%llx, \"the image's read-only part runs into the page of its writable origin 0x%llx: move -w up\")\n",
                    (unsigned long long)(l->data & ~(uint64_t)(JUMP_PAGE - 1)), (unsigned long long)l->data);
         vars_script_data(b, s);
@@ -708,7 +717,7 @@ static void gen_script(build *b, buf *s)
     if (!vars_any_data(b))
         buf_printf(s, "  . = 0x%llx;\n", (unsigned long long)l->data);
     buf_printf(s, "  . = ALIGN(0x1000);\n");
-    buf_printf(s, script_text, "text");
+    buf_printf(s, script_text, "text", "");
     buf_printf(s, "  . = ALIGN(0x1000);\n%s", script_data);
 }
 

@@ -386,6 +386,19 @@ void vars_script_text(const build *b, buf *s)
 
 void vars_script_data(const build *b, buf *s) { place(b, s, ".jump.vars", b->l.data, 0); }
 
+void vars_exclude(const build *b, buf *s)
+{
+    int any = 0;
+    for (size_t i = 0; b->mv && i < b->vars.n; i++) {
+        if (!b->mv[i].exported)
+            continue;
+        buf_printf(s, "%s\"%s\"", any ? " " : "EXCLUDE_FILE(", b->mv[i].obj);
+        any = 1;
+    }
+    if (any)
+        buf_adds(s, ") ");
+}
+
 int vars_any_data(const build *b)
 {
     for (size_t i = 0; i < b->vars.n; i++)

@@ -34,9 +34,13 @@ char pc_big[5000];
 /* every byte of pc_big is zero but the last: its bss is the image's, not a neighbour's bytes */
 int pc_f(void) { int s = 0; pc_big[4999] = (char)pc_seed; for (int i = 0; i < 5000; i++) s += pc_big[i]; return s + (int)strlen("pc"); }
 C
+# pd_limits is a constant (K): a split image keeps it with the variables, at its jump.vars
+# offset from the writable origin (the programs do not name it: a program holding a copy of a
+# library's variable changes the library's cells, which is then not mapped with the others)
 cat >pd.c <<'C'
 int pd_k = 11;
-int pd_f(void) { return pd_k++; }
+const int pd_limits[2] = {20, 30};
+int pd_f(void) { return pd_k++ + pd_limits[0]; }
 C
 maps_h 0x64000000 0x6c000000 "map " >maps.h
 cat >prog.c <<'C'
@@ -72,9 +76,9 @@ int main(int argc, char **argv)
     return 0;
 }
 C
-# pa_f: 5 + calls + strlen; pb_f(1): 7 + calls + '1'; pc_f: 3 + 2; pd_f: 11, then 12
-want="11 57 5 11
-9 58 5 12"
+# pa_f: 5 + calls + strlen; pb_f(1): 7 + calls + '1'; pc_f: 3 + 2; pd_f: 11 + 20, then 12 + 20
+want="11 57 5 31
+9 58 5 32"
 
 # hex TEXT: mawk has no strtonum
 hex() { printf '%d' "$1"; }
@@ -102,6 +106,8 @@ split "$PWD/C" libpc 1.0.0 $tc $wc pc.c
 read -r td wd < <(ends C/lib/libpc.so.1.0.0)
 split "$PWD/D" libpd 1.0.0 $td $wd pd.c
 read -r tend wend < <(ends D/lib/libpd.so.1.0.0)
+k=$(nm D/lib/libpd.so.1.0.0 | awk '$3 == "pd_limits" { print $1 }')
+[ -n "$k" ] && [ $((0x$k)) -ge $(hex $wd) ] && [ $((0x$k)) -lt $(hex $wend) ] || fail "the constant pd_limits (0x$k) lies in libpd's writable part ($wd-$wend)"
 # the four writable parts touch each other: pa and pb share a page, pc runs over two pages
 # more, pd is on pc's last page
 [ $(($(hex $wb) / 4096)) = $(($(hex $W0) / 4096)) ] || fail "libpb's writable part begins on libpa's page ($wb)"
@@ -153,13 +159,13 @@ split "$PWD/B2" libpb 1.1.0 $tb $wb pb2.c
 cp B2/lib/libpb.so.1.1.0 inst/ && ln -sfn libpb.so.1.1.0 inst/libpb.so.1
 for p in prog rprog; do
     JUMP_TRACE_CACHE=1 run 0 r-$p.out exe ./$p maps
-    expect_in r-$p.out "11 1057 5 11
-9 1058 5 12" "jump: libpb.so.1: $PWD/inst/jump.cache: the image file changed since jump-ldconfig wrote the cache: the file" \
+    expect_in r-$p.out "11 1057 5 31
+9 1058 5 32" "jump: libpb.so.1: $PWD/inst/jump.cache: the image file changed since jump-ldconfig wrote the cache: the file" \
         "jump: libpc.so.1: $PWD/inst/jump.cache: from the cache"
 done
 run 0 ldc2.out jump-ldconfig -n inst
 JUMP_TRACE_CACHE=1 run 0 r2.out exe ./prog maps
-expect_in r2.out "11 1057 5 11" "jump: libpb.so.1: $PWD/inst/jump.cache: from the cache"
+expect_in r2.out "11 1057 5 31" "jump: libpb.so.1: $PWD/inst/jump.cache: from the cache"
 emulated || expect_eq "$(grep -c '^map ' r2.out)" 2 "the replacement shares the pages again once cached"
 
 # An image whose writable bytes meet libpb's (its -w inside libpb's part): refused from the
@@ -183,7 +189,7 @@ for nc in 1 0; do
         "address range $(printf '0x%x' $(($(hex $wb) + 16)))-0x" " of libpx.so.1 is already occupied by libpb.so.1 ($PWD/inst/libpb.so.1)"
 done
 run 0 ok.out exe ./prog
-expect_in ok.out "11 1057 5 11"
+expect_in ok.out "11 1057 5 31"
 rm inst/libpx.so.1*
 # A writable part on the page where libpd's read-only part ends: refused naming libpd.
 read -r pdt _ < <(readelf -lW D/lib/libpd.so.1.0.0 | awk '$1 == "LOAD" && $7 $8 !~ /W/ { print $3, $6 }' | while read -r v m; do printf '0x%x\n' $(($(hex $v) + $(hex $m))); done)
@@ -229,6 +235,16 @@ mkimage -f -l libpa -v 1.0.0 -a $T0 -j 0x1000 -g 0x1000 -w $W0 -- pa.o -lc >reg.
 read -r next _ < <(registry find 0x40 --align 16 --above $W0)
 expect_eq "$((next / 4096))" "$(($(hex $W0) / 4096))" "the next writable part is found on libpa's page"
 expect_eq "$((next))" "$((($(hex $W0) + $(hex $usize) + 15) / 16 * 16))" "right after libpa's"
+# verify-shlib --against checks each part against the registry on its own: another library
+# registered between the two parts is no overlap.
+registry add libmid 0x66000000 0x6600ffff 1.0 >/dev/null || fail "registering libmid"
+verify-shlib --against libpa.sa -r reg.table -l libpa.so.1.0.0 libpa.sa >va.out 2>&1
+st=$?
+[ $st = 0 ] || [ $st = 4 ] || { cat va.out; fail "verify-shlib --against a split image exited $st"; }
+expect_not_in va.out "overlaps"
+registry add -f libmid2 0x6a000040 0x6a00004f 1.0 >/dev/null || fail "registering libmid2"
+run 12 va2.out verify-shlib --against libpa.sa -r reg.table -l libpa.so.1.0.0 libpa.sa
+expect_in va2.out "incompatible: the used range $W0-0x" "overlaps the registration of libmid2 (0x6a000040-0x6a00004f) [range]"
 unset JUMP_REGISTRY
 refused() { # STATUS TEXT -- CMD...
     local want=$1 text=$2
