@@ -56,6 +56,7 @@ typedef struct build {
     unsigned major, minor, patch;
     jf_file funcs, vars;
     mvar *mv;              /* one per jump.vars line */
+    uint64_t walign;       /* the strictest alignment of a variable placed from the data origin */
     mfixup *fix;
     size_t nfix;
     size_t nlate;          /* the last nlate fixups are in the library's own data: their

@@ -1012,8 +1012,10 @@ static int finish_image(build *b, const work *w, jerr *e)
     uint64_t end, tend;
     blob img;
     int rc;
-    char wopts[64]; /* an unregistered writable part: where "registry find" should look */
-    snprintf(wopts, sizeof wopts, " --align %u --above 0x%llx", JUMP_WALIGN, (unsigned long long)b->l.data);
+    char wopts[80]; /* an unregistered writable part: where "registry find" should look, at the
+                     * alignment its variables need */
+    snprintf(wopts, sizeof wopts, " --align %llu --above 0x%llx",
+             (unsigned long long)(b->walign > JUMP_WALIGN ? b->walign : JUMP_WALIGN), (unsigned long long)b->l.data);
     if (b->nlate) {
         char *stripped = xasprintf("%s/image.stripped", b->tmpdir);
         char *argv[] = {"objcopy", "--remove-relocations=*", w->linked, stripped, NULL};

@@ -292,6 +292,8 @@ static int check_object(build *b, mvar *m, jerr *e)
                 (unsigned long long)m->x->size);
         goto out;
     }
+    if (!m->in_text && sec->align > b->walign)
+        b->walign = sec->align;
     if (sec->align > 1 && (m->addr - m->offset) % sec->align) {
         /* the origin the offsets count from is the cause (a split image's -w): getsize cannot help */
         jerr_at(e, EXIT_BAD, b->vars.path, m->x->line, 0,

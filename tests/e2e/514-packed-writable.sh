@@ -212,6 +212,10 @@ int pz_f(void) { return pz_tab[3]; }
 C
 (split "$PWD/Z" libpz 1.0.0 0x63e00000 0x6b000020 pz.c) >z.out 2>&1 && fail "a writable origin that misaligns pz_tab was taken"
 expect_in z.out "variable 'pz_tab' must be aligned to 64, which its writable origin 0x6b000020 is not: choose a multiple of 64 for mkimage -w"
+# at a multiple of 64 it builds; unregistered, the hint asks the registry for that alignment
+printf '# 514, pz\n' >pz.table
+(export JUMP_REGISTRY=$PWD/pz.table; split "$PWD/Z" libpz 1.0.0 0x63e00000 0x6b000040 pz.c) >z2.out 2>&1 || { cat z2.out; fail "libpz at 0x6b000040"; }
+expect_in z2.out "libpz is not in the registry $PWD/pz.table; run 'registry find 0x" " --align 64 --above 0x6b000040'"
 
 # mkimage: -w a multiple of 16 on a page above the read-only part.
 cd A
