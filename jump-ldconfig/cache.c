@@ -88,14 +88,18 @@ static unsigned phdr_table(const uint8_t *h, unsigned ps, uint64_t *phoff)
     return ps == 8 ? (unsigned)(h[56] | h[57] << 8) : (unsigned)(h[44] | h[45] << 8);
 }
 
+/* A zone holds its images' bss as zeros (so that neighbours map as one run): an image with
+ * more than this much is copied whole instead, its bss left to anonymous pages. */
+#define ZONE_MAX_ZEROS (64 * (uint64_t)JUMP_PAGE)
+
 /* Is c a split image, every read-only segment below its data origin and every writable one
- * at or above it, on pages of their own, its headers within the copied head? Then it can be
- * cached by zone: c's zone ranges are set. */
+ * at or above it, on pages of their own, its headers within the copied head, its bss not
+ * large? Then it can be cached by zone: c's zone ranges are set. */
 static int splits(cached *c)
 {
     const jv_image *im = &c->im;
     const uint8_t *h = c->img.p;
-    uint64_t phoff;
+    uint64_t phoff, zeros = 0;
     unsigned phnum = phdr_table(h, im->ps, &phoff);
     c->rlo = c->wlo = UINT64_MAX;
     c->rhi = c->whi = 0;
@@ -111,8 +115,9 @@ static int splits(cached *c)
             *lo = s->vaddr;
         if (s->vaddr + s->memsz > *hi)
             *hi = s->vaddr + s->memsz;
+        zeros += s->memsz - s->filesz;
     }
-    return c->rhi && up_page(c->rhi) <= down_page(c->wlo) && im->note_len &&
+    return c->rhi && up_page(c->rhi) <= down_page(c->wlo) && zeros <= ZONE_MAX_ZEROS && im->note_len &&
            im->note_off >= im->seg[0].offset && im->note_off - im->seg[0].offset < im->seg[0].filesz &&
            !(im->seg[0].flags & JV_W);
 }

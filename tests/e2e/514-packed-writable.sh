@@ -205,6 +205,30 @@ JUMP_NO_CACHE=1 run 127 y.out exe ./yprog
 expect_in y.out "can't load library '$PWD/inst/libpy.so.1'" "address range $(printf '0x%x' $((($(hex $pdt) + 15) / 16 * 16)))-0x" \
     " of libpy.so.1 is already occupied by libpd.so.1 ($PWD/inst/libpd.so.1)"
 
+# A large bss (1 MiB, the library's own: an exported variable's bytes are in the file, at its
+# jump.vars offset): jump-ldconfig copies that image whole instead of zoning its zeros; the
+# image, loaded from its copy, still shares its first page with libpd's zoned part.
+cat >pe.c <<'C'
+static char pe_big[1 << 20];
+int pe_f(void) { pe_big[(1 << 20) - 1] = 4; return pe_big[(1 << 20) - 1] + pe_big[0]; }
+C
+split "$PWD/E" libpe 1.0.0 0x63d00000 $wend pe.c
+[ $(($(hex $wend) / 4096)) = $(($(hex $wd) / 4096)) ] || [ $(($(hex $wend) % 4096)) != 0 ] || fail "libpe starts on libpd's last page"
+cat >eprog.c <<'C'
+#include <stdio.h>
+int pd_f(void), pe_f(void);
+int main(void) { printf("%d %d\n", pd_f(), pe_f()); return 0; }
+C
+gcc $M -o eprog eprog.c D/libpd.sa E/libpe.sa || fail "linking eprog"
+mkdir inst2 && cp D/lib/libpd.so.1.0.0 E/lib/libpe.so.1.0.0 inst2/ &&
+    ln -s libpd.so.1.0.0 inst2/libpd.so.1 && ln -s libpe.so.1.0.0 inst2/libpe.so.1
+run 0 ldc4.out jump-ldconfig -n inst2
+[ "$(stat -c %s inst2/jump.cache)" -lt $((256 * 1024)) ] || fail "the cache holds libpe's bss: $(stat -c %s inst2/jump.cache) bytes"
+JUMP_LIBRARY_PATH=$PWD/inst2 JUMP_TRACE_CACHE=1 run 0 e.out exe ./eprog
+expect_in e.out "31 4" "jump: libpd.so.1: $PWD/inst2/jump.cache: from the cache" "jump: libpe.so.1: $PWD/inst2/jump.cache: from the cache"
+JUMP_LIBRARY_PATH=$PWD/inst2 JUMP_NO_CACHE=1 run 0 e2.out exe ./eprog
+expect_in e2.out "31 4"
+
 # A variable aligned more strictly than -w: mkimage says what -w must be a multiple of.
 cat >pz.c <<'C'
 int pz_tab[4] __attribute__((aligned(64))) = {1, 2, 3, 4};
