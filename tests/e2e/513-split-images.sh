@@ -45,16 +45,6 @@ int sa_f(int);
 int main(void) { sa_count = 40; printf("sa_f(1) = %d\n", sa_f(1)); return 0; }
 C
 
-# parts_end IMAGE WADDR: the page after the image's read-only part and after its writable part
-parts_end() {
-    readelf -lW "$1" | awk -v w="$2" '
-        function hex(s,   i, c, r) { r = 0; s = tolower(substr(s, 3))
-            for (i = 1; i <= length(s); i++) { c = index("0123456789abcdef", substr(s, i, 1)) - 1; r = r * 16 + c }
-            return r }
-        $1 == "LOAD" { e = hex($3) + hex($6); e = int((e + 4095) / 4096) * 4096
-            if (hex($3) >= hex(w)) { if (e > we) we = e } else if (e > te) te = e }
-        END { printf "0x%x 0x%x\n", te, we ? we : hex(w) }'
-}
 # split DIR NAME VERSION TEXT WRITABLE SRC: a split library
 split() {
     MKIMAGE_OPTS="-j 0x1000 -g 0x1000 -w $5" mkjump "$1" "$2" "$3" "$4" "$6"
@@ -76,11 +66,11 @@ while read -r size _ name _; do
     off=$((off + 0x$size))
 done <A/jump/jump.vars
 expect_eq "$(nm $img | awk '$3 == "sa_count" { sub(/^0*/, "", $1); print $1 }')" "$(printf '%x' $((0x6a000000 + off)))" "sa_count at its offset in the writable part"
-read -r tb wb < <(parts_end $img $W0)
+read -r tb wb < <(parts_end $img 4096 $W0)
 split "$PWD/B" libsb 1.0.0 $tb $wb sb1.c
-read -r tc wc < <(parts_end B/lib/libsb.so.1.0.0 $wb)
+read -r tc wc < <(parts_end B/lib/libsb.so.1.0.0 4096 $wb)
 split "$PWD/C" libsc 1.0.0 $tc $wc sc.c
-read -r tend wend < <(parts_end C/lib/libsc.so.1.0.0 $wc)
+read -r tend wend < <(parts_end C/lib/libsc.so.1.0.0 4096 $wc)
 
 # the tools read split images and stubs
 run 0 v.out verify-shlib -l $img A/libsa.sa

@@ -82,30 +82,19 @@ want="11 57 5 31
 
 # hex TEXT: mawk has no strtonum
 hex() { printf '%d' "$1"; }
-# ends IMAGE: the page after the read-only part, and the end of the writable part rounded up to
-# 32 (gcc aligns an array of 32 bytes or more so on x86-64)
-ends() {
-    readelf -lW "$1" | awk '$1 == "LOAD" { print $3, $6, $7 $8 }' | {
-        local te=0 we=0 v m f e
-        while read -r v m f; do
-            e=$(($(hex "$v") + $(hex "$m")))
-            case $f in *W*) [ $e -gt $we ] && we=$e ;; *) [ $e -gt $te ] && te=$e ;; esac
-        done
-        printf '0x%x 0x%x\n' $(((te + 4095) / 4096 * 4096)) $(((we + 31) / 32 * 32))
-    }
-}
+# parts_end IMAGE 32 WADDR (lib.sh): 32, as gcc aligns an array of 32 bytes or more on x86-64
 split() { # DIR NAME VERSION TEXT WRITABLE SRC
     MKIMAGE_OPTS="-j 0x1000 -g 0x1000 -w $5" mkjump "$1" "$2" "$3" "$4" "$6"
 }
 T0=0x64000000 W0=0x6a000010
 split "$PWD/A" libpa 1.0.0 $T0 $W0 pa.c
-read -r tb wb < <(ends A/lib/libpa.so.1.0.0)
+read -r tb wb < <(parts_end A/lib/libpa.so.1.0.0 32 $W0)
 split "$PWD/B" libpb 1.0.0 $tb $wb pb1.c
-read -r tc wc < <(ends B/lib/libpb.so.1.0.0)
+read -r tc wc < <(parts_end B/lib/libpb.so.1.0.0 32 $wb)
 split "$PWD/C" libpc 1.0.0 $tc $wc pc.c
-read -r td wd < <(ends C/lib/libpc.so.1.0.0)
+read -r td wd < <(parts_end C/lib/libpc.so.1.0.0 32 $wc)
 split "$PWD/D" libpd 1.0.0 $td $wd pd.c
-read -r tend wend < <(ends D/lib/libpd.so.1.0.0)
+read -r tend wend < <(parts_end D/lib/libpd.so.1.0.0 32 $wd)
 k=$(nm D/lib/libpd.so.1.0.0 | awk '$3 == "pd_limits" { print $1 }')
 [ -n "$k" ] && [ $((0x$k)) -ge $(hex $wd) ] && [ $((0x$k)) -lt $(hex $wend) ] || fail "the constant pd_limits (0x$k) lies in libpd's writable part ($wd-$wend)"
 # the four writable parts touch each other: pa and pb share a page, pc runs over two pages

@@ -144,6 +144,21 @@ shlib_steps() {
 
 # maps_h LO HI [PREFIX]: a C header defining show_maps(), which prints each mapping of the
 # process that starts in [LO, HI) as "PREFIXstart end perms" (hex, no 0x; perms rwx only).
+# parts_end IMAGE ALIGN WADDR: where a split image's neighbour may put its parts: the page after
+# the image's read-only part, and the end of its writable part rounded up to ALIGN (WADDR, its
+# writable origin, when it has no writable part).
+parts_end() {
+    readelf -lW "$1" | awk '$1 == "LOAD" { print $3, $6, $7 $8 }' | {
+        local te=0 we=0 v m f e
+        while read -r v m f; do
+            e=$((v + m))
+            case $f in *W*) [ $e -gt $we ] && we=$e ;; *) [ $e -gt $te ] && te=$e ;; esac
+        done
+        [ $we != 0 ] || we=$(($3))
+        printf '0x%x 0x%x\n' $(((te + 4095) / 4096 * 4096)) $(((we + $2 - 1) / $2 * $2))
+    }
+}
+
 maps_h() {
     cat <<C
 #include <stdio.h>
