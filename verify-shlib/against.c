@@ -267,57 +267,51 @@ static int check_identity(actx *a, uint64_t origin, uint64_t vword, int minor_lo
 }
 
 /* One used range [s, end) against the registry: no other library's registration may overlap
- * it; *own: the library's own registration it meets, or NULL. */
-static void check_range(actx *a, const reg_table *t, uint64_t s, uint64_t end, const reg_entry **own)
+ * it, and one that changed (from *oend; NULL: not known) must stay inside the library's own. */
+static void check_range(actx *a, const reg_table *t, uint64_t s, uint64_t end, const uint64_t *oend)
 {
     size_t nhit = reg_overlapping(t->v, t->n, s, end - 1, NULL);
     size_t *hit = xcalloc(nhit + 1, sizeof *hit);
-    *own = NULL;
+    const reg_entry *own = NULL;
     reg_overlapping(t->v, t->n, s, end - 1, hit);
     for (size_t i = 0; i < nhit; i++) {
         const reg_entry *x = &t->v[hit[i]];
         if (!strcmp(x->name, a->lib)) {
-            *own = x;
+            own = x;
             continue;
         }
         add(a, G_INCOMPAT, "range", "the used range 0x%llx-0x%llx overlaps the registration of %s (0x%llx-0x%llx)",
             (ull)s, (ull)end, x->name, (ull)x->start, (ull)x->end);
     }
     free(hit);
+    if (oend && end == *oend)
+        return;
+    if (own && end - 1 > own->end)
+        add(a, G_INCOMPAT, "range", "the used range grew to 0x%llx-0x%llx, beyond the registration of %s (0x%llx-0x%llx)",
+            (ull)s, (ull)end, own->name, (ull)own->start, (ull)own->end);
+    else if (oend)
+        add(a, G_COMPAT, "range", "the used range changed from 0x%llx-0x%llx to 0x%llx-0x%llx%s", (ull)s,
+            (ull)*oend, (ull)s, (ull)end, own ? "" : " (not registered)");
 }
 
-/* The registry: the new range must not overlap another library's registration; a range
- * that changed must stay inside the library's own. A split image (-w) uses two ranges, its
- * read-only part and its writable part, each checked on its own (the second one ends at oend,
- * the old image's end). */
+/* The registry, for the image's used range; a split image (-w) uses two, its read-only part
+ * and its writable part, each checked on its own (the old stub knows the end of the last
+ * one, oend). */
 static int check_registry(actx *a, uint64_t oend, jerr *e)
 {
     reg_table t;
     char *p = reg_default_path(a->o->registry);
-    uint64_t s = a->im.note.origin, end = a->im.note.end;
-    const reg_entry *own = NULL;
+    uint64_t s = a->im.note.origin;
     if (reg_load(p, &t, e) != 0) {
         free(p);
         return -1;
     }
     free(p);
     if (a->im.l.split) {
-        uint64_t tend = jimg_text_end(&a->im);
-        check_range(a, &t, s, tend, &own);
-        if (own && tend - 1 > own->end)
-            add(a, G_INCOMPAT, "range", "the used range grew to 0x%llx-0x%llx, beyond the registration of %s (0x%llx-0x%llx)",
-                (ull)s, (ull)tend, own->name, (ull)own->start, (ull)own->end);
+        check_range(a, &t, s, jimg_text_end(&a->im), NULL);
         s = a->im.l.data;
     }
-    check_range(a, &t, s, end, &own);
-    if (end != oend) {
-        if (own && end - 1 > own->end)
-            add(a, G_INCOMPAT, "range", "the used range grew to 0x%llx-0x%llx, beyond the registration of %s (0x%llx-0x%llx)",
-                (ull)s, (ull)end, own->name, (ull)own->start, (ull)own->end);
-        else
-            add(a, G_COMPAT, "range", "the used range changed from 0x%llx-0x%llx to 0x%llx-0x%llx%s", (ull)s,
-                (ull)oend, (ull)s, (ull)end, own ? "" : " (not registered)");
-    }
+    check_range(a, &t, s, a->im.note.end, &oend);
     reg_free(&t);
     return 0;
 }
