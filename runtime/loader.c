@@ -618,19 +618,18 @@ static struct lseg *note_segment(struct lib *l, const jv_seg *s, int prot)
  * and the next one's begins, and N small images dirty far fewer than N pages. The first of
  * them to be mapped maps such a page; the others copy their bytes into it. */
 
-/* Does another image's writable segment, already in place, hold page pg beside l's bytes
- * [va, end) with protection prot? A clash when one holds it that is not writable so, or whose
- * bytes meet l's: images never share a byte. */
-static int shared_page(struct lib *l, uintptr_t pg, uintptr_t va, uintptr_t end, int prot)
+/* Does another image's segment, already in place, hold page pg of l's segment g? A clash when
+ * the two are not both writable, or their bytes meet: images never share a byte. */
+static int shared_page(struct lib *l, const struct lseg *g, uintptr_t pg)
 {
     for (int i = 0; i < norder; i++) {
         const struct lib *o = order[i];
         for (int k = 0; o != l && k < o->nseg; k++) {
-            const struct lseg *g = &o->seg[k];
-            if (!g->mapped || PAGE_DOWN(g->start) > pg || PAGE_UP(g->end) <= pg)
+            const struct lseg *h = &o->seg[k];
+            if (!h->mapped || PAGE_DOWN(h->start) > pg || PAGE_UP(h->end) <= pg)
                 continue;
-            if (g->prot != prot || !(prot & PROT_WRITE) || (g->start < end && va < g->end))
-                clash(l, va, end);
+            if (h->prot != g->prot || !(g->prot & PROT_WRITE) || (h->start < g->end && g->start < h->end))
+                clash(l, g->start, g->end);
             return 1;
         }
     }
@@ -653,17 +652,18 @@ static void copy_in(struct lib *l, uintptr_t a, uintptr_t b, uintptr_t va, uintp
  * segment's), anonymous beyond. 0, or 1 when something is in the way (nothing left mapped). */
 static int map_pages(struct lib *l, const struct lseg *g, uintptr_t lo, uintptr_t hi, uintptr_t fend, int fd, off_t off)
 {
-    uintptr_t fpage = fend > g->start ? PAGE_UP(fend) : PAGE_DOWN(g->start);
+    /* the file's pages [lo, fpage), anonymous ones [anon, hi) */
+    uintptr_t fpage = fend > g->start ? PAGE_UP(fend) : PAGE_DOWN(g->start), anon;
     if (fpage > hi)
         fpage = hi;
+    anon = fpage > lo ? fpage : lo;
     if (fpage > lo) {
         if (map_at(l, lo, fpage - lo, g->prot, MAP_PRIVATE, fd, off - (off_t)g->start + (off_t)lo))
             return 1;
         if (g->end > fend && fend < fpage && fend >= lo && (g->prot & PROT_WRITE))
             memset((void *)fend, 0, (g->end < fpage ? g->end : fpage) - fend);
     }
-    if (hi > fpage && hi > lo &&
-        map_at(l, fpage > lo ? fpage : lo, hi - (fpage > lo ? fpage : lo), g->prot, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)) {
+    if (hi > anon && map_at(l, anon, hi - anon, g->prot, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)) {
         if (fpage > lo)
             munmap((void *)lo, fpage - lo);
         return 1;
@@ -679,11 +679,11 @@ static void map_part(struct lib *l, struct lseg *g, uintptr_t fend, int fd, off_
     uintptr_t lo = PAGE_DOWN(g->start), hi = PAGE_UP(g->end);
     if (map_pages(l, g, lo, hi, fend, fd, off)) {
         /* something is in the way: a neighbour's page, or a clash */
-        if (lo != g->start && shared_page(l, lo, g->start, g->end, g->prot)) {
+        if (lo != g->start && shared_page(l, g, lo)) {
             copy_in(l, g->start, g->end < lo + JUMP_PAGE ? g->end : lo + JUMP_PAGE, g->start, fend, fd, off);
             lo += JUMP_PAGE;
         }
-        if (hi > lo && hi != g->end && shared_page(l, hi - JUMP_PAGE, g->start, g->end, g->prot)) {
+        if (hi > lo && hi != g->end && shared_page(l, g, hi - JUMP_PAGE)) {
             copy_in(l, g->start > hi - JUMP_PAGE ? g->start : hi - JUMP_PAGE, g->end, g->start, fend, fd, off);
             hi -= JUMP_PAGE;
         }
