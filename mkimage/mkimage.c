@@ -623,9 +623,10 @@ static void gen_asm(build *b, buf *s)
 
 /* ---- the linker script ---- */
 
-/* The library's own text and read-only data, in segment `phdr`; `not` keeps the .rodata of
- * those files out (a split image's constants, placed later with its variables: the first
- * statement of the script that names an input section claims it). */
+/* The library's own text and read-only data, in the segment named by the first argument; the
+ * second (an EXCLUDE_FILE list, or "") keeps the .rodata of those files out (a split image's
+ * constants, placed later with its variables: the first statement of the script that names
+ * an input section claims it). */
 static const char script_text[] =
     "  .text : {\n"
     "    *(.text.unlikely .text.*_unlikely .text.unlikely.*)\n"

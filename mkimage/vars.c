@@ -295,12 +295,14 @@ static int check_object(build *b, mvar *m, jerr *e)
     if (!m->in_text && sec->align > b->walign)
         b->walign = sec->align;
     if (sec->align > 1 && (m->addr - m->offset) % sec->align) {
-        /* the origin the offsets count from is the cause (a split image's -w): getsize cannot help */
+        /* the origin the offsets count from is the cause (-w, -d, or where -a puts the data):
+         * getsize cannot help */
         jerr_at(e, EXIT_BAD, b->vars.path, m->x->line, 0,
-                "variable '%s' must be aligned to %llu, which its writable origin 0x%llx is not: "
-                "choose a multiple of %llu for mkimage -w",
-                m->x->name, (unsigned long long)sec->align, (unsigned long long)(m->addr - m->offset),
-                (unsigned long long)sec->align);
+                "variable '%s' must be aligned to %llu, which its %s origin 0x%llx is not: %s",
+                m->x->name, (unsigned long long)sec->align, b->l.split ? "writable" : "data",
+                (unsigned long long)(m->addr - m->offset),
+                b->l.split ? "choose a multiple of it for mkimage -w"
+                           : "choose a load address (-a) or data address (-d) that puts the data there");
         goto out;
     }
     if (sec->align > 1 && m->addr % sec->align) {

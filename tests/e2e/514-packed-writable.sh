@@ -224,7 +224,14 @@ int pz_tab[4] __attribute__((aligned(64))) = {1, 2, 3, 4};
 int pz_f(void) { return pz_tab[3]; }
 C
 (split "$PWD/Z" libpz 1.0.0 0x63e00000 0x6b000020 pz.c) >z.out 2>&1 && fail "a writable origin that misaligns pz_tab was taken"
-expect_in z.out "variable 'pz_tab' must be aligned to 64, which its writable origin 0x6b000020 is not: choose a multiple of 64 for mkimage -w"
+expect_in z.out "variable 'pz_tab' must be aligned to 64, which its writable origin 0x6b000020 is not: choose a multiple of it for mkimage -w"
+# (an image that is not split: the data origin follows from -a, here 0x63c03000)
+cat >pz2.c <<'C'
+int pz2_tab[4] __attribute__((aligned(8192))) = {1, 2, 3, 4};
+int pz2_f(void) { return pz2_tab[3]; }
+C
+(mkjump "$PWD/Z2" libpz2 1.0.0 0x63c01000 pz2.c) >z3.out 2>&1 && fail "a data origin that misaligns pz2_tab was taken"
+expect_in z3.out "variable 'pz2_tab' must be aligned to 8192, which its data origin 0x63c03000 is not: choose a load address (-a) or data address (-d) that puts the data there"
 # at a multiple of 64 it builds; unregistered, the hint asks the registry for that alignment
 printf '# 514, pz\n' >pz.table
 (export JUMP_REGISTRY=$PWD/pz.table; split "$PWD/Z" libpz 1.0.0 0x63e00000 0x6b000040 pz.c) >z2.out 2>&1 || { cat z2.out; fail "libpz at 0x6b000040"; }
